@@ -1,0 +1,530 @@
+//! The collection: installed decks plus the learner's progress, and every operation on them.
+//!
+//! Each answer is written to disk (atomically) before [`Collection::answer`] returns, so the
+//! next card is only shown once the previous answer is safe.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+
+use super::bundled::BUNDLED_DECKS;
+use super::deck::{self, Card, CardId, Deck, DeckId};
+use super::error::{Error, Result};
+use super::progress::{Progress, ReviewEntry};
+use super::scheduler::{CardProgress, CardState, FuzzSeed, NextStates, Rating, Scheduler};
+use super::settings::Settings;
+use super::storage::DataPaths;
+use super::time::{DayClock, DayNumber, Timestamp};
+
+/// Learning cards due this soon are shown rather than making the learner wait (Anki's
+/// "learn ahead limit").
+pub const LEARN_AHEAD_SECS: i64 = 20 * 60;
+
+/// Where an installed deck came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeckSource {
+    /// Built into the binary.
+    Bundled,
+    /// A deck file in the data directory's `decks/` folder.
+    File(PathBuf),
+}
+
+/// A deck available for study.
+#[derive(Clone, Debug)]
+pub struct InstalledDeck {
+    /// The deck itself.
+    pub deck: Deck,
+    /// Where it came from.
+    pub source: DeckSource,
+    /// Card id → position in `deck.cards`.
+    index: HashMap<CardId, usize>,
+}
+
+impl InstalledDeck {
+    fn new(deck: Deck, source: DeckSource) -> Self {
+        let index = deck
+            .cards
+            .iter()
+            .enumerate()
+            .map(|(i, card)| (card.id.clone(), i))
+            .collect();
+        Self { deck, source, index }
+    }
+
+    /// The card with this id.
+    #[must_use]
+    pub fn card(&self, id: &CardId) -> Option<&Card> {
+        self.index.get(id).and_then(|&i| self.deck.cards.get(i))
+    }
+}
+
+/// How many cards of each kind a deck has for today.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeckCounts {
+    /// New cards that may still be introduced today (after the daily limit).
+    pub new: usize,
+    /// Learning and relearning cards due today.
+    pub learning: usize,
+    /// Review cards due today (after the daily limit).
+    pub due: usize,
+}
+
+/// One line of the deck list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeckSummary {
+    /// Deck id.
+    pub id: DeckId,
+    /// Deck title.
+    pub title: String,
+    /// Deck language.
+    pub language: String,
+    /// Number of cards.
+    pub card_count: usize,
+    /// Today's counts.
+    pub counts: DeckCounts,
+}
+
+/// What is needed to take one answer back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UndoRecord {
+    /// The card's state before the answer (`None`: it was new).
+    pub before: Option<CardProgress>,
+    /// The review log entry the answer added.
+    pub entry: ReviewEntry,
+}
+
+/// The result of importing a deck file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportOutcome {
+    /// The deck's id.
+    pub deck: DeckId,
+    /// The deck's title.
+    pub title: String,
+    /// How many cards it has.
+    pub card_count: usize,
+    /// The version it replaced, when a deck with the same id was installed.
+    pub replaced_version: Option<u32>,
+}
+
+/// Decks, progress and settings of one data directory.
+#[derive(Debug)]
+pub struct Collection {
+    paths: DataPaths,
+    decks: Vec<InstalledDeck>,
+    progress: Progress,
+    settings: Settings,
+    scheduler: Scheduler,
+    clock: DayClock,
+    time_zone: TimeZone,
+    fuzz_override: Option<bool>,
+    read_only: Option<String>,
+    problems: Vec<String>,
+}
+
+impl Collection {
+    /// Opens the data directory: bundled decks, imported decks, settings and progress.
+    ///
+    /// Files that cannot be read are left untouched and reported in [`Collection::problems`];
+    /// if that file is the progress file, the collection is read-only.
+    /// Nothing is created or written until something is saved.
+    pub fn open(paths: DataPaths, time_zone: TimeZone) -> Result<Self> {
+        let mut problems = Vec::new();
+        let settings = Settings::load(&paths.settings_file()).unwrap_or_else(|err| {
+            problems.push(format!("{err}; using default settings"));
+            Settings::default()
+        });
+        let (progress, read_only) = match Progress::load(&paths.progress_file()) {
+            Ok(progress) => (progress, None),
+            Err(err) => {
+                let message = format!("{err}. The file was left as it is and nothing will be written to it.");
+                problems.push(message.clone());
+                (Progress::default(), Some(message))
+            }
+        };
+        let decks = load_decks(&paths.decks_dir(), &mut problems);
+        let scheduler = Scheduler::new(settings.scheduler_config())?;
+        let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
+        Ok(Self {
+            paths,
+            decks,
+            progress,
+            settings,
+            scheduler,
+            clock,
+            time_zone,
+            fuzz_override: None,
+            read_only,
+            problems,
+        })
+    }
+
+    /// Problems met while opening, for the learner to read.
+    #[must_use]
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Why the collection is read-only, if it is.
+    #[must_use]
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// The data directory's paths.
+    #[must_use]
+    pub fn paths(&self) -> &DataPaths {
+        &self.paths
+    }
+
+    /// The settings in force.
+    #[must_use]
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The learner-day clock (time zone and day start hour).
+    #[must_use]
+    pub fn clock(&self) -> &DayClock {
+        &self.clock
+    }
+
+    /// All progress.
+    #[must_use]
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Forces fuzz on or off for this run, whatever the settings say (`--no-fuzz`).
+    pub fn override_fuzz(&mut self, fuzz: bool) -> Result<()> {
+        self.fuzz_override = Some(fuzz);
+        self.rebuild_scheduler()
+    }
+
+    fn rebuild_scheduler(&mut self) -> Result<()> {
+        let mut config = self.settings.scheduler_config();
+        if let Some(fuzz) = self.fuzz_override {
+            config.fuzz = fuzz;
+        }
+        self.scheduler = Scheduler::new(config)?;
+        self.clock = DayClock::new(self.time_zone.clone(), self.settings.day_start_hour);
+        Ok(())
+    }
+
+    /// Replaces the settings and saves them.
+    pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
+        self.paths.create_dirs()?;
+        settings.save(&self.paths.settings_file())?;
+        self.settings = settings;
+        self.rebuild_scheduler()
+    }
+
+    /// Installed decks, sorted by title then id.
+    #[must_use]
+    pub fn decks(&self) -> &[InstalledDeck] {
+        &self.decks
+    }
+
+    /// The installed deck with this id.
+    pub fn deck(&self, id: &DeckId) -> Result<&InstalledDeck> {
+        self.decks
+            .iter()
+            .find(|d| &d.deck.id == id)
+            .ok_or_else(|| Error::UnknownDeck(id.0.clone()))
+    }
+
+    /// A card of an installed deck.
+    pub fn card(&self, deck: &DeckId, card: &CardId) -> Result<&Card> {
+        self.deck(deck)?.card(card).ok_or_else(|| Error::UnknownCard {
+            deck: deck.0.clone(),
+            card: card.0.clone(),
+        })
+    }
+
+    /// A card's scheduling state (a fresh `new` state when never answered).
+    #[must_use]
+    pub fn card_progress(&self, deck: &DeckId, card: &CardId) -> CardProgress {
+        self.progress.card(deck, card).cloned().unwrap_or_default()
+    }
+
+    /// The deck list with today's counts.
+    #[must_use]
+    pub fn deck_summaries(&self, now: Timestamp) -> Vec<DeckSummary> {
+        self.decks
+            .iter()
+            .map(|installed| DeckSummary {
+                id: installed.deck.id.clone(),
+                title: installed.deck.title.clone(),
+                language: installed.deck.language.clone(),
+                card_count: installed.deck.cards.len(),
+                counts: self.counts(installed, now),
+            })
+            .collect()
+    }
+
+    /// How many new cards were introduced and reviews done in `deck` today.
+    fn done_today(&self, deck: &DeckId, now: Timestamp) -> (usize, usize) {
+        let day_start = self.clock.day_start(self.clock.day(now));
+        let (mut introduced, mut reviewed) = (0, 0);
+        // The log is in answer order, so today's answers are at its end.
+        for entry in self.progress.reviews.iter().rev().take_while(|e| e.at >= day_start) {
+            if &entry.deck == deck && entry.at <= now {
+                match entry.state_before {
+                    CardState::New => introduced += 1,
+                    CardState::Review => reviewed += 1,
+                    CardState::Learning | CardState::Relearning => {}
+                }
+            }
+        }
+        (introduced, reviewed)
+    }
+
+    fn counts(&self, installed: &InstalledDeck, now: Timestamp) -> DeckCounts {
+        let day_end = self.clock.day_start(DayNumber(self.clock.day(now).0 + 1));
+        let studied = self.progress.cards.get(&installed.deck.id);
+        let mut counts = DeckCounts::default();
+        let mut unseen = installed.deck.cards.len();
+        if let Some(studied) = studied {
+            for (card_id, card) in studied {
+                // Progress of cards the teacher removed is kept but not counted.
+                if installed.card(card_id).is_none() {
+                    continue;
+                }
+                unseen -= 1;
+                match card.state {
+                    CardState::Learning | CardState::Relearning if card.due < day_end => counts.learning += 1,
+                    CardState::Review if card.due < day_end => counts.due += 1,
+                    _ => {}
+                }
+            }
+        }
+        let (introduced, reviewed) = self.done_today(&installed.deck.id, now);
+        counts.new = unseen.min((self.settings.new_per_day as usize).saturating_sub(introduced));
+        counts.due = counts.due.min((self.settings.reviews_per_day as usize).saturating_sub(reviewed));
+        counts
+    }
+
+    /// The card to study next in `deck` at `now`: learning cards that are due, then reviews,
+    /// then new cards (within the daily limits), then learning cards due within 20 minutes.
+    pub fn next_card(&self, deck: &DeckId, now: Timestamp) -> Result<Option<CardId>> {
+        let installed = self.deck(deck)?;
+        let (introduced, reviewed) = self.done_today(deck, now);
+        let mut learning: Option<(Timestamp, &CardId)> = None;
+        let mut review: Option<(Timestamp, &CardId)> = None;
+        if let Some(studied) = self.progress.cards.get(deck) {
+            for (card_id, card) in studied {
+                if installed.card(card_id).is_none() {
+                    continue;
+                }
+                let slot = match card.state {
+                    CardState::Learning | CardState::Relearning => &mut learning,
+                    CardState::Review if card.due <= now => &mut review,
+                    _ => continue,
+                };
+                if slot.is_none_or(|(due, _)| card.due < due) {
+                    *slot = Some((card.due, card_id));
+                }
+            }
+        }
+        if let Some((due, card)) = learning
+            && due <= now
+        {
+            return Ok(Some(card.clone()));
+        }
+        if let Some((_, card)) = review
+            && reviewed < self.settings.reviews_per_day as usize
+        {
+            return Ok(Some(card.clone()));
+        }
+        if introduced < self.settings.new_per_day as usize {
+            let studied = self.progress.cards.get(deck);
+            let first_new = installed
+                .deck
+                .cards
+                .iter()
+                .find(|card| studied.is_none_or(|s| !s.contains_key(&card.id)));
+            if let Some(card) = first_new {
+                return Ok(Some(card.id.clone()));
+            }
+        }
+        Ok(learning
+            .filter(|(due, _)| *due <= now.add_secs(LEARN_AHEAD_SECS))
+            .map(|(_, card)| card.clone()))
+    }
+
+    /// When `deck` next has something to study, if ever (for the "done for now" screen).
+    pub fn next_due(&self, deck: &DeckId, now: Timestamp) -> Result<Option<Timestamp>> {
+        let installed = self.deck(deck)?;
+        let studied = self.progress.cards.get(deck);
+        let earliest_studied = studied
+            .into_iter()
+            .flatten()
+            .filter(|(id, card)| installed.card(id).is_some() && card.state != CardState::New)
+            .map(|(_, card)| card.due)
+            .filter(|due| *due > now)
+            .min();
+        let has_unseen = installed
+            .deck
+            .cards
+            .iter()
+            .any(|card| studied.is_none_or(|s| !s.contains_key(&card.id)));
+        // New cards wait for tomorrow's limit.
+        let tomorrow = has_unseen.then(|| self.clock.day_start(DayNumber(self.clock.day(now).0 + 1)));
+        Ok(earliest_studied.into_iter().chain(tomorrow).min())
+    }
+
+    /// What each rating would give the card at `now`.
+    pub fn preview(&self, deck: &DeckId, card: &CardId, now: Timestamp) -> Result<NextStates> {
+        self.card(deck, card)?;
+        let progress = self.card_progress(deck, card);
+        let seed = FuzzSeed { deck: &deck.0, card: &card.0 };
+        self.scheduler.next_states(&progress, now, &self.clock, seed)
+    }
+
+    /// Records an answer and writes it to disk before returning.
+    ///
+    /// If the write fails the answer is taken back in memory too, so what is shown is what is
+    /// stored; the caller can offer to retry.
+    pub fn answer(&mut self, deck: &DeckId, card: &CardId, rating: Rating, now: Timestamp, duration_ms: u32) -> Result<UndoRecord> {
+        if let Some(reason) = &self.read_only {
+            return Err(Error::ReadOnly(reason.clone()));
+        }
+        let next = self.preview(deck, card, now)?.into_rating(rating);
+        let before = self.progress.card(deck, card).cloned();
+        let entry = ReviewEntry {
+            deck: deck.clone(),
+            card: card.clone(),
+            at: now,
+            rating,
+            state_before: before.as_ref().map_or(CardState::New, |b| b.state),
+            elapsed_secs: before
+                .as_ref()
+                .and_then(|b| b.last_review)
+                .map_or(0, |last| now.unix_secs() - last.unix_secs()),
+            duration_ms,
+            interval_secs: next.interval_secs,
+        };
+        self.progress.set_card(deck, card, Some(next));
+        self.progress.reviews.push(entry.clone());
+        if let Err(err) = self.save_progress() {
+            self.progress.reviews.pop();
+            self.progress.set_card(deck, card, before);
+            return Err(err);
+        }
+        Ok(UndoRecord { before, entry })
+    }
+
+    /// Takes back an answer; only the most recent one in the log can be taken back.
+    pub fn undo(&mut self, record: &UndoRecord) -> Result<()> {
+        if let Some(reason) = &self.read_only {
+            return Err(Error::ReadOnly(reason.clone()));
+        }
+        if self.progress.reviews.last() != Some(&record.entry) {
+            return Err(Error::NothingToUndo);
+        }
+        let entry = &record.entry;
+        let after = self.progress.card(&entry.deck, &entry.card).cloned();
+        self.progress.reviews.pop();
+        self.progress.set_card(&entry.deck, &entry.card, record.before.clone());
+        if let Err(err) = self.save_progress() {
+            self.progress.reviews.push(entry.clone());
+            self.progress.set_card(&entry.deck, &entry.card, after);
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    fn save_progress(&self) -> Result<()> {
+        let root = &self.paths.root;
+        fs::create_dir_all(root).map_err(|err| Error::io(root, err))?;
+        self.progress.save(&self.paths.progress_file())
+    }
+
+    /// Validates a deck file and installs it into the data directory; nothing is written when
+    /// the file has any problem. A deck with the same id is replaced (progress is kept, being
+    /// keyed by card id) unless the installed version is newer.
+    pub fn import_deck_file(&mut self, path: &Path) -> Result<ImportOutcome> {
+        let deck = deck::load_deck_file(path)?;
+        let replaced_version = self.deck(&deck.id).ok().map(|d| d.deck.version);
+        if let Some(installed) = replaced_version
+            && installed > deck.version
+        {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: None,
+                message: format!(
+                    "deck {:?} version {} is older than the installed version {installed}",
+                    deck.id.0, deck.version
+                ),
+            });
+        }
+        self.paths.create_dirs()?;
+        let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+        deck::save_deck_file(&deck, &target)?;
+        let outcome = ImportOutcome {
+            deck: deck.id.clone(),
+            title: deck.title.clone(),
+            card_count: deck.cards.len(),
+            replaced_version,
+        };
+        self.decks.retain(|d| d.deck.id != deck.id);
+        self.decks.push(InstalledDeck::new(deck, DeckSource::File(target)));
+        sort_decks(&mut self.decks);
+        Ok(outcome)
+    }
+
+    /// Writes an installed deck to `path` as a deck file.
+    pub fn export_deck(&self, deck: &DeckId, path: &Path) -> Result<()> {
+        deck::save_deck_file(&self.deck(deck)?.deck, path)
+    }
+}
+
+fn sort_decks(decks: &mut [InstalledDeck]) {
+    decks.sort_by(|a, b| (&a.deck.title, &a.deck.id).cmp(&(&b.deck.title, &b.deck.id)));
+}
+
+/// Bundled decks, then the data directory's deck files; a file replaces a bundled deck with
+/// the same id unless the bundled one is a newer version (a shipped update).
+fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
+    let mut by_id: HashMap<DeckId, InstalledDeck> = HashMap::new();
+    for (name, text) in BUNDLED_DECKS {
+        match deck::parse_deck(text, Path::new(name)) {
+            Ok(deck) => {
+                by_id.insert(deck.id.clone(), InstalledDeck::new(deck, DeckSource::Bundled));
+            }
+            Err(err) => problems.push(format!("bundled deck {err}")),
+        }
+    }
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "ron"))
+            .collect(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => {
+            problems.push(format!("{}: {err}", dir.display()));
+            Vec::new()
+        }
+    };
+    files.sort();
+    for path in files {
+        match deck::load_deck_file(&path) {
+            Ok(deck) => {
+                let newer_bundled = by_id
+                    .get(&deck.id)
+                    .is_some_and(|d| d.source == DeckSource::Bundled && d.deck.version > deck.version);
+                if !newer_bundled {
+                    by_id.insert(deck.id.clone(), InstalledDeck::new(deck, DeckSource::File(path)));
+                }
+            }
+            Err(err) => problems.push(format!("{err} (deck skipped; the file was left as it is)")),
+        }
+    }
+    let mut decks: Vec<InstalledDeck> = by_id.into_values().collect();
+    sort_decks(&mut decks);
+    decks
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,17 @@
+//! The functional core: decks, scheduling, study sessions, progress and its storage.
+//!
+//! Nothing here imports egui or reads the clock: every function that needs the time takes a
+//! [`time::Timestamp`] (and a [`time::DayClock`] for the local day boundary).
+
+pub mod bundled;
+pub mod collection;
+pub mod session;
+pub mod deck;
+pub mod error;
+pub mod progress;
+pub mod scheduler;
+pub mod settings;
+pub mod storage;
+pub mod time;
+
+pub use error::{Error, Result};

@@ -1,0 +1,212 @@
+//! The learner's progress: each studied card's scheduling state and the review log, and the
+//! progress file (RON, format 1; see `docs/progress-format.md`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::deck::{CardId, DeckId};
+use super::error::{Error, Result, TextPosition};
+use super::scheduler::{CardProgress, CardState, Rating};
+use super::storage;
+use super::time::Timestamp;
+
+/// The newest progress format this build reads and the one it writes.
+pub const PROGRESS_FORMAT_VERSION: u32 = 1;
+
+/// Progress files larger than this are refused before parsing.
+pub const MAX_PROGRESS_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// One answer, as kept in the review log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEntry {
+    /// The deck id.
+    pub deck: DeckId,
+    /// The card id.
+    pub card: CardId,
+    /// When the answer was given.
+    pub at: Timestamp,
+    /// The answer.
+    pub rating: Rating,
+    /// The card's state before the answer (a `new` here means the card was introduced).
+    pub state_before: CardState,
+    /// Seconds since the card's previous answer (0 for its first).
+    pub elapsed_secs: i64,
+    /// How long the learner looked at the card before answering, in milliseconds.
+    pub duration_ms: u32,
+    /// The interval the answer scheduled, in seconds.
+    pub interval_secs: u64,
+}
+
+/// Everything a learner has done: the contents of `progress.ron`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The file format version ([`PROGRESS_FORMAT_VERSION`]).
+    pub format: u32,
+    /// Scheduling state of every card answered at least once, by deck id then card id.
+    /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
+    pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
+    /// Every answer, oldest first.
+    pub reviews: Vec<ReviewEntry>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Self {
+            format: PROGRESS_FORMAT_VERSION,
+            cards: BTreeMap::new(),
+            reviews: Vec::new(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct FormatProbe {
+    format: Option<u32>,
+}
+
+impl Progress {
+    /// The state of a card; `None` when it was never answered.
+    #[must_use]
+    pub fn card(&self, deck: &DeckId, card: &CardId) -> Option<&CardProgress> {
+        self.cards.get(deck)?.get(card)
+    }
+
+    /// Sets (or, with `None`, forgets) a card's state.
+    pub fn set_card(&mut self, deck: &DeckId, card: &CardId, progress: Option<CardProgress>) {
+        match progress {
+            Some(progress) => {
+                self.cards.entry(deck.clone()).or_default().insert(card.clone(), progress);
+            }
+            None => {
+                if let Some(deck_cards) = self.cards.get_mut(deck) {
+                    deck_cards.remove(card);
+                    if deck_cards.is_empty() {
+                        self.cards.remove(deck);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Serialises in the canonical form: one line per card and per review, stable order.
+    #[must_use]
+    pub fn to_ron(&self) -> String {
+        // Depth 3 puts each card's state (and depth 2 each review) on one line: compact, and
+        // a diff shows exactly which cards changed.
+        let config = ron::ser::PrettyConfig::new()
+            .new_line("\n")
+            .indentor("    ")
+            .depth_limit(3)
+            .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+        let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Parses progress file text; `path` is only used in messages.
+    pub fn parse(source: &str, path: &Path) -> Result<Self> {
+        let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        if let Ok(FormatProbe { format: Some(found) }) = options.from_str::<FormatProbe>(source)
+            && found > PROGRESS_FORMAT_VERSION
+        {
+            return Err(Error::NewerFormat {
+                path: path.to_path_buf(),
+                found,
+                supported: PROGRESS_FORMAT_VERSION,
+            });
+        }
+        options.from_str(source).map_err(|err| Error::Parse {
+            path: path.to_path_buf(),
+            position: Some(TextPosition {
+                line: err.span.start.line,
+                col: err.span.start.col,
+            }),
+            message: err.code.to_string(),
+        })
+    }
+
+    /// Loads `path`; a missing file is empty progress.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::metadata(path) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(err) => return Err(Error::io(path, err)),
+            Ok(_) => {}
+        }
+        let text = storage::read_text_limited(path, MAX_PROGRESS_FILE_BYTES)?;
+        Self::parse(&text, path)
+    }
+
+    /// Writes `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        storage::atomic_write(path, self.to_ron().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Progress {
+        let mut progress = Progress::default();
+        let deck = DeckId("d".into());
+        for (i, name) in ["b", "a"].iter().enumerate() {
+            let card = CardId((*name).into());
+            progress.set_card(
+                &deck,
+                &card,
+                Some(CardProgress {
+                    state: CardState::Review,
+                    due: Timestamp(1_000 + i as i64),
+                    interval_secs: 86_400,
+                    stability: 2.5,
+                    difficulty: 5.25,
+                    reps: 2,
+                    last_review: Some(Timestamp(10)),
+                    ..CardProgress::default()
+                }),
+            );
+            progress.reviews.push(ReviewEntry {
+                deck: deck.clone(),
+                card,
+                at: Timestamp(10),
+                rating: Rating::Good,
+                state_before: CardState::New,
+                elapsed_secs: 0,
+                duration_ms: 1200,
+                interval_secs: 600,
+            });
+        }
+        progress
+    }
+
+    #[test]
+    fn round_trips_byte_stable_one_line_per_card() {
+        let progress = sample();
+        let text = progress.to_ron();
+        let parsed = Progress::parse(&text, Path::new("p.ron")).unwrap();
+        assert_eq!(parsed, progress);
+        assert_eq!(parsed.to_ron(), text);
+        let a_line = text.lines().position(|l| l.contains("\"a\": (")).unwrap();
+        let b_line = text.lines().position(|l| l.contains("\"b\": (")).unwrap();
+        assert_eq!(b_line, a_line + 1, "sorted, one line each:\n{text}");
+    }
+
+    #[test]
+    fn missing_file_is_empty_and_newer_format_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Progress::load(&dir.path().join("none.ron")).unwrap(), Progress::default());
+        let text = sample().to_ron().replace("format: 1", "format: 9");
+        assert!(matches!(Progress::parse(&text, Path::new("p")), Err(Error::NewerFormat { found: 9, .. })));
+    }
+
+    #[test]
+    fn forgetting_the_last_card_of_a_deck_drops_the_deck() {
+        let mut progress = sample();
+        let deck = DeckId("d".into());
+        progress.set_card(&deck, &CardId("a".into()), None);
+        progress.set_card(&deck, &CardId("b".into()), None);
+        assert!(progress.cards.is_empty());
+    }
+}

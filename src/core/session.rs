@@ -1,0 +1,72 @@
+//! A study session on one deck: the card on screen, answering it, and undo.
+
+use super::collection::{Collection, UndoRecord};
+use super::deck::{CardId, DeckId};
+use super::error::{Error, Result};
+use super::scheduler::Rating;
+use super::time::Timestamp;
+
+/// Studying one deck. The queue is not stored: the next card is chosen from the collection
+/// after every answer, so learning cards come back when their step is over.
+#[derive(Clone, Debug)]
+pub struct StudySession {
+    deck: DeckId,
+    current: Option<CardId>,
+    undo_stack: Vec<UndoRecord>,
+}
+
+impl StudySession {
+    /// Starts studying `deck` at `now`.
+    pub fn start(collection: &Collection, deck: DeckId, now: Timestamp) -> Result<Self> {
+        let current = collection.next_card(&deck, now)?;
+        Ok(Self {
+            deck,
+            current,
+            undo_stack: Vec::new(),
+        })
+    }
+
+    /// The deck being studied.
+    #[must_use]
+    pub fn deck(&self) -> &DeckId {
+        &self.deck
+    }
+
+    /// The card on screen; `None` when there is nothing left to study for now.
+    #[must_use]
+    pub fn current(&self) -> Option<&CardId> {
+        self.current.as_ref()
+    }
+
+    /// Looks again for a card (after waiting on the done screen, or a settings change).
+    pub fn refresh(&mut self, collection: &Collection, now: Timestamp) -> Result<()> {
+        self.current = collection.next_card(&self.deck, now)?;
+        Ok(())
+    }
+
+    /// Answers the card on screen; it is on disk before the next card is chosen.
+    pub fn answer(&mut self, collection: &mut Collection, rating: Rating, now: Timestamp, duration_ms: u32) -> Result<()> {
+        let Some(card) = self.current.clone() else {
+            return Ok(());
+        };
+        let record = collection.answer(&self.deck, &card, rating, now, duration_ms)?;
+        self.undo_stack.push(record);
+        self.refresh(collection, now)
+    }
+
+    /// True when there is an answer in this session to take back.
+    #[must_use]
+    pub fn can_undo(&self) -> bool {
+        !self.undo_stack.is_empty()
+    }
+
+    /// Takes back the last answer of this session and shows that card again.
+    pub fn undo(&mut self, collection: &mut Collection) -> Result<()> {
+        let record = self.undo_stack.last().ok_or(Error::NothingToUndo)?;
+        collection.undo(record)?;
+        if let Some(record) = self.undo_stack.pop() {
+            self.current = Some(record.entry.card);
+        }
+        Ok(())
+    }
+}

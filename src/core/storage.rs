@@ -1,0 +1,158 @@
+//! Files in the data directory: where they live, atomic replacement, bounded reads.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::error::{Error, Result};
+
+/// Prefix of the temporary files [`atomic_write`] creates beside its target.
+pub const TEMP_PREFIX: &str = ".kartu-tmp-";
+
+/// The files of one Kartu data directory.
+#[derive(Clone, Debug)]
+pub struct DataPaths {
+    /// The data directory itself.
+    pub root: PathBuf,
+}
+
+impl DataPaths {
+    /// Paths inside `root` (nothing is created yet).
+    #[must_use]
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The platform data directory (`~/.local/share/kartu` on Linux), unless overridden.
+    ///
+    /// `override_dir` comes from `--data-dir` or `KARTU_DATA_DIR`.
+    pub fn resolve(override_dir: Option<PathBuf>) -> Result<Self> {
+        if let Some(dir) = override_dir {
+            return Ok(Self::new(dir));
+        }
+        let dirs = directories::ProjectDirs::from("", "", "kartu").ok_or_else(|| {
+            Error::io(
+                "~",
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no home directory; set KARTU_DATA_DIR or pass --data-dir",
+                ),
+            )
+        })?;
+        Ok(Self::new(dirs.data_dir()))
+    }
+
+    /// Imported decks, one canonical deck file each.
+    #[must_use]
+    pub fn decks_dir(&self) -> PathBuf {
+        self.root.join("decks")
+    }
+
+    /// The learner's progress: scheduling state and review log.
+    #[must_use]
+    pub fn progress_file(&self) -> PathBuf {
+        self.root.join("progress.ron")
+    }
+
+    /// Study settings and the chosen UI language.
+    #[must_use]
+    pub fn settings_file(&self) -> PathBuf {
+        self.root.join("settings.ron")
+    }
+
+    /// Creates the data directory and its `decks/` folder if missing.
+    pub fn create_dirs(&self) -> Result<()> {
+        let decks = self.decks_dir();
+        fs::create_dir_all(&decks).map_err(|err| Error::io(&decks, err))
+    }
+}
+
+/// Replaces `path` with `bytes` so that a crash leaves either the old or the new file whole.
+///
+/// A temp file in the same directory is written, flushed to disk, renamed over the target, and
+/// the directory is flushed so the rename itself survives a power cut.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .map_err(|err| Error::io(dir, err))?;
+    temp.write_all(bytes).map_err(|err| Error::io(temp.path(), err))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|err| Error::io(temp.path(), err))?;
+    // On failure the NamedTempFile inside the error is dropped, which deletes it.
+    temp.persist(path).map_err(|err| Error::io(path, err.error))?;
+    sync_dir(dir)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|err| Error::io(dir, err))
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> Result<()> {
+    // Windows has no directory handles to flush; the rename is already durable there.
+    Ok(())
+}
+
+/// Reads a UTF-8 file, refusing files over `max_bytes` before reading them.
+pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String> {
+    let file = fs::File::open(path).map_err(|err| Error::io(path, err))?;
+    let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
+    if len > max_bytes {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            position: None,
+            message: format!("file is {len} bytes; the limit is {max_bytes}"),
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io(path, err))?;
+    String::from_utf8(bytes).map_err(|err| Error::Parse {
+        path: path.to_path_buf(),
+        position: None,
+        message: format!("not UTF-8 text (bad byte at offset {})", err.utf8_error().valid_up_to()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ron");
+        atomic_write(&path, b"one").unwrap();
+        atomic_write(&path, b"two").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "two");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.ron")]);
+    }
+
+    #[test]
+    fn atomic_write_into_missing_dir_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing").join("a.ron");
+        let err = atomic_write(&path, b"x").unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.ron");
+        fs::write(&path, vec![b'x'; 100]).unwrap();
+        assert!(read_text_limited(&path, 99).unwrap_err().to_string().contains("limit"));
+        assert_eq!(read_text_limited(&path, 100).unwrap().len(), 100);
+    }
+}
