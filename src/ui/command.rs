@@ -1,0 +1,31 @@
+//! What screens ask the app to do; applied to the core after the frame.
+
+use crate::core::deck::DeckId;
+use crate::core::scheduler::Rating;
+use crate::core::settings::Settings;
+
+/// One request from a screen.
+#[must_use]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Start studying a deck.
+    Study(DeckId),
+    /// Show the answer side.
+    Reveal,
+    /// Answer the card on screen.
+    Answer(Rating),
+    /// Take back the last answer.
+    Undo,
+    /// Back to the deck list.
+    ShowDecks,
+    /// Open the settings screen.
+    ShowSettings,
+    /// Save these settings (and the language in them).
+    SaveSettings(Settings),
+    /// Ask for a deck file to import.
+    ImportDeck,
+    /// Ask where to export a deck.
+    ExportDeck(DeckId),
+    /// Hide the status message.
+    DismissStatus,
+}

@@ -1,0 +1,321 @@
+//! Every string the window shows, in Indonesian and English.
+//!
+//! A [`Texts`] struct per language: a missing translation is a compile error, not a blank.
+//! Placeholders such as `{n}` are filled with [`fill`].
+
+use crate::core::time::{IntervalUnit, interval_in_unit};
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// Bahasa Indonesia.
+    Id,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Both, in the order the settings list them.
+    pub const ALL: [Self; 2] = [Self::Id, Self::En];
+
+    /// The code stored in settings: `id` or `en`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::En => "en",
+        }
+    }
+
+    /// The language's own name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Id => "Bahasa Indonesia",
+            Self::En => "English",
+        }
+    }
+
+    /// The language for a code such as `id`, `id-ID`, `en_GB.UTF-8`.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        let lower = code.to_ascii_lowercase();
+        if lower.starts_with("id") || lower.starts_with("in") {
+            Some(Self::Id)
+        } else if lower.starts_with("en") {
+            Some(Self::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language from settings, else the system locale, else English.
+    #[must_use]
+    pub fn resolve(setting: Option<&str>) -> Self {
+        setting
+            .and_then(Self::from_code)
+            .or_else(|| sys_locale::get_locale().as_deref().and_then(Self::from_code))
+            .unwrap_or(Self::En)
+    }
+
+    /// This language's strings.
+    #[must_use]
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::Id => &ID,
+            Self::En => &EN,
+        }
+    }
+}
+
+/// Replaces each `{name}` in `template` with its value.
+#[must_use]
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+/// All UI strings of one language.
+#[derive(Debug)]
+pub struct Texts {
+    /// Deck list heading.
+    pub decks_heading: &'static str,
+    /// Column: deck title.
+    pub column_deck: &'static str,
+    /// Column and count: new cards.
+    pub new: &'static str,
+    /// Column and count: learning cards.
+    pub learning: &'static str,
+    /// Column and count: due reviews.
+    pub due: &'static str,
+    /// Button: study a deck.
+    pub study: &'static str,
+    /// Button: export a deck.
+    pub export: &'static str,
+    /// Button: import a deck file.
+    pub import: &'static str,
+    /// Button and heading: settings.
+    pub settings: &'static str,
+    /// Empty deck list.
+    pub no_decks: &'static str,
+    /// Keyboard hint under the deck list.
+    pub deck_list_hint: &'static str,
+    /// `{n}` cards in a deck.
+    pub card_count: &'static str,
+    /// Button: reveal the answer.
+    pub show_answer: &'static str,
+    /// Rating buttons, Again to Easy.
+    pub ratings: [&'static str; 4],
+    /// Button: undo the last answer.
+    pub undo: &'static str,
+    /// Button: back to the deck list.
+    pub back_to_decks: &'static str,
+    /// Label above a card's notes.
+    pub notes: &'static str,
+    /// Label above a card's example.
+    pub example: &'static str,
+    /// Done screen heading.
+    pub done_heading: &'static str,
+    /// Done screen: when the next card is due (`{when}`, `{in}`).
+    pub next_due: &'static str,
+    /// Done screen when nothing will ever be due.
+    pub nothing_left: &'static str,
+    /// Keyboard hint on the study screen.
+    pub study_hint: &'static str,
+    /// Settings: language.
+    pub language: &'static str,
+    /// Settings: follow the system language.
+    pub system_language: &'static str,
+    /// Settings: new cards per day.
+    pub new_per_day: &'static str,
+    /// Settings: reviews per day.
+    pub reviews_per_day: &'static str,
+    /// Settings: desired retention.
+    pub desired_retention: &'static str,
+    /// Settings: explanation of desired retention.
+    pub desired_retention_help: &'static str,
+    /// Settings: the hour a new day starts.
+    pub day_start_hour: &'static str,
+    /// Settings: fuzz.
+    pub fuzz: &'static str,
+    /// Button: save.
+    pub save: &'static str,
+    /// Button: cancel.
+    pub cancel: &'static str,
+    /// Status: settings saved.
+    pub settings_saved: &'static str,
+    /// Status: a deck was imported (`{title}`, `{n}`).
+    pub imported: &'static str,
+    /// Status: a deck was updated (`{title}`, `{old}`, `{new}`).
+    pub updated: &'static str,
+    /// Status: import failed (`{error}`).
+    pub import_failed: &'static str,
+    /// Status: exported (`{path}`).
+    pub exported: &'static str,
+    /// Status: export failed (`{error}`).
+    pub export_failed: &'static str,
+    /// Status: an answer could not be saved (`{error}`).
+    pub save_failed: &'static str,
+    /// Status: something else failed (`{error}`).
+    pub failed: &'static str,
+    /// Banner: progress is read-only (`{reason}`).
+    pub read_only: &'static str,
+    /// Banner: files that could not be read at start.
+    pub open_problems: &'static str,
+    /// Button: hide the status message.
+    pub dismiss: &'static str,
+    /// Dialog title: import.
+    pub import_dialog_title: &'static str,
+    /// Dialog title: export.
+    pub export_dialog_title: &'static str,
+    /// Interval unit suffixes: seconds, minutes, hours, days, months, years.
+    pub units: [&'static str; 6],
+}
+
+/// English.
+pub static EN: Texts = Texts {
+    decks_heading: "Decks",
+    column_deck: "Deck",
+    new: "New",
+    learning: "Learning",
+    due: "Due",
+    study: "Study",
+    export: "Export…",
+    import: "Import deck…",
+    settings: "Settings",
+    no_decks: "No decks yet. Import a deck file to start studying.",
+    deck_list_hint: "↑/↓ choose a deck · Enter study · Ctrl+O import · Ctrl+, settings",
+    card_count: "{n} cards",
+    show_answer: "Show answer",
+    ratings: ["Again", "Hard", "Good", "Easy"],
+    undo: "Undo",
+    back_to_decks: "⬅ Decks",
+    notes: "Notes",
+    example: "Example",
+    done_heading: "All done for now!",
+    next_due: "The next card is due {when} (in {in}).",
+    nothing_left: "There is nothing left to study in this deck.",
+    study_hint: "Space/Enter show answer · 1–4 answer · Ctrl+Z undo · Esc back",
+    language: "Language",
+    system_language: "System default",
+    new_per_day: "New cards per day",
+    reviews_per_day: "Reviews per day",
+    desired_retention: "Desired retention",
+    desired_retention_help: "The chance of remembering a card when it comes due. Higher means more reviews.",
+    day_start_hour: "Next day starts at (hour)",
+    fuzz: "Spread review dates a little (fuzz)",
+    save: "Save",
+    cancel: "Cancel",
+    settings_saved: "Settings saved.",
+    imported: "Imported “{title}” ({n} cards).",
+    updated: "Updated “{title}” from version {old} to {new}; your progress is kept.",
+    import_failed: "Could not import: {error}",
+    exported: "Exported to {path}.",
+    export_failed: "Could not export: {error}",
+    save_failed: "Your answer could not be saved, so it was not recorded: {error}. Answer again to retry.",
+    failed: "Something went wrong: {error}",
+    read_only: "Progress is read-only: {reason}",
+    open_problems: "Some files could not be read:",
+    dismiss: "Dismiss",
+    import_dialog_title: "Import a Kartu deck",
+    export_dialog_title: "Export deck",
+    units: ["s", "m", "h", "d", "mo", "y"],
+};
+
+/// Bahasa Indonesia.
+pub static ID: Texts = Texts {
+    decks_heading: "Dek",
+    column_deck: "Dek",
+    new: "Baru",
+    learning: "Dipelajari",
+    due: "Jatuh tempo",
+    study: "Belajar",
+    export: "Ekspor…",
+    import: "Impor dek…",
+    settings: "Pengaturan",
+    no_decks: "Belum ada dek. Impor berkas dek untuk mulai belajar.",
+    deck_list_hint: "↑/↓ pilih dek · Enter belajar · Ctrl+O impor · Ctrl+, pengaturan",
+    card_count: "{n} kartu",
+    show_answer: "Tampilkan jawaban",
+    ratings: ["Lagi", "Sulit", "Baik", "Mudah"],
+    undo: "Urungkan",
+    back_to_decks: "⬅ Dek",
+    notes: "Catatan",
+    example: "Contoh",
+    done_heading: "Selesai untuk saat ini!",
+    next_due: "Kartu berikutnya jatuh tempo {when} ({in} lagi).",
+    nothing_left: "Tidak ada lagi yang perlu dipelajari di dek ini.",
+    study_hint: "Spasi/Enter tampilkan jawaban · 1–4 jawab · Ctrl+Z urungkan · Esc kembali",
+    language: "Bahasa",
+    system_language: "Ikuti sistem",
+    new_per_day: "Kartu baru per hari",
+    reviews_per_day: "Ulasan per hari",
+    desired_retention: "Retensi yang diinginkan",
+    desired_retention_help: "Peluang masih ingat saat kartu jatuh tempo. Makin tinggi, makin banyak ulasan.",
+    day_start_hour: "Hari baru mulai pukul (jam)",
+    fuzz: "Sebar sedikit tanggal ulasan (fuzz)",
+    save: "Simpan",
+    cancel: "Batal",
+    settings_saved: "Pengaturan disimpan.",
+    imported: "Dek “{title}” diimpor ({n} kartu).",
+    updated: "Dek “{title}” diperbarui dari versi {old} ke {new}; kemajuan Anda tetap tersimpan.",
+    import_failed: "Gagal mengimpor: {error}",
+    exported: "Diekspor ke {path}.",
+    export_failed: "Gagal mengekspor: {error}",
+    save_failed: "Jawaban Anda tidak dapat disimpan sehingga tidak dicatat: {error}. Jawab lagi untuk mencoba ulang.",
+    failed: "Terjadi kesalahan: {error}",
+    read_only: "Kemajuan hanya bisa dibaca: {reason}",
+    open_problems: "Beberapa berkas tidak dapat dibaca:",
+    dismiss: "Tutup",
+    import_dialog_title: "Impor dek Kartu",
+    export_dialog_title: "Ekspor dek",
+    units: ["dtk", "mnt", "j", "h", "bln", "th"],
+};
+
+impl Texts {
+    /// An interval with this language's unit: `10m`, `2h` (Indonesian days), `1.5mo`.
+    #[must_use]
+    pub fn interval(&self, secs: u64) -> String {
+        let (value, unit) = interval_in_unit(secs);
+        let index = match unit {
+            IntervalUnit::Seconds => 0,
+            IntervalUnit::Minutes => 1,
+            IntervalUnit::Hours => 2,
+            IntervalUnit::Days => 3,
+            IntervalUnit::Months => 4,
+            IntervalUnit::Years => 5,
+        };
+        format!("{value}{}", self.units[index])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_locales_map_to_languages() {
+        assert_eq!(Lang::from_code("id-ID"), Some(Lang::Id));
+        assert_eq!(Lang::from_code("en_GB.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::from_code("fr"), None);
+        assert_eq!(Lang::resolve(Some("id")), Lang::Id);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn intervals_use_the_language_units() {
+        assert_eq!(EN.interval(600), "10m");
+        assert_eq!(ID.interval(600), "10mnt");
+        assert_eq!(ID.interval(2 * 86_400), "2h");
+        assert_eq!(fill(EN.imported, &[("title", "X"), ("n", "3")]), "Imported “X” (3 cards).");
+    }
+
+    #[test]
+    fn translations_differ_where_they_should() {
+        assert_ne!(EN.show_answer, ID.show_answer);
+        assert_ne!(EN.ratings, ID.ratings);
+    }
+}

@@ -1,0 +1,53 @@
+//! The egui shell: one file per screen (`*_ui` functions), a [`command::Command`] enum the
+//! screens push and the app applies to the core after the frame, strings in [`i18n`] and
+//! colours in [`theme`]. No file is written from here except through the core.
+
+pub mod app;
+pub mod command;
+pub mod deck_list;
+pub mod dialogs;
+pub mod i18n;
+pub mod settings;
+pub mod study;
+pub mod theme;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::core::collection::Collection;
+use crate::core::storage::DataPaths;
+
+/// Opens the data directory and runs the window until it is closed.
+pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
+    let paths = DataPaths::resolve(data_dir)?;
+    let mut collection = Collection::open(paths, jiff::tz::TimeZone::system())?;
+    if no_fuzz {
+        collection.override_fuzz(false)?;
+    }
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
+        .context("decoding the window icon")?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Kartu")
+            .with_app_id("kartu")
+            .with_inner_size([900.0, 640.0])
+            .with_min_inner_size([480.0, 360.0])
+            .with_icon(Arc::new(icon)),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Kartu",
+        options,
+        Box::new(move |cc| {
+            Ok(Box::new(app::KartuApp::new(
+                cc,
+                collection,
+                Arc::new(dialogs::NativeDialogs),
+                Box::new(|| jiff::Timestamp::now().into()),
+            )))
+        }),
+    )
+    .map_err(|err| anyhow::anyhow!("the window could not start: {err}"))
+}

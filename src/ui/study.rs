@@ -1,0 +1,184 @@
+//! The study screen: front, answer, four rating buttons with their intervals, and the done
+//! screen. It reads a [`StudyView`] the app builds from the core.
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+
+use super::command::Command;
+use super::i18n::{Texts, fill};
+use super::theme;
+use crate::core::collection::DeckCounts;
+use crate::core::scheduler::Rating;
+
+/// Everything the study screen shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StudyView {
+    /// The deck's title.
+    pub deck_title: String,
+    /// Today's counts for the deck.
+    pub counts: DeckCounts,
+    /// The card on screen; `None` shows the done screen.
+    pub card: Option<CardView>,
+    /// Whether the answer side is shown.
+    pub revealed: bool,
+    /// Whether Undo has something to take back.
+    pub can_undo: bool,
+    /// For the done screen: when the next card is due and how long until then.
+    pub next_due: Option<(String, String)>,
+}
+
+/// One card, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardView {
+    /// Question.
+    pub front: String,
+    /// Answer.
+    pub back: String,
+    /// Extra explanation.
+    pub notes: Option<String>,
+    /// A concrete example.
+    pub example: Option<String>,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// What each rating would schedule, Again to Easy, e.g. "10m", "2d".
+    pub intervals: [String; 4],
+}
+
+/// Shows the study screen and turns keys and clicks into commands.
+pub fn study_ui(ui: &mut egui::Ui, view: &StudyView, tr: &Texts, commands: &mut Vec<Command>) {
+    handle_keys(ui, view, commands);
+    ui.horizontal(|ui| {
+        if ui.button(tr.back_to_decks).clicked() {
+            commands.push(Command::ShowDecks);
+        }
+        ui.heading(&view.deck_title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.add_enabled(view.can_undo, egui::Button::new(tr.undo)).clicked() {
+                commands.push(Command::Undo);
+            }
+            counts_ui(ui, view.counts, tr);
+        });
+    });
+    ui.separator();
+    ui.add_space(theme::SECTION_GAP);
+    match &view.card {
+        Some(card) => card_ui(ui, card, view.revealed, tr, commands),
+        None => done_ui(ui, view, tr, commands),
+    }
+}
+
+fn handle_keys(ui: &mut egui::Ui, view: &StudyView, commands: &mut Vec<Command>) {
+    // Keys are consumed before any widget runs, so a focused button cannot act on them twice.
+    ui.input_mut(|input| {
+        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)) {
+            commands.push(Command::Undo);
+        }
+        if input.consume_key(Modifiers::NONE, Key::Escape) {
+            commands.push(Command::ShowDecks);
+        }
+        if view.card.is_none() {
+            return;
+        }
+        let space = input.consume_key(Modifiers::NONE, Key::Space);
+        let enter = input.consume_key(Modifiers::NONE, Key::Enter);
+        if !view.revealed {
+            if space || enter {
+                commands.push(Command::Reveal);
+            }
+            return;
+        }
+        let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4];
+        for (key, rating) in keys.into_iter().zip(Rating::ALL) {
+            if input.consume_key(Modifiers::NONE, key) {
+                commands.push(Command::Answer(rating));
+            }
+        }
+        // As in Anki: Space or Enter on the answer side means Good.
+        if space || enter {
+            commands.push(Command::Answer(Rating::Good));
+        }
+    });
+}
+
+fn counts_ui(ui: &mut egui::Ui, counts: DeckCounts, tr: &Texts) {
+    // Right-to-left layout: listed last to first.
+    ui.label(RichText::new(format!("{} {}", tr.due, counts.due)).color(theme::DUE_COLOR));
+    ui.label(RichText::new(format!("{} {}", tr.learning, counts.learning)).color(theme::LEARNING_COLOR));
+    ui.label(RichText::new(format!("{} {}", tr.new, counts.new)).color(theme::NEW_COLOR));
+}
+
+fn card_ui(ui: &mut egui::Ui, card: &CardView, revealed: bool, tr: &Texts, commands: &mut Vec<Command>) {
+    ui.vertical_centered(|ui| {
+        let width = ui.available_width().min(theme::CARD_MAX_WIDTH);
+        egui::Frame::new()
+            .fill(theme::card_fill(ui))
+            .corner_radius(theme::CARD_CORNER)
+            .inner_margin(theme::CARD_MARGIN)
+            .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
+            .show(ui, |ui| {
+                ui.set_width(width - 2.0 * f32::from(theme::CARD_MARGIN));
+                ui.label(RichText::new(&card.front).size(theme::CARD_TEXT_SIZE).strong());
+                if revealed {
+                    ui.separator();
+                    ui.label(RichText::new(&card.back).size(theme::CARD_TEXT_SIZE));
+                    for (heading, text) in [(tr.notes, &card.notes), (tr.example, &card.example)] {
+                        if let Some(text) = text {
+                            ui.add_space(theme::SECTION_GAP / 2.0);
+                            ui.label(RichText::new(heading).weak());
+                            ui.label(RichText::new(text).size(theme::CARD_DETAIL_SIZE));
+                        }
+                    }
+                }
+                if !card.tags.is_empty() {
+                    ui.add_space(theme::SECTION_GAP / 2.0);
+                    ui.label(RichText::new(card.tags.join(" · ")).small().weak());
+                }
+            });
+        ui.add_space(theme::SECTION_GAP);
+        if revealed {
+            answer_buttons_ui(ui, card, tr, commands);
+        } else if ui
+            .add_sized(theme::ANSWER_BUTTON_SIZE, egui::Button::new(tr.show_answer))
+            .clicked()
+        {
+            commands.push(Command::Reveal);
+        }
+    });
+}
+
+fn answer_buttons_ui(ui: &mut egui::Ui, card: &CardView, tr: &Texts, commands: &mut Vec<Command>) {
+    let spacing = ui.spacing().item_spacing.x;
+    let row_width = 4.0 * theme::ANSWER_BUTTON_SIZE[0] + 3.0 * spacing;
+    ui.allocate_ui_with_layout(
+        egui::vec2(row_width, theme::ANSWER_BUTTON_SIZE[1] + 8.0),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            for (index, rating) in Rating::ALL.into_iter().enumerate() {
+                // The interval is part of the label, so a screen reader hears it too.
+                let label = format!("{} · {}", tr.ratings[index], card.intervals[index]);
+                let button = egui::Button::new(RichText::new(label).color(theme::RATING_COLORS[index]));
+                let response = ui
+                    .add_sized(theme::ANSWER_BUTTON_SIZE, button)
+                    .on_hover_text(format!("{}", rating.number()));
+                if response.clicked() {
+                    commands.push(Command::Answer(rating));
+                }
+            }
+        },
+    );
+}
+
+fn done_ui(ui: &mut egui::Ui, view: &StudyView, tr: &Texts, commands: &mut Vec<Command>) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(theme::SECTION_GAP * 2.0);
+        ui.heading(tr.done_heading);
+        ui.add_space(theme::SECTION_GAP);
+        match &view.next_due {
+            Some((when, wait)) => ui.label(fill(tr.next_due, &[("when", when), ("in", wait)])),
+            None => ui.label(tr.nothing_left),
+        };
+        ui.add_space(theme::SECTION_GAP);
+        if ui.button(tr.back_to_decks).clicked() {
+            commands.push(Command::ShowDecks);
+        }
+    });
+}

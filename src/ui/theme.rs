@@ -1,0 +1,56 @@
+//! Colours, sizes and spacing: the only place they are written down.
+
+use egui::{Color32, FontId, Margin, Style, TextStyle};
+
+/// Accent for new cards.
+pub const NEW_COLOR: Color32 = Color32::from_rgb(0x3b, 0x82, 0xc4);
+/// Accent for learning cards.
+pub const LEARNING_COLOR: Color32 = Color32::from_rgb(0xd9, 0x6c, 0x2c);
+/// Accent for due reviews.
+pub const DUE_COLOR: Color32 = Color32::from_rgb(0x2e, 0x9a, 0x5a);
+/// Errors and the Again button.
+pub const ERROR_COLOR: Color32 = Color32::from_rgb(0xc8, 0x3c, 0x3c);
+/// Background of the card face.
+pub const CARD_FILL_DARK: Color32 = Color32::from_rgb(0x24, 0x28, 0x2e);
+/// Background of the card face in the light theme.
+pub const CARD_FILL_LIGHT: Color32 = Color32::from_rgb(0xfa, 0xfa, 0xf7);
+
+/// Size of the card's question and answer text.
+pub const CARD_TEXT_SIZE: f32 = 24.0;
+/// Size of notes and examples under the answer.
+pub const CARD_DETAIL_SIZE: f32 = 16.0;
+/// Width the card face never exceeds, so lines stay readable on wide windows.
+pub const CARD_MAX_WIDTH: f32 = 720.0;
+/// Inner margin of the card face.
+pub const CARD_MARGIN: i8 = 24;
+/// Corner radius of the card face.
+pub const CARD_CORNER: u8 = 10;
+/// Size of the four answer buttons.
+pub const ANSWER_BUTTON_SIZE: [f32; 2] = [120.0, 44.0];
+/// Gap between sections.
+pub const SECTION_GAP: f32 = 16.0;
+
+/// The colour of an answer button's accent, Again to Easy.
+pub const RATING_COLORS: [Color32; 4] = [ERROR_COLOR, LEARNING_COLOR, DUE_COLOR, NEW_COLOR];
+
+/// Kartu's adjustments to egui's default style.
+pub fn apply(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style: &mut Style| {
+        style.spacing.item_spacing = egui::vec2(10.0, 8.0);
+        style.spacing.button_padding = egui::vec2(12.0, 6.0);
+        style.spacing.window_margin = Margin::same(16);
+        style.text_styles.insert(TextStyle::Heading, FontId::proportional(22.0));
+        style.text_styles.insert(TextStyle::Body, FontId::proportional(15.0));
+        style.text_styles.insert(TextStyle::Button, FontId::proportional(15.0));
+    });
+}
+
+/// The card face's background for the current theme.
+#[must_use]
+pub fn card_fill(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        CARD_FILL_DARK
+    } else {
+        CARD_FILL_LIGHT
+    }
+}
