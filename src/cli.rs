@@ -45,6 +45,12 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Rewrite deck files in canonical form (stable field order and layout), after checking them
+    Fmt {
+        /// Deck files to rewrite; invalid files are reported and left untouched
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// List decks with their ids, titles and today's new/learning/due counts
     Decks {
         /// Output format.
@@ -130,8 +136,10 @@ pub struct AtArgs {
 /// Runs a subcommand, printing to `out`. `clock_now` is the real time, used unless `--now` is
 /// given.
 pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    if let Command::Check { files } = command {
-        return check(files, out);
+    match command {
+        Command::Check { files } => return check(files, out),
+        Command::Fmt { files } => return fmt(files, out),
+        _ => {}
     }
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     let mut collection = Collection::open(paths, TimeZone::system())?;
@@ -150,7 +158,7 @@ pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Wri
             .map_err(anyhow::Error::msg)
     };
     match command {
-        Command::Check { .. } => unreachable_check(),
+        Command::Check { .. } | Command::Fmt { .. } => unreachable_check(),
         Command::Decks { output, now } => decks(&collection, parse_now(now)?, output.json, out),
         Command::Next { deck, at } => next(&collection, &DeckId(deck.deck.clone()), parse_now(&at.now)?, at.json, out),
         Command::Answer {
@@ -173,7 +181,7 @@ pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Wri
 }
 
 fn unreachable_check() -> anyhow::Result<ExitCode> {
-    bail!("internal error: check is handled before opening the data directory")
+    bail!("internal error: check and fmt are handled before opening the data directory")
 }
 
 fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
@@ -181,6 +189,30 @@ fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     for path in files {
         match deck::load_deck_file(path) {
             Ok(deck) => writeln!(out, "{}: ok, deck {:?} with {} cards", path.display(), deck.id.0, deck.cards.len())?,
+            Err(err) => {
+                failed = true;
+                writeln!(out, "{err}")?;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn fmt(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    for path in files {
+        let result = deck::load_deck_file(path).and_then(|deck| {
+            let canonical = deck.to_ron();
+            let unchanged = std::fs::read_to_string(path).is_ok_and(|text| text == canonical);
+            if unchanged {
+                Ok(false)
+            } else {
+                deck::save_deck_file(&deck, path).map(|()| true)
+            }
+        });
+        match result {
+            Ok(true) => writeln!(out, "{}: rewritten", path.display())?,
+            Ok(false) => writeln!(out, "{}: already canonical", path.display())?,
             Err(err) => {
                 failed = true;
                 writeln!(out, "{err}")?;

@@ -95,6 +95,9 @@ impl Deck {
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
+            // Unescaped: apostrophes stay plain, text with quotes becomes a raw string r#"…"#,
+            // and line breaks are real line breaks, which read and diff better.
+            .escape_strings(false)
             .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
         // Serialising plain structs of strings and integers cannot fail.
         let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
