@@ -39,7 +39,7 @@ pub struct Cli {
 /// The headless subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate deck files; problems are printed as FILE:LINE:COL: message (exit 1)
+    /// Validate deck files; problems are printed as `FILE:LINE:COL: message` (exit 1)
     Check {
         /// Deck files to check
         #[arg(required = true, value_name = "FILE")]
@@ -135,7 +135,12 @@ pub struct AtArgs {
 
 /// Runs a subcommand, printing to `out`. `clock_now` is the real time, used unless `--now` is
 /// given.
-pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+pub fn run(
+    cli: &Cli,
+    command: &Command,
+    clock_now: Timestamp,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { files } => return check(files, out),
         Command::Fmt { files } => return fmt(files, out),
@@ -160,7 +165,13 @@ pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Wri
     match command {
         Command::Check { .. } | Command::Fmt { .. } => unreachable_check(),
         Command::Decks { output, now } => decks(&collection, parse_now(now)?, output.json, out),
-        Command::Next { deck, at } => next(&collection, &DeckId(deck.deck.clone()), parse_now(&at.now)?, at.json, out),
+        Command::Next { deck, at } => next(
+            &collection,
+            &DeckId(deck.deck.clone()),
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
         Command::Answer {
             target,
             rating,
@@ -176,7 +187,14 @@ pub fn run(cli: &Cli, command: &Command, clock_now: Timestamp, out: &mut dyn Wri
             value["previous_state"] = json!(before.as_str());
             print_card(&value, at.json, out)
         }
-        Command::Card { target, at } => card(&collection, &target.deck, &target.card, parse_now(&at.now)?, at.json, out),
+        Command::Card { target, at } => card(
+            &collection,
+            &target.deck,
+            &target.card,
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
     }
 }
 
@@ -188,14 +206,24 @@ fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for path in files {
         match deck::load_deck_file(path) {
-            Ok(deck) => writeln!(out, "{}: ok, deck {:?} with {} cards", path.display(), deck.id.0, deck.cards.len())?,
+            Ok(deck) => writeln!(
+                out,
+                "{}: ok, deck {:?} with {} cards",
+                path.display(),
+                deck.id.0,
+                deck.cards.len()
+            )?,
             Err(err) => {
                 failed = true;
                 writeln!(out, "{err}")?;
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn fmt(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
@@ -219,10 +247,19 @@ fn fmt(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn decks(collection: &Collection, now: Timestamp, as_json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+fn decks(
+    collection: &Collection,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let summaries = collection.deck_summaries(now);
     if as_json {
         let list: Vec<Value> = summaries
@@ -247,7 +284,13 @@ fn decks(collection: &Collection, now: Timestamp, as_json: bool, out: &mut dyn W
     Ok(ExitCode::SUCCESS)
 }
 
-fn next(collection: &Collection, deck: &DeckId, now: Timestamp, as_json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+fn next(
+    collection: &Collection,
+    deck: &DeckId,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let Some(card_id) = collection.next_card(deck, now)? else {
         let next_due = collection.next_due(deck, now)?;
         if as_json {
@@ -262,7 +305,12 @@ fn next(collection: &Collection, deck: &DeckId, now: Timestamp, as_json: bool, o
         return Ok(ExitCode::SUCCESS);
     };
     let card = collection.card(deck, &card_id)?;
-    let mut value = card_json(deck, &card_id, &collection.card_progress(deck, &card_id), now);
+    let mut value = card_json(
+        deck,
+        &card_id,
+        &collection.card_progress(deck, &card_id),
+        now,
+    );
     value["front"] = json!(card.front);
     value["back"] = json!(card.back);
     value["notes"] = json!(card.notes);
@@ -271,13 +319,25 @@ fn next(collection: &Collection, deck: &DeckId, now: Timestamp, as_json: bool, o
     print_card(&value, as_json, out)
 }
 
-fn card(collection: &Collection, deck: &str, card: &str, now: Timestamp, as_json: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+fn card(
+    collection: &Collection,
+    deck: &str,
+    card: &str,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
     let (deck, card_id) = (DeckId(deck.to_owned()), CardId(card.to_owned()));
     let card = collection.card(&deck, &card_id)?;
     let preview = collection
         .preview(&deck, &card_id, now)
         .with_context(|| format!("scheduling card {card_id}"))?;
-    let mut value = card_json(&deck, &card_id, &collection.card_progress(&deck, &card_id), now);
+    let mut value = card_json(
+        &deck,
+        &card_id,
+        &collection.card_progress(&deck, &card_id),
+        now,
+    );
     value["front"] = json!(card.front);
     value["back"] = json!(card.back);
     let mut next = serde_json::Map::new();
@@ -314,7 +374,11 @@ fn card(collection: &Collection, deck: &str, card: &str, now: Timestamp, as_json
 /// A card's state as the JSON object the CLI prints.
 fn card_json(deck: &DeckId, card: &CardId, progress: &CardProgress, now: Timestamp) -> Value {
     // A new card has no due time of its own: it is available now, as the daily limit allows.
-    let due = if progress.state == CardState::New { now } else { progress.due };
+    let due = if progress.state == CardState::New {
+        now
+    } else {
+        progress.due
+    };
     json!({
         "deck": deck.0,
         "card": card.0,

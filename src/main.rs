@@ -9,7 +9,12 @@ use kartu::core::time::Timestamp;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Some(command) => kartu::cli::run(&cli, command, Timestamp::from(jiff::Timestamp::now()), &mut std::io::stdout().lock()),
+        Some(command) => kartu::cli::run(
+            &cli,
+            command,
+            Timestamp::from(jiff::Timestamp::now()),
+            &mut std::io::stdout().lock(),
+        ),
         None => run_window(&cli).map(|()| ExitCode::SUCCESS),
     };
     // Each error is reported once, here.
@@ -26,5 +31,7 @@ fn run_window(cli: &Cli) -> anyhow::Result<()> {
 
 #[cfg(not(feature = "gui"))]
 fn run_window(_cli: &Cli) -> anyhow::Result<()> {
-    anyhow::bail!("this build has no window (built without the `gui` feature); see `kartu --help` for the commands")
+    anyhow::bail!(
+        "this build has no window (built without the `gui` feature); see `kartu --help` for the commands"
+    )
 }

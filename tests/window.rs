@@ -1,5 +1,8 @@
-//! The whole window, headless: egui_kittest drives it through AccessKit, as a screen reader
+//! The whole window, headless: `egui_kittest` drives it through AccessKit, as a screen reader
 //! would. No display, no GPU.
+
+// Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::path::PathBuf;
@@ -49,9 +52,13 @@ fn open_window(language: &str) -> Window {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
     paths.create_dirs().unwrap();
-    Settings { language: Some(language.into()), fuzz: false, ..Settings::default() }
-        .save(&paths.settings_file())
-        .unwrap();
+    Settings {
+        language: Some(language.into()),
+        fuzz: false,
+        ..Settings::default()
+    }
+    .save(&paths.settings_file())
+    .unwrap();
     let collection = Collection::open(paths, jiff::tz::TimeZone::UTC).unwrap();
     let dialogs = Arc::new(FakeDialogs::default());
     let app_dialogs: Arc<dyn FileDialogs> = dialogs.clone();
@@ -59,7 +66,11 @@ fn open_window(language: &str) -> Window {
         .with_size([1000.0, 800.0])
         .build_eframe(move |cc| KartuApp::new(cc, collection, app_dialogs, Box::new(now)));
     harness.run();
-    Window { dir, harness, dialogs }
+    Window {
+        dir,
+        harness,
+        dialogs,
+    }
 }
 
 fn progress(window: &Window) -> Progress {
@@ -67,7 +78,10 @@ fn progress(window: &Window) -> Progress {
 }
 
 /// Steps until `done` holds: file dialogs answer from another thread.
-fn run_until(harness: &mut Harness<'static, KartuApp>, done: impl Fn(&Harness<'static, KartuApp>) -> bool) {
+fn run_until(
+    harness: &mut Harness<'static, KartuApp>,
+    done: impl Fn(&Harness<'static, KartuApp>) -> bool,
+) {
     for _ in 0..200 {
         harness.step();
         if done(harness) {
@@ -80,7 +94,10 @@ fn run_until(harness: &mut Harness<'static, KartuApp>, done: impl Fn(&Harness<'s
 
 /// Study the English deck (sorted second, after the Indonesian title).
 fn study_english_deck(window: &mut Window) {
-    let buttons = window.harness.get_all_by_role_and_label(Role::Button, "Study").collect::<Vec<_>>();
+    let buttons = window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .collect::<Vec<_>>();
     assert_eq!(buttons.len(), 2, "one Study button per bundled deck");
     buttons[1].click();
     window.harness.run();
@@ -94,22 +111,41 @@ fn deck_list_study_space_three_shows_the_next_card_and_writes_progress() {
     study_english_deck(&mut window);
 
     window.harness.get_by_label("What is a backend developer?");
-    assert!(window.harness.query_by_label_contains("A professional who builds").is_none(), "answer hidden");
+    assert!(
+        window
+            .harness
+            .query_by_label_contains("A professional who builds")
+            .is_none(),
+        "answer hidden"
+    );
     window.harness.key_press(Key::Space);
     window.harness.run();
-    window.harness.get_by_label_contains("A professional who builds");
+    window
+        .harness
+        .get_by_label_contains("A professional who builds");
     // The Good button names the interval it would give: the second learning step.
-    window.harness.get_by_role_and_label(Role::Button, "Good · 10m");
-    window.harness.get_by_role_and_label(Role::Button, "Again · 1m");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Good · 10m");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Again · 1m");
 
     window.harness.key_press(Key::Num3);
     window.harness.run();
-    assert!(window.harness.query_by_label("What is a backend developer?").is_none());
+    assert!(
+        window
+            .harness
+            .query_by_label("What is a backend developer?")
+            .is_none()
+    );
     window.harness.get_by_label_contains("behind the scenes");
 
     let progress = progress(&window);
     let deck = DeckId("backend-developer-en".into());
-    let card = progress.card(&deck, &CardId("what-is-backend-developer".into())).unwrap();
+    let card = progress
+        .card(&deck, &CardId("what-is-backend-developer".into()))
+        .unwrap();
     assert_eq!((card.state, card.interval_secs), (CardState::Learning, 600));
     assert_eq!(progress.reviews.len(), 1);
 }
@@ -127,7 +163,9 @@ fn keyboard_alone_selects_a_deck_and_ctrl_z_undoes() {
     window.harness.run();
     assert_eq!(progress(&window).reviews.len(), 1);
 
-    window.harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
     window.harness.run();
     window.harness.get_by_label("What is a backend developer?");
     assert!(progress(&window).reviews.is_empty(), "undo is written too");
@@ -136,11 +174,27 @@ fn keyboard_alone_selects_a_deck_and_ctrl_z_undoes() {
 #[test]
 fn indonesian_ui_and_settings_switch_the_language() {
     let mut window = open_window("id");
-    window.harness.get_all_by_role_and_label(Role::Button, "Belajar").next().unwrap();
-    window.harness.get_by_role_and_label(Role::Button, "Pengaturan").click();
+    window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Belajar")
+        .next()
+        .unwrap();
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Pengaturan")
+        .click();
     window.harness.run();
-    assert!(window.harness.get_all_by_label("Retensi yang diinginkan").next().is_some());
-    window.harness.get_by_role_and_label(Role::Button, "Simpan").click();
+    assert!(
+        window
+            .harness
+            .get_all_by_label("Retensi yang diinginkan")
+            .next()
+            .is_some()
+    );
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Simpan")
+        .click();
     window.harness.run();
     window.harness.get_by_label("Pengaturan disimpan.");
     let saved = Settings::load(&DataPaths::new(window.dir.path()).settings_file()).unwrap();
@@ -152,15 +206,30 @@ fn done_screen_says_when_the_next_card_is_due() {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
     paths.create_dirs().unwrap();
-    Settings { language: Some("en".into()), new_per_day: 1, ..Settings::default() }
-        .save(&paths.settings_file())
-        .unwrap();
+    Settings {
+        language: Some("en".into()),
+        new_per_day: 1,
+        ..Settings::default()
+    }
+    .save(&paths.settings_file())
+    .unwrap();
     let collection = Collection::open(paths, jiff::tz::TimeZone::UTC).unwrap();
     let mut harness = Harness::builder()
         .with_size([1000.0, 800.0])
-        .build_eframe(move |cc| KartuApp::new(cc, collection, Arc::new(FakeDialogs::default()), Box::new(now)));
+        .build_eframe(move |cc| {
+            KartuApp::new(
+                cc,
+                collection,
+                Arc::new(FakeDialogs::default()),
+                Box::new(now),
+            )
+        });
     harness.run();
-    harness.get_all_by_role_and_label(Role::Button, "Study").nth(1).unwrap().click();
+    harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .nth(1)
+        .unwrap()
+        .click();
     harness.run();
     harness.key_press(Key::Space);
     harness.run();
@@ -174,12 +243,26 @@ fn done_screen_says_when_the_next_card_is_due() {
 fn import_shows_line_and_column_and_imports_nothing_from_a_bad_file() {
     let mut window = open_window("en");
     let bad = window.dir.path().join("bad.ron");
-    fs::write(&bad, "(\n    format: 1,\n    id: \"x\",\n    title: oops,\n)").unwrap();
+    fs::write(
+        &bad,
+        "(\n    format: 1,\n    id: \"x\",\n    title: oops,\n)",
+    )
+    .unwrap();
     *window.dialogs.pick.lock().unwrap() = Some(bad);
-    window.harness.get_by_role_and_label(Role::Button, "Import deck…").click();
-    run_until(&mut window.harness, |h| h.query_by_label_contains("Could not import").is_some());
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Import deck…")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Could not import").is_some()
+    });
     window.harness.get_by_label_contains("bad.ron:4:");
-    assert_eq!(fs::read_dir(window.dir.path().join("decks")).unwrap().count(), 0);
+    assert_eq!(
+        fs::read_dir(window.dir.path().join("decks"))
+            .unwrap()
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -187,16 +270,38 @@ fn import_and_export_through_the_dialogs() {
     let mut window = open_window("en");
     let exported = window.dir.path().join("exported.ron");
     *window.dialogs.save.lock().unwrap() = Some(exported.clone());
-    window.harness.get_all_by_role_and_label(Role::Button, "Export…").next().unwrap().click();
-    run_until(&mut window.harness, |h| h.query_by_label_contains("Exported to").is_some());
+    window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Export…")
+        .next()
+        .unwrap()
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Exported to").is_some()
+    });
     let text = fs::read_to_string(&exported).unwrap();
-    assert!(text == include_str!("../decks/backend-developer.id.ron"), "the export is the canonical deck file");
+    assert!(
+        text == include_str!("../decks/backend-developer.id.ron"),
+        "the export is the canonical deck file"
+    );
 
     let changed = window.dir.path().join("changed.ron");
-    fs::write(&changed, text.replace("id: \"backend-developer-id\"", "id: \"my-copy\"").replace("title: \"Apa itu Backend Developer?\"", "title: \"My copy\"")).unwrap();
+    fs::write(
+        &changed,
+        text.replace("id: \"backend-developer-id\"", "id: \"my-copy\"")
+            .replace(
+                "title: \"Apa itu Backend Developer?\"",
+                "title: \"My copy\"",
+            ),
+    )
+    .unwrap();
     *window.dialogs.pick.lock().unwrap() = Some(changed);
-    window.harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::O);
-    run_until(&mut window.harness, |h| h.query_by_label_contains("Imported “My copy”").is_some());
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::O);
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Imported “My copy”").is_some()
+    });
     window.harness.run();
     window.harness.get_by_label("My copy");
     assert!(window.dir.path().join("decks/my-copy.ron").exists());
@@ -205,11 +310,19 @@ fn import_and_export_through_the_dialogs() {
 #[test]
 fn a_cancelled_dialog_does_nothing() {
     let mut window = open_window("en");
-    window.harness.get_by_role_and_label(Role::Button, "Import deck…").click();
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Import deck…")
+        .click();
     window.harness.run();
     std::thread::sleep(std::time::Duration::from_millis(50));
     window.harness.run();
     assert!(window.harness.query_by_label_contains("Import").is_some());
-    assert!(window.harness.query_by_label_contains("Could not").is_none());
+    assert!(
+        window
+            .harness
+            .query_by_label_contains("Could not")
+            .is_none()
+    );
     assert!(window.harness.query_by_label_contains("Imported").is_none());
 }

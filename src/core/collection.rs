@@ -50,7 +50,11 @@ impl InstalledDeck {
             .enumerate()
             .map(|(i, card)| (card.id.clone(), i))
             .collect();
-        Self { deck, source, index }
+        Self {
+            deck,
+            source,
+            index,
+        }
     }
 
     /// The card with this id.
@@ -121,6 +125,8 @@ pub struct Collection {
     fuzz_override: Option<bool>,
     read_only: Option<String>,
     problems: Vec<String>,
+    /// The settings file could not be read; it is moved aside before settings are saved.
+    settings_unreadable: bool,
 }
 
 impl Collection {
@@ -131,14 +137,18 @@ impl Collection {
     /// Nothing is created or written until something is saved.
     pub fn open(paths: DataPaths, time_zone: TimeZone) -> Result<Self> {
         let mut problems = Vec::new();
-        let settings = Settings::load(&paths.settings_file()).unwrap_or_else(|err| {
-            problems.push(format!("{err}; using default settings"));
-            Settings::default()
-        });
+        let (settings, settings_unreadable) = match Settings::load(&paths.settings_file()) {
+            Ok(settings) => (settings, false),
+            Err(err) => {
+                problems.push(format!("{err}; using default settings (the file is kept until settings are saved, then renamed to settings.ron.unreadable)"));
+                (Settings::default(), true)
+            }
+        };
         let (progress, read_only) = match Progress::load(&paths.progress_file()) {
             Ok(progress) => (progress, None),
             Err(err) => {
-                let message = format!("{err}. The file was left as it is and nothing will be written to it.");
+                let message =
+                    format!("{err}. The file was left as it is and nothing will be written to it.");
                 problems.push(message.clone());
                 (Progress::default(), Some(message))
             }
@@ -157,6 +167,7 @@ impl Collection {
             fuzz_override: None,
             read_only,
             problems,
+            settings_unreadable,
         })
     }
 
@@ -215,7 +226,13 @@ impl Collection {
     /// Replaces the settings and saves them.
     pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
         self.paths.create_dirs()?;
-        settings.save(&self.paths.settings_file())?;
+        let file = self.paths.settings_file();
+        if self.settings_unreadable {
+            let aside = file.with_extension("ron.unreadable");
+            fs::rename(&file, &aside).map_err(|err| Error::io(&file, err))?;
+            self.settings_unreadable = false;
+        }
+        settings.save(&file)?;
         self.settings = settings;
         self.rebuild_scheduler()
     }
@@ -236,10 +253,12 @@ impl Collection {
 
     /// A card of an installed deck.
     pub fn card(&self, deck: &DeckId, card: &CardId) -> Result<&Card> {
-        self.deck(deck)?.card(card).ok_or_else(|| Error::UnknownCard {
-            deck: deck.0.clone(),
-            card: card.0.clone(),
-        })
+        self.deck(deck)?
+            .card(card)
+            .ok_or_else(|| Error::UnknownCard {
+                deck: deck.0.clone(),
+                card: card.0.clone(),
+            })
     }
 
     /// A card's scheduling state (a fresh `new` state when never answered).
@@ -263,12 +282,23 @@ impl Collection {
             .collect()
     }
 
+    /// Today's counts for one deck.
+    pub fn deck_counts(&self, deck: &DeckId, now: Timestamp) -> Result<DeckCounts> {
+        Ok(self.counts(self.deck(deck)?, now))
+    }
+
     /// How many new cards were introduced and reviews done in `deck` today.
     fn done_today(&self, deck: &DeckId, now: Timestamp) -> (usize, usize) {
         let day_start = self.clock.day_start(self.clock.day(now));
         let (mut introduced, mut reviewed) = (0, 0);
         // The log is in answer order, so today's answers are at its end.
-        for entry in self.progress.reviews.iter().rev().take_while(|e| e.at >= day_start) {
+        for entry in self
+            .progress
+            .reviews
+            .iter()
+            .rev()
+            .take_while(|e| e.at >= day_start)
+        {
             if &entry.deck == deck && entry.at <= now {
                 match entry.state_before {
                     CardState::New => introduced += 1,
@@ -293,7 +323,9 @@ impl Collection {
                 }
                 unseen -= 1;
                 match card.state {
-                    CardState::Learning | CardState::Relearning if card.due < day_end => counts.learning += 1,
+                    CardState::Learning | CardState::Relearning if card.due < day_end => {
+                        counts.learning += 1
+                    }
                     CardState::Review if card.due < day_end => counts.due += 1,
                     _ => {}
                 }
@@ -301,7 +333,9 @@ impl Collection {
         }
         let (introduced, reviewed) = self.done_today(&installed.deck.id, now);
         counts.new = unseen.min((self.settings.new_per_day as usize).saturating_sub(introduced));
-        counts.due = counts.due.min((self.settings.reviews_per_day as usize).saturating_sub(reviewed));
+        counts.due = counts
+            .due
+            .min((self.settings.reviews_per_day as usize).saturating_sub(reviewed));
         counts
     }
 
@@ -370,7 +404,8 @@ impl Collection {
             .iter()
             .any(|card| studied.is_none_or(|s| !s.contains_key(&card.id)));
         // New cards wait for tomorrow's limit.
-        let tomorrow = has_unseen.then(|| self.clock.day_start(DayNumber(self.clock.day(now).0 + 1)));
+        let tomorrow =
+            has_unseen.then(|| self.clock.day_start(DayNumber(self.clock.day(now).0 + 1)));
         Ok(earliest_studied.into_iter().chain(tomorrow).min())
     }
 
@@ -378,15 +413,26 @@ impl Collection {
     pub fn preview(&self, deck: &DeckId, card: &CardId, now: Timestamp) -> Result<NextStates> {
         self.card(deck, card)?;
         let progress = self.card_progress(deck, card);
-        let seed = FuzzSeed { deck: &deck.0, card: &card.0 };
-        self.scheduler.next_states(&progress, now, &self.clock, seed)
+        let seed = FuzzSeed {
+            deck: &deck.0,
+            card: &card.0,
+        };
+        self.scheduler
+            .next_states(&progress, now, &self.clock, seed)
     }
 
     /// Records an answer and writes it to disk before returning.
     ///
     /// If the write fails the answer is taken back in memory too, so what is shown is what is
     /// stored; the caller can offer to retry.
-    pub fn answer(&mut self, deck: &DeckId, card: &CardId, rating: Rating, now: Timestamp, duration_ms: u32) -> Result<UndoRecord> {
+    pub fn answer(
+        &mut self,
+        deck: &DeckId,
+        card: &CardId,
+        rating: Rating,
+        now: Timestamp,
+        duration_ms: u32,
+    ) -> Result<UndoRecord> {
         if let Some(reason) = &self.read_only {
             return Err(Error::ReadOnly(reason.clone()));
         }
@@ -426,7 +472,8 @@ impl Collection {
         let entry = &record.entry;
         let after = self.progress.card(&entry.deck, &entry.card).cloned();
         self.progress.reviews.pop();
-        self.progress.set_card(&entry.deck, &entry.card, record.before.clone());
+        self.progress
+            .set_card(&entry.deck, &entry.card, record.before.clone());
         if let Err(err) = self.save_progress() {
             self.progress.reviews.push(entry.clone());
             self.progress.set_card(&entry.deck, &entry.card, after);
@@ -469,7 +516,8 @@ impl Collection {
             replaced_version,
         };
         self.decks.retain(|d| d.deck.id != deck.id);
-        self.decks.push(InstalledDeck::new(deck, DeckSource::File(target)));
+        self.decks
+            .push(InstalledDeck::new(deck, DeckSource::File(target)));
         sort_decks(&mut self.decks);
         Ok(outcome)
     }
@@ -484,14 +532,17 @@ fn sort_decks(decks: &mut [InstalledDeck]) {
     decks.sort_by(|a, b| (&a.deck.title, &a.deck.id).cmp(&(&b.deck.title, &b.deck.id)));
 }
 
-/// Bundled decks, then the data directory's deck files; a file replaces a bundled deck with
-/// the same id unless the bundled one is a newer version (a shipped update).
+/// Bundled decks, then the data directory's deck files; of decks sharing an id the highest
+/// version wins, a file winning a tie (it may hold the teacher's edits).
 fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
     let mut by_id: HashMap<DeckId, InstalledDeck> = HashMap::new();
     for (name, text) in BUNDLED_DECKS {
         match deck::parse_deck(text, Path::new(name)) {
             Ok(deck) => {
-                by_id.insert(deck.id.clone(), InstalledDeck::new(deck, DeckSource::Bundled));
+                by_id.insert(
+                    deck.id.clone(),
+                    InstalledDeck::new(deck, DeckSource::Bundled),
+                );
             }
             Err(err) => problems.push(format!("bundled deck {err}")),
         }
@@ -511,11 +562,15 @@ fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
     for path in files {
         match deck::load_deck_file(&path) {
             Ok(deck) => {
-                let newer_bundled = by_id
+                // A shipped update (bundled) or another file with a higher version wins.
+                let newer_installed = by_id
                     .get(&deck.id)
-                    .is_some_and(|d| d.source == DeckSource::Bundled && d.deck.version > deck.version);
-                if !newer_bundled {
-                    by_id.insert(deck.id.clone(), InstalledDeck::new(deck, DeckSource::File(path)));
+                    .is_some_and(|d| d.deck.version > deck.version);
+                if !newer_installed {
+                    by_id.insert(
+                        deck.id.clone(),
+                        InstalledDeck::new(deck, DeckSource::File(path)),
+                    );
                 }
             }
             Err(err) => problems.push(format!("{err} (deck skipped; the file was left as it is)")),

@@ -161,7 +161,8 @@ pub fn is_valid_id(id: &str) -> bool {
     chars
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
         && id.len() <= 128
 }
 
@@ -171,8 +172,19 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
         position: locate(source, needle, nth),
         message,
     };
-    if deck.format == 0 {
-        return Err(fail("format", 0, "format must be 1".into()));
+    if deck.format > DECK_FORMAT_VERSION {
+        return Err(Error::NewerFormat {
+            path: path.to_path_buf(),
+            found: deck.format,
+            supported: DECK_FORMAT_VERSION,
+        });
+    }
+    if deck.format != DECK_FORMAT_VERSION {
+        return Err(fail(
+            "format",
+            0,
+            format!("format must be {DECK_FORMAT_VERSION}"),
+        ));
     }
     if !is_valid_id(&deck.id.0) {
         return Err(fail(
@@ -188,7 +200,11 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
         return Err(fail("title", 0, "the deck needs a title".into()));
     }
     if deck.language.trim().is_empty() {
-        return Err(fail("language", 0, "the deck needs a language, e.g. \"id\" or \"en\"".into()));
+        return Err(fail(
+            "language",
+            0,
+            "the deck needs a language, e.g. \"id\" or \"en\"".into(),
+        ));
     }
     let mut seen = HashSet::new();
     for card in &deck.cards {
@@ -206,7 +222,11 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
             ));
         }
         if !seen.insert(card.id.0.clone()) {
-            return Err(fail(&quoted, nth, format!("duplicate card id {:?}", card.id.0)));
+            return Err(fail(
+                &quoted,
+                nth,
+                format!("duplicate card id {:?}", card.id.0),
+            ));
         }
         if card.front.trim().is_empty() || card.back.trim().is_empty() {
             return Err(fail(
@@ -275,38 +295,68 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
-        let text = sample_deck().to_ron().replace("back: \"Back\",", "back: \"Back\" oops,");
+        let text = sample_deck()
+            .to_ron()
+            .replace("back: \"Back\",", "back: \"Back\" oops,");
         let err = parse_deck(&text, Path::new("deck.ron")).unwrap_err();
         let line = text.lines().position(|l| l.contains("oops")).unwrap() + 1;
-        let Error::Parse { position: Some(position), .. } = &err else {
+        let Error::Parse {
+            position: Some(position),
+            ..
+        } = &err
+        else {
             panic!("{err:?}");
         };
         assert_eq!(position.line, line, "{err}");
-        assert!(err.to_string().starts_with(&format!("deck.ron:{line}:")), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!("deck.ron:{line}:")),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicate_ids_point_at_the_second_one() {
         let text = sample_deck().to_ron().replace("id: \"two\"", "id: \"one\"");
         let err = parse_deck(&text, Path::new("d.ron")).unwrap_err();
-        let line = text.match_indices("\"one\"").nth(1).map(|(i, _)| text[..i].lines().count()).unwrap();
+        let line = text
+            .match_indices("\"one\"")
+            .nth(1)
+            .map(|(i, _)| text[..i].lines().count())
+            .unwrap();
         assert!(err.to_string().contains(&format!("d.ron:{line}:")), "{err}");
         assert!(err.to_string().contains("duplicate card id"), "{err}");
     }
 
     #[test]
     fn newer_format_is_named_not_misparsed() {
-        let text = sample_deck().to_ron().replace("format: 1,", "format: 2,\n    shiny: true,");
+        let text = sample_deck()
+            .to_ron()
+            .replace("format: 1,", "format: 2,\n    shiny: true,");
         let err = parse_deck(&text, Path::new("d.ron")).unwrap_err();
-        assert!(matches!(err, Error::NewerFormat { found: 2, .. }), "{err:?}");
+        assert!(
+            matches!(err, Error::NewerFormat { found: 2, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn rejects_bad_ids_and_empty_sides() {
         let text = sample_deck().to_ron().replace("\"two\"", "\"Two Words\"");
-        assert!(parse_deck(&text, Path::new("d.ron")).unwrap_err().to_string().contains("card id"));
-        let text = sample_deck().to_ron().replace("back: \"Back\"", "back: \"  \"");
-        assert!(parse_deck(&text, Path::new("d.ron")).unwrap_err().to_string().contains("front and a back"));
+        assert!(
+            parse_deck(&text, Path::new("d.ron"))
+                .unwrap_err()
+                .to_string()
+                .contains("card id")
+        );
+        let text = sample_deck()
+            .to_ron()
+            .replace("back: \"Back\"", "back: \"  \"");
+        assert!(
+            parse_deck(&text, Path::new("d.ron"))
+                .unwrap_err()
+                .to_string()
+                .contains("front and a back")
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub enum Error {
         message: String,
     },
     /// A file was written by a newer Kartu than this one.
-    #[error("{}: written by a newer Kartu (format {found}, this version reads up to {supported}); it is opened read-only", path.display())]
+    #[error("{}: written by a newer Kartu (format {found}; this version reads up to format {supported})", path.display())]
     NewerFormat {
         /// The file.
         path: PathBuf,

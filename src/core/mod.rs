@@ -5,11 +5,11 @@
 
 pub mod bundled;
 pub mod collection;
-pub mod session;
 pub mod deck;
 pub mod error;
 pub mod progress;
 pub mod scheduler;
+pub mod session;
 pub mod settings;
 pub mod storage;
 pub mod time;

@@ -2,6 +2,7 @@
 //! progress file (RON, format 1; see `docs/progress-format.md`).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,19 @@ impl Default for Progress {
     }
 }
 
+/// Object-safe "serialise as compact RON", so one closure serves every entry type.
+mod erased {
+    pub(super) trait Ron {
+        fn to_ron(&self, options: &ron::Options) -> String;
+    }
+
+    impl<T: serde::Serialize> Ron for T {
+        fn to_ron(&self, options: &ron::Options) -> String {
+            options.to_string(self).unwrap_or_default()
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct FormatProbe {
     format: Option<u32>,
@@ -77,7 +91,10 @@ impl Progress {
     pub fn set_card(&mut self, deck: &DeckId, card: &CardId, progress: Option<CardProgress>) {
         match progress {
             Some(progress) => {
-                self.cards.entry(deck.clone()).or_default().insert(card.clone(), progress);
+                self.cards
+                    .entry(deck.clone())
+                    .or_default()
+                    .insert(card.clone(), progress);
             }
             None => {
                 if let Some(deck_cards) = self.cards.get_mut(deck) {
@@ -91,24 +108,47 @@ impl Progress {
     }
 
     /// Serialises in the canonical form: one line per card and per review, stable order.
+    ///
+    /// Written by hand around compact per-entry RON so each card and each review is one line:
+    /// small, fast to write, and a diff shows exactly what changed.
     #[must_use]
     pub fn to_ron(&self) -> String {
-        // Depth 3 puts each card's state (and depth 2 each review) on one line: compact, and
-        // a diff shows exactly which cards changed.
-        let config = ron::ser::PrettyConfig::new()
-            .new_line("\n")
-            .indentor("    ")
-            .depth_limit(3)
-            .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-        let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
-        text.push('\n');
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        // Plain data of strings and numbers: serialising cannot fail.
+        let compact = |value: &dyn erased::Ron| value.to_ron(&options);
+        let mut text = String::with_capacity(128 * (self.reviews.len() + 8));
+        text.push_str("#![enable(implicit_some)]\n(\n");
+        // Writing to a String cannot fail.
+        writeln!(text, "    format: {},\n    cards: {{", self.format).ok();
+        for (deck, cards) in &self.cards {
+            writeln!(text, "        {}: {{", compact(&deck.0)).ok();
+            for (card, progress) in cards {
+                writeln!(
+                    text,
+                    "            {}: {},",
+                    compact(&card.0),
+                    compact(progress)
+                )
+                .ok();
+            }
+            text.push_str("        },\n");
+        }
+        text.push_str("    },\n    reviews: [\n");
+        for review in &self.reviews {
+            writeln!(text, "        {},", compact(review)).ok();
+        }
+        text.push_str("    ],\n)\n");
         text
     }
 
     /// Parses progress file text; `path` is only used in messages.
     pub fn parse(source: &str, path: &Path) -> Result<Self> {
-        let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        if let Ok(FormatProbe { format: Some(found) }) = options.from_str::<FormatProbe>(source)
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        if let Ok(FormatProbe {
+            format: Some(found),
+        }) = options.from_str::<FormatProbe>(source)
             && found > PROGRESS_FORMAT_VERSION
         {
             return Err(Error::NewerFormat {
@@ -117,14 +157,22 @@ impl Progress {
                 supported: PROGRESS_FORMAT_VERSION,
             });
         }
-        options.from_str(source).map_err(|err| Error::Parse {
+        let progress: Self = options.from_str(source).map_err(|err| Error::Parse {
             path: path.to_path_buf(),
             position: Some(TextPosition {
                 line: err.span.start.line,
                 col: err.span.start.col,
             }),
             message: err.code.to_string(),
-        })
+        })?;
+        if progress.format > PROGRESS_FORMAT_VERSION {
+            return Err(Error::NewerFormat {
+                path: path.to_path_buf(),
+                found: progress.format,
+                supported: PROGRESS_FORMAT_VERSION,
+            });
+        }
+        Ok(progress)
     }
 
     /// Loads `path`; a missing file is empty progress.
@@ -191,14 +239,25 @@ mod tests {
         let a_line = text.lines().position(|l| l.contains("\"a\": (")).unwrap();
         let b_line = text.lines().position(|l| l.contains("\"b\": (")).unwrap();
         assert_eq!(b_line, a_line + 1, "sorted, one line each:\n{text}");
+        assert_eq!(
+            text.lines().filter(|l| l.contains("rating: good")).count(),
+            2,
+            "one line per review:\n{text}"
+        );
     }
 
     #[test]
     fn missing_file_is_empty_and_newer_format_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Progress::load(&dir.path().join("none.ron")).unwrap(), Progress::default());
+        assert_eq!(
+            Progress::load(&dir.path().join("none.ron")).unwrap(),
+            Progress::default()
+        );
         let text = sample().to_ron().replace("format: 1", "format: 9");
-        assert!(matches!(Progress::parse(&text, Path::new("p")), Err(Error::NewerFormat { found: 9, .. })));
+        assert!(matches!(
+            Progress::parse(&text, Path::new("p")),
+            Err(Error::NewerFormat { found: 9, .. })
+        ));
     }
 
     #[test]

@@ -45,7 +45,13 @@ impl StudySession {
     }
 
     /// Answers the card on screen; it is on disk before the next card is chosen.
-    pub fn answer(&mut self, collection: &mut Collection, rating: Rating, now: Timestamp, duration_ms: u32) -> Result<()> {
+    pub fn answer(
+        &mut self,
+        collection: &mut Collection,
+        rating: Rating,
+        now: Timestamp,
+        duration_ms: u32,
+    ) -> Result<()> {
         let Some(card) = self.current.clone() else {
             return Ok(());
         };

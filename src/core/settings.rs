@@ -72,10 +72,14 @@ impl Settings {
     pub fn load(path: &Path) -> Result<Self> {
         let text = match storage::read_text_limited(path, 1024 * 1024) {
             Ok(text) => text,
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Self::default());
+            }
             Err(err) => return Err(err),
         };
-        let settings: Self = ron::from_str(&text).map_err(|err| Error::Parse {
+        let options = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let settings: Self = options.from_str(&text).map_err(|err| Error::Parse {
             path: path.to_path_buf(),
             position: Some(TextPosition {
                 line: err.span.start.line,
@@ -95,7 +99,10 @@ impl Settings {
 
     /// Writes `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let config = ron::ser::PrettyConfig::new().new_line("\n").indentor("    ");
+        let config = ron::ser::PrettyConfig::new()
+            .new_line("\n")
+            .indentor("    ")
+            .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
         let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
         text.push('\n');
         storage::atomic_write(path, text.as_bytes())
@@ -111,12 +118,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("settings.ron");
         assert_eq!(Settings::load(&path).unwrap(), Settings::default());
-        let settings = Settings { language: Some("en".into()), new_per_day: 5, ..Settings::default() };
+        let settings = Settings {
+            language: Some("en".into()),
+            new_per_day: 5,
+            ..Settings::default()
+        };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), settings);
-        std::fs::write(&path, "(new_per_day: 7)").unwrap();
+        std::fs::write(&path, "(new_per_day: 7, language: \"id\")").unwrap();
         let partial = Settings::load(&path).unwrap();
         assert_eq!((partial.new_per_day, partial.reviews_per_day), (7, 200));
+        assert_eq!(partial.language.as_deref(), Some("id"));
     }
 
     #[test]

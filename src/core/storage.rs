@@ -80,13 +80,30 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|err| Error::io(dir, err))?;
-    temp.write_all(bytes).map_err(|err| Error::io(temp.path(), err))?;
+    temp.write_all(bytes)
+        .map_err(|err| Error::io(temp.path(), err))?;
+    // tempfile creates 0600; keep the replaced file's mode, or make a new file readable like
+    // any other document (exported decks are meant to be shared).
+    let permissions = fs::metadata(path).map(|m| m.permissions()).ok();
+    set_permissions(temp.as_file(), permissions).map_err(|err| Error::io(temp.path(), err))?;
     temp.as_file()
         .sync_all()
         .map_err(|err| Error::io(temp.path(), err))?;
     // On failure the NamedTempFile inside the error is dropped, which deletes it.
-    temp.persist(path).map_err(|err| Error::io(path, err.error))?;
+    temp.persist(path)
+        .map_err(|err| Error::io(path, err.error))?;
     sync_dir(dir)
+}
+
+#[cfg(unix)]
+fn set_permissions(file: &fs::File, existing: Option<fs::Permissions>) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(existing.unwrap_or_else(|| fs::Permissions::from_mode(0o644)))
+}
+
+#[cfg(not(unix))]
+fn set_permissions(file: &fs::File, existing: Option<fs::Permissions>) -> std::io::Result<()> {
+    existing.map_or(Ok(()), |permissions| file.set_permissions(permissions))
 }
 
 #[cfg(unix)]
@@ -120,7 +137,10 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String> {
     String::from_utf8(bytes).map_err(|err| Error::Parse {
         path: path.to_path_buf(),
         position: None,
-        message: format!("not UTF-8 text (bad byte at offset {})", err.utf8_error().valid_up_to()),
+        message: format!(
+            "not UTF-8 text (bad byte at offset {})",
+            err.utf8_error().valid_up_to()
+        ),
     })
 }
 
@@ -135,7 +155,10 @@ mod tests {
         atomic_write(&path, b"one").unwrap();
         atomic_write(&path, b"two").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "two");
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.ron")]);
     }
 
@@ -152,7 +175,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.ron");
         fs::write(&path, vec![b'x'; 100]).unwrap();
-        assert!(read_text_limited(&path, 99).unwrap_err().to_string().contains("limit"));
+        assert!(
+            read_text_limited(&path, 99)
+                .unwrap_err()
+                .to_string()
+                .contains("limit")
+        );
         assert_eq!(read_text_limited(&path, 100).unwrap().len(), 100);
     }
 }

@@ -15,7 +15,9 @@ pub const DAY_SECS: i64 = 86_400;
 /// A point in time: whole seconds since the Unix epoch (UTC).
 ///
 /// Stored as a plain integer in progress files so that loading a million reviews stays cheap.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
@@ -124,7 +126,10 @@ impl DayClock {
             return Timestamp(day.0.saturating_mul(DAY_SECS));
         };
         let hour = i8::try_from(self.day_start_hour).unwrap_or(0);
-        match date.at(hour, 0, 0, 0).to_zoned_datetime(self.time_zone.clone()) {
+        match date
+            .at(hour, 0, 0, 0)
+            .to_zoned_datetime(self.time_zone.clone())
+        {
             Ok(zoned) => zoned.timestamp().into(),
             Err(_) => Timestamp(day.0.saturating_mul(DAY_SECS)),
         }
@@ -175,7 +180,11 @@ pub fn interval_in_unit(secs: u64) -> (f64, IntervalUnit) {
     } else {
         (secs / (365.25 * day), IntervalUnit::Years)
     };
-    let rounded = if value < 10.0 && matches!(unit, IntervalUnit::Hours | IntervalUnit::Months | IntervalUnit::Years) {
+    let rounded = if value < 10.0
+        && matches!(
+            unit,
+            IntervalUnit::Hours | IntervalUnit::Months | IntervalUnit::Years
+        ) {
         (value * 10.0).round() / 10.0
     } else {
         value.round()
@@ -200,7 +209,8 @@ pub fn format_interval(secs: u64) -> String {
 
 fn days_since_epoch(date: jiff::civil::Date) -> i64 {
     let epoch = jiff::civil::date(1970, 1, 1);
-    date.since(epoch).map_or(0, |span| i64::from(span.get_days()))
+    date.since(epoch)
+        .map_or(0, |span| i64::from(span.get_days()))
 }
 
 #[cfg(test)]

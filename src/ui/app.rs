@@ -86,7 +86,12 @@ pub struct KartuApp {
 
 impl KartuApp {
     /// A window on `collection`, asking for files through `dialogs` and the time from `clock`.
-    pub fn new(cc: &eframe::CreationContext<'_>, collection: Collection, dialogs: Arc<dyn FileDialogs>, clock: Clock) -> Self {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        collection: Collection,
+        dialogs: Arc<dyn FileDialogs>,
+        clock: Clock,
+    ) -> Self {
         theme::apply(&cc.egui_ctx);
         let state: UiState = cc
             .storage
@@ -95,7 +100,11 @@ impl KartuApp {
         let (dialog_sender, dialog_receiver) = channel();
         let lang = Lang::resolve(collection.settings().language.as_deref());
         let status = (!collection.problems().is_empty()).then(|| Status {
-            text: format!("{} {}", lang.texts().open_problems, collection.problems().join(" · ")),
+            text: format!(
+                "{} {}",
+                lang.texts().open_problems,
+                collection.problems().join(" · ")
+            ),
             kind: StatusKind::Error,
         });
         let mut app = Self {
@@ -116,7 +125,11 @@ impl KartuApp {
         };
         app.refresh_summaries((app.clock)());
         if let Some(id) = &app.state.selected_deck {
-            app.selected_deck = app.summaries.iter().position(|s| &s.id.0 == id).unwrap_or(0);
+            app.selected_deck = app
+                .summaries
+                .iter()
+                .position(|s| &s.id.0 == id)
+                .unwrap_or(0);
         }
         app
     }
@@ -144,7 +157,10 @@ impl KartuApp {
     }
 
     fn set_info(&mut self, text: String) {
-        self.status = Some(Status { text, kind: StatusKind::Info });
+        self.status = Some(Status {
+            text,
+            kind: StatusKind::Info,
+        });
     }
 
     fn study_view(&self, study: &StudyState, now: Timestamp) -> StudyView {
@@ -164,10 +180,14 @@ impl KartuApp {
             })
         });
         let next_due = if card.is_none() {
-            self.collection.next_due(deck_id, now).ok().flatten().map(|due| {
-                let wait_secs = u64::try_from(due.unix_secs() - now.unix_secs()).unwrap_or(0);
-                (local_time_text(due), tr.interval(wait_secs))
-            })
+            self.collection
+                .next_due(deck_id, now)
+                .ok()
+                .flatten()
+                .map(|due| {
+                    let wait_secs = u64::try_from(due.unix_secs() - now.unix_secs()).unwrap_or(0);
+                    (local_time_text(due), tr.interval(wait_secs))
+                })
         } else {
             None
         };
@@ -175,10 +195,7 @@ impl KartuApp {
             deck_title: deck.map(|d| d.deck.title.clone()).unwrap_or_default(),
             counts: self
                 .collection
-                .deck_summaries(now)
-                .into_iter()
-                .find(|s| &s.id == deck_id)
-                .map(|s| s.counts)
+                .deck_counts(deck_id, now)
                 .unwrap_or_default(),
             card,
             revealed: study.revealed,
@@ -194,33 +211,64 @@ impl KartuApp {
             match outcome {
                 // A cancelled dialog does nothing.
                 DialogOutcome::Import(None) | DialogOutcome::Export(_, None) => {}
-                DialogOutcome::Import(Some(path)) => match self.collection.import_deck_file(&path) {
-                    Ok(outcome) => {
-                        let text = match outcome.replaced_version {
-                            Some(old) => fill(
-                                tr.updated,
-                                &[("title", &outcome.title), ("old", &old.to_string()), ("new", &self.collection.deck(&outcome.deck).map(|d| d.deck.version.to_string()).unwrap_or_default())],
-                            ),
-                            None => fill(tr.imported, &[("title", &outcome.title), ("n", &outcome.card_count.to_string())]),
-                        };
-                        self.set_info(text);
-                        self.summaries_at = None;
-                        if let Some(row) = self.collection.deck_summaries((self.clock)()).iter().position(|s| s.id == outcome.deck) {
-                            self.selected_deck = row;
+                DialogOutcome::Import(Some(path)) => {
+                    match self.collection.import_deck_file(&path) {
+                        Ok(outcome) => {
+                            let text = match outcome.replaced_version {
+                                Some(old) => fill(
+                                    tr.updated,
+                                    &[
+                                        ("title", &outcome.title),
+                                        ("old", &old.to_string()),
+                                        (
+                                            "new",
+                                            &self
+                                                .collection
+                                                .deck(&outcome.deck)
+                                                .map(|d| d.deck.version.to_string())
+                                                .unwrap_or_default(),
+                                        ),
+                                    ],
+                                ),
+                                None => fill(
+                                    tr.imported,
+                                    &[
+                                        ("title", &outcome.title),
+                                        ("n", &outcome.card_count.to_string()),
+                                    ],
+                                ),
+                            };
+                            self.set_info(text);
+                            self.summaries_at = None;
+                            if let Some(row) = self
+                                .collection
+                                .deck_summaries((self.clock)())
+                                .iter()
+                                .position(|s| s.id == outcome.deck)
+                            {
+                                self.selected_deck = row;
+                            }
                         }
+                        Err(err) => self.set_error(tr.import_failed, &err),
                     }
-                    Err(err) => self.set_error(tr.import_failed, &err),
-                },
-                DialogOutcome::Export(deck, Some(path)) => match self.collection.export_deck(&deck, &path) {
-                    Ok(()) => self.set_info(fill(tr.exported, &[("path", &path.display().to_string())])),
-                    Err(err) => self.set_error(tr.export_failed, &err),
-                },
+                }
+                DialogOutcome::Export(deck, Some(path)) => {
+                    match self.collection.export_deck(&deck, &path) {
+                        Ok(()) => self
+                            .set_info(fill(tr.exported, &[("path", &path.display().to_string())])),
+                        Err(err) => self.set_error(tr.export_failed, &err),
+                    }
+                }
             }
         }
     }
 
     /// Runs a file dialog on a worker thread; its answer arrives through the channel.
-    fn spawn_dialog(&mut self, ctx: &egui::Context, ask: impl FnOnce(&dyn FileDialogs) -> DialogOutcome + Send + 'static) {
+    fn spawn_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        ask: impl FnOnce(&dyn FileDialogs) -> DialogOutcome + Send + 'static,
+    ) {
         if self.dialog_open {
             return;
         }
@@ -246,42 +294,59 @@ impl KartuApp {
     fn apply(&mut self, command: Command, ctx: &egui::Context, now: Timestamp, egui_time: f64) {
         let tr = self.texts();
         match command {
-            Command::Study(deck) => match StudySession::start(&self.collection, deck.clone(), now) {
-                Ok(session) => {
-                    self.state.selected_deck = Some(deck.0);
-                    self.screen = Screen::Study(StudyState {
-                        session,
-                        revealed: false,
-                        shown_at_secs: egui_time,
-                    });
+            Command::Study(deck) => {
+                match StudySession::start(&self.collection, deck.clone(), now) {
+                    Ok(session) => {
+                        self.state.selected_deck = Some(deck.0);
+                        self.screen = Screen::Study(StudyState {
+                            session,
+                            revealed: false,
+                            shown_at_secs: egui_time,
+                        });
+                    }
+                    Err(err) => self.set_error(tr.failed, &err),
                 }
-                Err(err) => self.set_error(tr.failed, &err),
-            },
+            }
             Command::Reveal => {
                 if let Screen::Study(study) = &mut self.screen {
                     study.revealed = true;
                 }
             }
             Command::Answer(rating) => {
-                let Screen::Study(study) = &mut self.screen else { return };
+                let Screen::Study(study) = &mut self.screen else {
+                    return;
+                };
                 if !study.revealed || study.session.current().is_none() {
                     return;
                 }
-                let duration_ms = ((egui_time - study.shown_at_secs).max(0.0) * 1000.0).min(f64::from(u32::MAX)) as u32;
-                match study.session.answer(&mut self.collection, rating, now, duration_ms) {
+                let duration_ms = ((egui_time - study.shown_at_secs).max(0.0) * 1000.0)
+                    .min(f64::from(u32::MAX)) as u32;
+                match study
+                    .session
+                    .answer(&mut self.collection, rating, now, duration_ms)
+                {
                     Ok(()) => {
                         study.revealed = false;
                         study.shown_at_secs = egui_time;
-                        if matches!(self.status, Some(Status { kind: StatusKind::Error, .. })) {
+                        if matches!(
+                            self.status,
+                            Some(Status {
+                                kind: StatusKind::Error,
+                                ..
+                            })
+                        ) {
                             self.status = None;
                         }
                     }
+                    Err(err @ crate::core::Error::ReadOnly(_)) => self.set_error(tr.failed, &err),
                     Err(err) => self.set_error(tr.save_failed, &err),
                 }
                 self.summaries_at = None;
             }
             Command::Undo => {
-                let Screen::Study(study) = &mut self.screen else { return };
+                let Screen::Study(study) = &mut self.screen else {
+                    return;
+                };
                 if !study.session.can_undo() {
                     return;
                 }
@@ -298,7 +363,9 @@ impl KartuApp {
                 self.screen = Screen::Decks;
                 self.summaries_at = None;
             }
-            Command::ShowSettings => self.screen = Screen::Settings(Box::new(self.collection.settings().clone())),
+            Command::ShowSettings => {
+                self.screen = Screen::Settings(Box::new(self.collection.settings().clone()))
+            }
             Command::SaveSettings(settings) => match self.collection.update_settings(settings) {
                 Ok(()) => {
                     self.lang = Lang::resolve(self.collection.settings().language.as_deref());
@@ -310,7 +377,9 @@ impl KartuApp {
             },
             Command::ImportDeck => {
                 let title = tr.import_dialog_title;
-                self.spawn_dialog(ctx, move |dialogs| DialogOutcome::Import(dialogs.pick_deck_file(title)));
+                self.spawn_dialog(ctx, move |dialogs| {
+                    DialogOutcome::Import(dialogs.pick_deck_file(title))
+                });
             }
             Command::ExportDeck(deck) => {
                 let title = tr.export_dialog_title;
@@ -332,7 +401,10 @@ impl KartuApp {
                 if ui.button(tr.settings).clicked() {
                     self.commands.push(Command::ShowSettings);
                 }
-                if ui.add_enabled(!self.dialog_open, egui::Button::new(tr.import)).clicked() {
+                if ui
+                    .add_enabled(!self.dialog_open, egui::Button::new(tr.import))
+                    .clicked()
+                {
                     self.commands.push(Command::ImportDeck);
                 }
             });
@@ -342,7 +414,10 @@ impl KartuApp {
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
         let tr = self.texts();
         if let Some(reason) = self.collection.read_only_reason() {
-            ui.colored_label(theme::ERROR_COLOR, fill(tr.read_only, &[("reason", reason)]));
+            ui.colored_label(
+                theme::ERROR_COLOR,
+                fill(tr.read_only, &[("reason", reason)]),
+            );
         }
         if let Some(status) = &self.status {
             ui.horizontal_wrapped(|ui| {
@@ -366,16 +441,24 @@ impl KartuApp {
 
 /// `2026-11-25 14:30` in the system time zone.
 fn local_time_text(at: Timestamp) -> String {
-    jiff::Timestamp::from_second(at.unix_secs())
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).strftime("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| at.to_rfc3339())
+    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
+        |_| at.to_rfc3339(),
+        |t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
 }
 
 impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_dialogs();
         let now = (self.clock)();
-        if self.summaries_at.is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS) {
+        if self
+            .summaries_at
+            .is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS)
+        {
             self.refresh_summaries(now);
         }
         ui.input_mut(|input| {
@@ -397,6 +480,7 @@ impl eframe::App for KartuApp {
         {
             // On the done screen, look again: a learning card may have come due.
             study.revealed = false;
+            study.shown_at_secs = ui.input(|input| input.time);
             if let Err(err) = study.session.refresh(&self.collection, now) {
                 self.set_error(tr.failed, &err);
             }
@@ -406,15 +490,23 @@ impl eframe::App for KartuApp {
             _ => None,
         };
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| match (&mut self.screen, &study_view) {
-                (Screen::Study(_), Some(view)) => study_ui(ui, view, tr, &mut commands),
-                (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
-                _ => deck_list_ui(ui, &self.summaries, &mut self.selected_deck, tr, &mut commands),
-            });
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| match (&mut self.screen, &study_view) {
+                    (Screen::Study(_), Some(view)) => study_ui(ui, view, tr, &mut commands),
+                    (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
+                    _ => deck_list_ui(
+                        ui,
+                        &self.summaries,
+                        &mut self.selected_deck,
+                        tr,
+                        &mut commands,
+                    ),
+                });
         });
         if let Some(StudyView { card: None, .. }) = &study_view {
             // Come back when the next learning card is due (at most a minute from now).
-            ui.ctx().request_repaint_after(Duration::from_secs(60));
+            ui.ctx().request_repaint_after(Duration::from_mins(1));
         }
         self.commands = commands;
         self.apply_commands(&ui.ctx().clone(), now);

@@ -8,7 +8,13 @@ use super::theme;
 use crate::core::collection::DeckSummary;
 
 /// Shows the deck list. `selected` is the highlighted row (moved with ↑/↓, studied with Enter).
-pub fn deck_list_ui(ui: &mut egui::Ui, decks: &[DeckSummary], selected: &mut usize, tr: &Texts, commands: &mut Vec<Command>) {
+pub fn deck_list_ui(
+    ui: &mut egui::Ui,
+    decks: &[DeckSummary],
+    selected: &mut usize,
+    tr: &Texts,
+    commands: &mut Vec<Command>,
+) {
     ui.heading(tr.decks_heading);
     ui.add_space(theme::SECTION_GAP / 2.0);
     if decks.is_empty() {
@@ -48,7 +54,11 @@ pub fn deck_list_ui(ui: &mut egui::Ui, decks: &[DeckSummary], selected: &mut usi
             for (row, deck) in decks.iter().enumerate() {
                 let title = ui
                     .selectable_label(row == *selected, RichText::new(&deck.title).size(16.0))
-                    .on_hover_text(format!("{} · {}", deck.id, fill(tr.card_count, &[("n", &deck.card_count.to_string())])));
+                    .on_hover_text(format!(
+                        "{} · {}",
+                        deck.id,
+                        fill(tr.card_count, &[("n", &deck.card_count.to_string())])
+                    ));
                 if title.clicked() {
                     *selected = row;
                 }
@@ -56,7 +66,9 @@ pub fn deck_list_ui(ui: &mut egui::Ui, decks: &[DeckSummary], selected: &mut usi
                     commands.push(Command::Study(deck.id.clone()));
                 }
                 ui.label(RichText::new(deck.counts.new.to_string()).color(theme::NEW_COLOR));
-                ui.label(RichText::new(deck.counts.learning.to_string()).color(theme::LEARNING_COLOR));
+                ui.label(
+                    RichText::new(deck.counts.learning.to_string()).color(theme::LEARNING_COLOR),
+                );
                 ui.label(RichText::new(deck.counts.due.to_string()).color(theme::DUE_COLOR));
                 if ui.button(tr.study).clicked() {
                     *selected = row;

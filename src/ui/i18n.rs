@@ -54,7 +54,11 @@ impl Lang {
     pub fn resolve(setting: Option<&str>) -> Self {
         setting
             .and_then(Self::from_code)
-            .or_else(|| sys_locale::get_locale().as_deref().and_then(Self::from_code))
+            .or_else(|| {
+                sys_locale::get_locale()
+                    .as_deref()
+                    .and_then(Self::from_code)
+            })
             .unwrap_or(Self::En)
     }
 
@@ -73,7 +77,9 @@ impl Lang {
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()
-        .fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
 }
 
 /// All UI strings of one language.
@@ -310,7 +316,10 @@ mod tests {
         assert_eq!(EN.interval(600), "10m");
         assert_eq!(ID.interval(600), "10mnt");
         assert_eq!(ID.interval(2 * 86_400), "2h");
-        assert_eq!(fill(EN.imported, &[("title", "X"), ("n", "3")]), "Imported “X” (3 cards).");
+        assert_eq!(
+            fill(EN.imported, &[("title", "X"), ("n", "3")]),
+            "Imported “X” (3 cards)."
+        );
     }
 
     #[test]

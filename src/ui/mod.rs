@@ -35,6 +35,9 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
             .with_inner_size([900.0, 640.0])
             .with_min_inner_size([480.0, 360.0])
             .with_icon(Arc::new(icon)),
+        // UI preferences (window size, selected deck) live beside the data, so `--data-dir`
+        // keeps everything in one place.
+        persistence_path: Some(collection.paths().root.join("ui-state.ron")),
         ..Default::default()
     };
     eframe::run_native(

@@ -8,50 +8,71 @@ use super::theme;
 use crate::core::settings::Settings;
 
 /// Edits `draft`; Save pushes it, Cancel (or Esc) goes back unchanged.
-pub fn settings_ui(ui: &mut egui::Ui, draft: &mut Settings, tr: &Texts, commands: &mut Vec<Command>) {
+pub fn settings_ui(
+    ui: &mut egui::Ui,
+    draft: &mut Settings,
+    tr: &Texts,
+    commands: &mut Vec<Command>,
+) {
     if ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Escape)) {
         commands.push(Command::ShowDecks);
     }
     ui.heading(tr.settings);
     ui.add_space(theme::SECTION_GAP / 2.0);
-    egui::Grid::new("settings").num_columns(2).spacing([24.0, 12.0]).show(ui, |ui| {
-        // Each control is labelled by the text beside it, for screen readers.
-        let label = ui.label(tr.language);
-        let current = draft.language.as_deref().and_then(Lang::from_code);
-        egui::ComboBox::from_id_salt("language")
-            .selected_text(current.map_or(tr.system_language, Lang::name))
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut draft.language, None, tr.system_language);
-                for lang in Lang::ALL {
-                    ui.selectable_value(&mut draft.language, Some(lang.code().to_owned()), lang.name());
-                }
-            })
-            .response
+    egui::Grid::new("settings")
+        .num_columns(2)
+        .spacing([24.0, 12.0])
+        .show(ui, |ui| {
+            // Each control is labelled by the text beside it, for screen readers.
+            let label = ui.label(tr.language);
+            let current = draft.language.as_deref().and_then(Lang::from_code);
+            egui::ComboBox::from_id_salt("language")
+                .selected_text(current.map_or(tr.system_language, Lang::name))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut draft.language, None, tr.system_language);
+                    for lang in Lang::ALL {
+                        ui.selectable_value(
+                            &mut draft.language,
+                            Some(lang.code().to_owned()),
+                            lang.name(),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label(tr.new_per_day);
+            ui.add(egui::DragValue::new(&mut draft.new_per_day).range(0..=9999))
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label(tr.reviews_per_day);
+            ui.add(egui::DragValue::new(&mut draft.reviews_per_day).range(0..=99_999))
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui
+                .label(tr.desired_retention)
+                .on_hover_text(tr.desired_retention_help);
+            ui.add(egui::Slider::new(&mut draft.desired_retention, 0.70..=0.99).fixed_decimals(2))
+                .on_hover_text(tr.desired_retention_help)
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label(tr.day_start_hour);
+            ui.add(
+                egui::DragValue::new(&mut draft.day_start_hour)
+                    .range(0..=23)
+                    .suffix(":00"),
+            )
             .labelled_by(label.id);
-        ui.end_row();
+            ui.end_row();
 
-        let label = ui.label(tr.new_per_day);
-        ui.add(egui::DragValue::new(&mut draft.new_per_day).range(0..=9999)).labelled_by(label.id);
-        ui.end_row();
-
-        let label = ui.label(tr.reviews_per_day);
-        ui.add(egui::DragValue::new(&mut draft.reviews_per_day).range(0..=99_999)).labelled_by(label.id);
-        ui.end_row();
-
-        let label = ui.label(tr.desired_retention).on_hover_text(tr.desired_retention_help);
-        ui.add(egui::Slider::new(&mut draft.desired_retention, 0.70..=0.99).fixed_decimals(2))
-            .on_hover_text(tr.desired_retention_help)
-            .labelled_by(label.id);
-        ui.end_row();
-
-        let label = ui.label(tr.day_start_hour);
-        ui.add(egui::DragValue::new(&mut draft.day_start_hour).range(0..=23).suffix(":00")).labelled_by(label.id);
-        ui.end_row();
-
-        ui.label("");
-        ui.checkbox(&mut draft.fuzz, tr.fuzz);
-        ui.end_row();
-    });
+            ui.label("");
+            ui.checkbox(&mut draft.fuzz, tr.fuzz);
+            ui.end_row();
+        });
     ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         if ui.button(tr.save).clicked() {

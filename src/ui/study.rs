@@ -52,7 +52,10 @@ pub fn study_ui(ui: &mut egui::Ui, view: &StudyView, tr: &Texts, commands: &mut 
         }
         ui.heading(&view.deck_title);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.add_enabled(view.can_undo, egui::Button::new(tr.undo)).clicked() {
+            if ui
+                .add_enabled(view.can_undo, egui::Button::new(tr.undo))
+                .clicked()
+            {
                 commands.push(Command::Undo);
             }
             counts_ui(ui, view.counts, tr);
@@ -102,11 +105,19 @@ fn handle_keys(ui: &mut egui::Ui, view: &StudyView, commands: &mut Vec<Command>)
 fn counts_ui(ui: &mut egui::Ui, counts: DeckCounts, tr: &Texts) {
     // Right-to-left layout: listed last to first.
     ui.label(RichText::new(format!("{} {}", tr.due, counts.due)).color(theme::DUE_COLOR));
-    ui.label(RichText::new(format!("{} {}", tr.learning, counts.learning)).color(theme::LEARNING_COLOR));
+    ui.label(
+        RichText::new(format!("{} {}", tr.learning, counts.learning)).color(theme::LEARNING_COLOR),
+    );
     ui.label(RichText::new(format!("{} {}", tr.new, counts.new)).color(theme::NEW_COLOR));
 }
 
-fn card_ui(ui: &mut egui::Ui, card: &CardView, revealed: bool, tr: &Texts, commands: &mut Vec<Command>) {
+fn card_ui(
+    ui: &mut egui::Ui,
+    card: &CardView,
+    revealed: bool,
+    tr: &Texts,
+    commands: &mut Vec<Command>,
+) {
     ui.vertical_centered(|ui| {
         let width = ui.available_width().min(theme::CARD_MAX_WIDTH);
         egui::Frame::new()
@@ -116,7 +127,11 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, revealed: bool, tr: &Texts, comma
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
             .show(ui, |ui| {
                 ui.set_width(width - 2.0 * f32::from(theme::CARD_MARGIN));
-                ui.label(RichText::new(&card.front).size(theme::CARD_TEXT_SIZE).strong());
+                ui.label(
+                    RichText::new(&card.front)
+                        .size(theme::CARD_TEXT_SIZE)
+                        .strong(),
+                );
                 if revealed {
                     ui.separator();
                     ui.label(RichText::new(&card.back).size(theme::CARD_TEXT_SIZE));
@@ -137,7 +152,10 @@ fn card_ui(ui: &mut egui::Ui, card: &CardView, revealed: bool, tr: &Texts, comma
         if revealed {
             answer_buttons_ui(ui, card, tr, commands);
         } else if ui
-            .add_sized(theme::ANSWER_BUTTON_SIZE, egui::Button::new(tr.show_answer))
+            .add_sized(
+                theme::SHOW_ANSWER_BUTTON_SIZE,
+                egui::Button::new(tr.show_answer),
+            )
             .clicked()
         {
             commands.push(Command::Reveal);
@@ -155,7 +173,8 @@ fn answer_buttons_ui(ui: &mut egui::Ui, card: &CardView, tr: &Texts, commands: &
             for (index, rating) in Rating::ALL.into_iter().enumerate() {
                 // The interval is part of the label, so a screen reader hears it too.
                 let label = format!("{} · {}", tr.ratings[index], card.intervals[index]);
-                let button = egui::Button::new(RichText::new(label).color(theme::RATING_COLORS[index]));
+                let button =
+                    egui::Button::new(RichText::new(label).color(theme::RATING_COLORS[index]));
                 let response = ui
                     .add_sized(theme::ANSWER_BUTTON_SIZE, button)
                     .on_hover_text(format!("{}", rating.number()));

@@ -27,6 +27,8 @@ pub const CARD_MARGIN: i8 = 24;
 pub const CARD_CORNER: u8 = 10;
 /// Size of the four answer buttons.
 pub const ANSWER_BUTTON_SIZE: [f32; 2] = [120.0, 44.0];
+/// Size of the Show answer button.
+pub const SHOW_ANSWER_BUTTON_SIZE: [f32; 2] = [220.0, 44.0];
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
 
@@ -39,9 +41,15 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(12.0, 6.0);
         style.spacing.window_margin = Margin::same(16);
-        style.text_styles.insert(TextStyle::Heading, FontId::proportional(22.0));
-        style.text_styles.insert(TextStyle::Body, FontId::proportional(15.0));
-        style.text_styles.insert(TextStyle::Button, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Heading, FontId::proportional(22.0));
+        style
+            .text_styles
+            .insert(TextStyle::Body, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Button, FontId::proportional(15.0));
     });
 }
 

@@ -30,7 +30,7 @@ fn test_deck(id: &str, n: usize, version: u32) -> Deck {
     }
 }
 
-fn fixture(n: usize, settings: Settings) -> Fixture {
+fn fixture(n: usize, settings: &Settings) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
     paths.create_dirs().unwrap();
@@ -38,7 +38,11 @@ fn fixture(n: usize, settings: Settings) -> Fixture {
     deck::save_deck_file(&test_deck("t", n, 1), &paths.decks_dir().join("t.ron")).unwrap();
     let mut collection = Collection::open(paths, TimeZone::UTC).unwrap();
     collection.override_fuzz(false).unwrap();
-    assert!(collection.problems().is_empty(), "{:?}", collection.problems());
+    assert!(
+        collection.problems().is_empty(),
+        "{:?}",
+        collection.problems()
+    );
     Fixture {
         _dir: dir,
         collection,
@@ -55,85 +59,186 @@ fn card(id: &str) -> CardId {
 }
 
 fn counts(f: &Fixture, at: Timestamp) -> DeckCounts {
-    f.collection.deck_summaries(at).into_iter().find(|s| s.id == f.deck).unwrap().counts
+    f.collection
+        .deck_summaries(at)
+        .into_iter()
+        .find(|s| s.id == f.deck)
+        .unwrap()
+        .counts
 }
 
 #[test]
 fn bundled_decks_are_installed_with_the_same_card_ids() {
-    let f = fixture(1, Settings::default());
-    let id = f.collection.deck(&DeckId("backend-developer-id".into())).unwrap();
-    let en = f.collection.deck(&DeckId("backend-developer-en".into())).unwrap();
+    let f = fixture(1, &Settings::default());
+    let id = f
+        .collection
+        .deck(&DeckId("backend-developer-id".into()))
+        .unwrap();
+    let en = f
+        .collection
+        .deck(&DeckId("backend-developer-en".into()))
+        .unwrap();
     assert!(id.deck.cards.len() >= 40);
-    let ids = |d: &InstalledDeck| d.deck.cards.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let ids = |d: &InstalledDeck| {
+        d.deck
+            .cards
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(id), ids(en));
-    assert_eq!((id.deck.language.as_str(), en.deck.language.as_str()), ("id", "en"));
+    assert_eq!(
+        (id.deck.language.as_str(), en.deck.language.as_str()),
+        ("id", "en")
+    );
 }
 
 #[test]
 fn new_cards_come_in_deck_order_within_the_daily_limit() {
-    let mut f = fixture(5, Settings { new_per_day: 2, ..Settings::default() });
-    assert_eq!(counts(&f, now()), DeckCounts { new: 2, learning: 0, due: 0 });
-    assert_eq!(f.collection.next_card(&f.deck, now()).unwrap(), Some(card("c0")));
-    f.collection.answer(&f.deck, &card("c0"), Rating::Easy, now(), 100).unwrap();
-    assert_eq!(f.collection.next_card(&f.deck, now()).unwrap(), Some(card("c1")));
-    f.collection.answer(&f.deck, &card("c1"), Rating::Easy, now(), 100).unwrap();
-    assert_eq!(f.collection.next_card(&f.deck, now()).unwrap(), None, "limit reached");
+    let mut f = fixture(
+        5,
+        &Settings {
+            new_per_day: 2,
+            ..Settings::default()
+        },
+    );
+    assert_eq!(
+        counts(&f, now()),
+        DeckCounts {
+            new: 2,
+            learning: 0,
+            due: 0
+        }
+    );
+    assert_eq!(
+        f.collection.next_card(&f.deck, now()).unwrap(),
+        Some(card("c0"))
+    );
+    f.collection
+        .answer(&f.deck, &card("c0"), Rating::Easy, now(), 100)
+        .unwrap();
+    assert_eq!(
+        f.collection.next_card(&f.deck, now()).unwrap(),
+        Some(card("c1"))
+    );
+    f.collection
+        .answer(&f.deck, &card("c1"), Rating::Easy, now(), 100)
+        .unwrap();
+    assert_eq!(
+        f.collection.next_card(&f.deck, now()).unwrap(),
+        None,
+        "limit reached"
+    );
     assert_eq!(counts(&f, now()).new, 0);
     // Tomorrow (after the 04:00 day start) the limit is fresh again.
     let tomorrow = Timestamp::parse_rfc3339("2026-03-03T04:00:00Z").unwrap();
     assert_eq!(counts(&f, tomorrow).new, 2);
-    assert_eq!(f.collection.next_due(&f.deck, now()).unwrap(), Some(tomorrow));
+    assert_eq!(
+        f.collection.next_due(&f.deck, now()).unwrap(),
+        Some(tomorrow)
+    );
 }
 
 #[test]
 fn learning_cards_come_back_before_new_ones_and_learn_ahead() {
-    let mut f = fixture(3, Settings::default());
-    f.collection.answer(&f.deck, &card("c0"), Rating::Again, now(), 0).unwrap();
+    let mut f = fixture(3, &Settings::default());
+    f.collection
+        .answer(&f.deck, &card("c0"), Rating::Again, now(), 0)
+        .unwrap();
     // c0 is due in a minute: c1 (new) first, then c0 early rather than waiting.
-    assert_eq!(f.collection.next_card(&f.deck, now()).unwrap(), Some(card("c1")));
-    assert_eq!(f.collection.next_card(&f.deck, now().add_secs(60)).unwrap(), Some(card("c0")));
-    assert_eq!(counts(&f, now()), DeckCounts { new: 2, learning: 1, due: 0 });
+    assert_eq!(
+        f.collection.next_card(&f.deck, now()).unwrap(),
+        Some(card("c1"))
+    );
+    assert_eq!(
+        f.collection.next_card(&f.deck, now().add_secs(60)).unwrap(),
+        Some(card("c0"))
+    );
+    assert_eq!(
+        counts(&f, now()),
+        DeckCounts {
+            new: 2,
+            learning: 1,
+            due: 0
+        }
+    );
     let session_end = now().add_secs(1);
-    f.collection.answer(&f.deck, &card("c1"), Rating::Easy, session_end, 0).unwrap();
-    f.collection.answer(&f.deck, &card("c2"), Rating::Easy, session_end, 0).unwrap();
-    assert_eq!(f.collection.next_card(&f.deck, session_end).unwrap(), Some(card("c0")), "learn ahead");
+    f.collection
+        .answer(&f.deck, &card("c1"), Rating::Easy, session_end, 0)
+        .unwrap();
+    f.collection
+        .answer(&f.deck, &card("c2"), Rating::Easy, session_end, 0)
+        .unwrap();
+    assert_eq!(
+        f.collection.next_card(&f.deck, session_end).unwrap(),
+        Some(card("c0")),
+        "learn ahead"
+    );
 }
 
 #[test]
 fn reviews_respect_their_daily_limit() {
-    let mut f = fixture(3, Settings { reviews_per_day: 1, ..Settings::default() });
+    let mut f = fixture(
+        3,
+        &Settings {
+            reviews_per_day: 1,
+            ..Settings::default()
+        },
+    );
     for id in ["c0", "c1", "c2"] {
-        f.collection.answer(&f.deck, &card(id), Rating::Easy, now(), 0).unwrap();
+        f.collection
+            .answer(&f.deck, &card(id), Rating::Easy, now(), 0)
+            .unwrap();
     }
     let later = now().add_secs(40 * DAY_SECS);
-    assert_eq!(counts(&f, later), DeckCounts { new: 0, learning: 0, due: 1 });
+    assert_eq!(
+        counts(&f, later),
+        DeckCounts {
+            new: 0,
+            learning: 0,
+            due: 1
+        }
+    );
     let first = f.collection.next_card(&f.deck, later).unwrap().unwrap();
-    f.collection.answer(&f.deck, &first, Rating::Good, later, 0).unwrap();
+    f.collection
+        .answer(&f.deck, &first, Rating::Good, later, 0)
+        .unwrap();
     assert_eq!(f.collection.next_card(&f.deck, later).unwrap(), None);
 }
 
 #[test]
 fn answers_survive_a_reload_and_undo_restores_the_file() {
-    let mut f = fixture(2, Settings::default());
-    let record = f.collection.answer(&f.deck, &card("c0"), Rating::Good, now(), 1500).unwrap();
+    let mut f = fixture(2, &Settings::default());
+    let record = f
+        .collection
+        .answer(&f.deck, &card("c0"), Rating::Good, now(), 1500)
+        .unwrap();
     let paths = f.collection.paths().clone();
     let reloaded = Collection::open(paths.clone(), TimeZone::UTC).unwrap();
     let state = reloaded.card_progress(&f.deck, &card("c0"));
-    assert_eq!((state.state, state.reps, state.interval_secs), (CardState::Learning, 1, 600));
+    assert_eq!(
+        (state.state, state.reps, state.interval_secs),
+        (CardState::Learning, 1, 600)
+    );
     assert_eq!(reloaded.progress().reviews.len(), 1);
     assert_eq!(reloaded.progress().reviews[0].duration_ms, 1500);
 
     f.collection.undo(&record).unwrap();
     assert!(f.collection.undo(&record).is_err(), "only once");
     let reloaded = Collection::open(paths, TimeZone::UTC).unwrap();
-    assert_eq!(reloaded.card_progress(&f.deck, &card("c0")), CardProgress::default());
+    assert_eq!(
+        reloaded.card_progress(&f.deck, &card("c0")),
+        CardProgress::default()
+    );
     assert!(reloaded.progress().reviews.is_empty());
 }
 
 #[test]
 fn a_failed_write_leaves_memory_and_disk_as_they_were() {
-    let mut f = fixture(2, Settings::default());
-    f.collection.answer(&f.deck, &card("c0"), Rating::Good, now(), 0).unwrap();
+    let mut f = fixture(2, &Settings::default());
+    f.collection
+        .answer(&f.deck, &card("c0"), Rating::Good, now(), 0)
+        .unwrap();
     let progress_file = f.collection.paths().progress_file();
     let on_disk = fs::read_to_string(&progress_file).unwrap();
     // A plain file where the data directory should be makes the write fail.
@@ -141,33 +246,55 @@ fn a_failed_write_leaves_memory_and_disk_as_they_were() {
     let moved = root.with_extension("moved");
     fs::rename(&root, &moved).unwrap();
     fs::write(&root, "not a directory").unwrap();
-    let err = f.collection.answer(&f.deck, &card("c1"), Rating::Good, now(), 0).unwrap_err();
+    let err = f
+        .collection
+        .answer(&f.deck, &card("c1"), Rating::Good, now(), 0)
+        .unwrap_err();
     fs::remove_file(&root).unwrap();
     fs::rename(&moved, &root).unwrap();
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
-    assert_eq!(f.collection.card_progress(&f.deck, &card("c1")), CardProgress::default());
+    assert_eq!(
+        f.collection.card_progress(&f.deck, &card("c1")),
+        CardProgress::default()
+    );
     assert_eq!(f.collection.progress().reviews.len(), 1);
     assert_eq!(fs::read_to_string(&progress_file).unwrap(), on_disk);
     // And the retry works.
-    f.collection.answer(&f.deck, &card("c1"), Rating::Good, now(), 0).unwrap();
+    f.collection
+        .answer(&f.deck, &card("c1"), Rating::Good, now(), 0)
+        .unwrap();
 }
 
 #[test]
 fn an_unreadable_progress_file_is_kept_and_the_collection_is_read_only() {
-    let f = fixture(1, Settings::default());
+    let f = fixture(1, &Settings::default());
     let paths = f.collection.paths().clone();
     fs::write(paths.progress_file(), "(format: 1, cards: {").unwrap();
     let mut broken = Collection::open(paths.clone(), TimeZone::UTC).unwrap();
-    assert!(broken.read_only_reason().unwrap().contains("progress.ron:1:"), "{:?}", broken.read_only_reason());
-    let err = broken.answer(&f.deck, &card("c0"), Rating::Good, now(), 0).unwrap_err();
+    assert!(
+        broken
+            .read_only_reason()
+            .unwrap()
+            .contains("progress.ron:1:"),
+        "{:?}",
+        broken.read_only_reason()
+    );
+    let err = broken
+        .answer(&f.deck, &card("c0"), Rating::Good, now(), 0)
+        .unwrap_err();
     assert!(matches!(err, Error::ReadOnly(_)));
-    assert_eq!(fs::read_to_string(paths.progress_file()).unwrap(), "(format: 1, cards: {");
+    assert_eq!(
+        fs::read_to_string(paths.progress_file()).unwrap(),
+        "(format: 1, cards: {"
+    );
 }
 
 #[test]
 fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
-    let mut f = fixture(2, Settings::default());
-    f.collection.answer(&f.deck, &card("c1"), Rating::Easy, now(), 0).unwrap();
+    let mut f = fixture(2, &Settings::default());
+    f.collection
+        .answer(&f.deck, &card("c1"), Rating::Easy, now(), 0)
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let v2 = dir.path().join("v2.ron");
     let mut deck = test_deck("t", 3, 2);
@@ -175,33 +302,48 @@ fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
     deck::save_deck_file(&deck, &v2).unwrap();
     let outcome = f.collection.import_deck_file(&v2).unwrap();
     assert_eq!((outcome.card_count, outcome.replaced_version), (3, Some(1)));
-    assert_eq!(f.collection.card_progress(&f.deck, &card("c1")).state, CardState::Review);
+    assert_eq!(
+        f.collection.card_progress(&f.deck, &card("c1")).state,
+        CardState::Review
+    );
     assert_eq!(f.collection.deck(&f.deck).unwrap().deck.version, 2);
 
     let v1 = dir.path().join("v1.ron");
     deck::save_deck_file(&test_deck("t", 1, 1), &v1).unwrap();
-    assert!(f.collection.import_deck_file(&v1).unwrap_err().to_string().contains("older"));
+    assert!(
+        f.collection
+            .import_deck_file(&v1)
+            .unwrap_err()
+            .to_string()
+            .contains("older")
+    );
     assert_eq!(f.collection.deck(&f.deck).unwrap().deck.cards.len(), 3);
 }
 
 #[test]
 fn a_bad_deck_file_imports_nothing() {
-    let mut f = fixture(1, Settings::default());
+    let mut f = fixture(1, &Settings::default());
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.ron");
-    let text = test_deck("fresh", 2, 1).to_ron().replace("\"c1\"", "\"c0\"");
+    let text = test_deck("fresh", 2, 1)
+        .to_ron()
+        .replace("\"c1\"", "\"c0\"");
     fs::write(&bad, text).unwrap();
-    let before: Vec<_> = fs::read_dir(f.collection.paths().decks_dir()).unwrap().collect();
+    let before: Vec<_> = fs::read_dir(f.collection.paths().decks_dir())
+        .unwrap()
+        .collect();
     let err = f.collection.import_deck_file(&bad).unwrap_err();
     assert!(err.to_string().contains("duplicate card id"), "{err}");
     assert!(f.collection.deck(&DeckId("fresh".into())).is_err());
-    let after: Vec<_> = fs::read_dir(f.collection.paths().decks_dir()).unwrap().collect();
+    let after: Vec<_> = fs::read_dir(f.collection.paths().decks_dir())
+        .unwrap()
+        .collect();
     assert_eq!(before.len(), after.len());
 }
 
 #[test]
 fn export_writes_a_deck_file_that_imports_back() {
-    let f = fixture(3, Settings::default());
+    let f = fixture(3, &Settings::default());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.ron");
     f.collection.export_deck(&f.deck, &out).unwrap();

@@ -102,7 +102,9 @@ impl FromStr for Rating {
             "hard" | "2" => Ok(Self::Hard),
             "good" | "3" => Ok(Self::Good),
             "easy" | "4" => Ok(Self::Easy),
-            _ => Err(format!("unknown rating {text:?}: use again, hard, good or easy")),
+            _ => Err(format!(
+                "unknown rating {text:?}: use again, hard, good or easy"
+            )),
         }
     }
 }
@@ -227,7 +229,9 @@ pub struct Scheduler {
 
 impl fmt::Debug for Scheduler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Scheduler").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Scheduler")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -247,7 +251,9 @@ impl Context<'_> {
         CardProgress {
             state: CardState::Review,
             remaining_steps: 0,
-            due: self.clock.day_start(DayNumber(self.today.0 + i64::from(days))),
+            due: self
+                .clock
+                .day_start(DayNumber(self.today.0 + i64::from(days))),
             interval_secs: u64::from(days) * DAY_SECS as u64,
             stability: memory.memory.stability,
             difficulty: memory.memory.difficulty,
@@ -256,7 +262,14 @@ impl Context<'_> {
     }
 
     /// A (re)learning state `secs` from now.
-    fn step(&self, state: CardState, remaining: u32, secs: u32, memory: &fsrs::ItemState, base: &CardProgress) -> CardProgress {
+    fn step(
+        &self,
+        state: CardState,
+        remaining: u32,
+        secs: u32,
+        memory: &fsrs::ItemState,
+        base: &CardProgress,
+    ) -> CardProgress {
         CardProgress {
             state,
             remaining_steps: remaining,
@@ -285,7 +298,8 @@ impl Context<'_> {
 impl Scheduler {
     /// A scheduler with FSRS-6 default parameters.
     pub fn new(config: SchedulerConfig) -> Result<Self> {
-        let fsrs = fsrs::FSRS::new(&fsrs::DEFAULT_PARAMETERS).map_err(|err| Error::Scheduler(err.to_string()))?;
+        let fsrs = fsrs::FSRS::new(&fsrs::DEFAULT_PARAMETERS)
+            .map_err(|err| Error::Scheduler(err.to_string()))?;
         Ok(Self { fsrs, config })
     }
 
@@ -296,8 +310,16 @@ impl Scheduler {
     }
 
     /// What each rating would give `card` if answered at `now`.
-    pub fn next_states(&self, card: &CardProgress, now: Timestamp, clock: &DayClock, seed: FuzzSeed<'_>) -> Result<NextStates> {
-        let elapsed_days = card.last_review.map_or(0, |last| clock.days_between(last, now));
+    pub fn next_states(
+        &self,
+        card: &CardProgress,
+        now: Timestamp,
+        clock: &DayClock,
+        seed: FuzzSeed<'_>,
+    ) -> Result<NextStates> {
+        let elapsed_days = card
+            .last_review
+            .map_or(0, |last| clock.days_between(last, now));
         let fsrs = self
             .fsrs
             .next_states(card.memory(), self.config.desired_retention, elapsed_days)
@@ -306,7 +328,10 @@ impl Scheduler {
             now,
             clock,
             today: clock.day(now),
-            fuzz: self.config.fuzz.then(|| fuzz_factor(seed.deck, seed.card, card.reps)),
+            fuzz: self
+                .config
+                .fuzz
+                .then(|| fuzz_factor(seed.deck, seed.card, card.reps)),
             fsrs,
             maximum_days: self.config.maximum_interval_days,
         };
@@ -316,7 +341,9 @@ impl Scheduler {
             ..card.clone()
         };
         let mut next = match card.state {
-            CardState::New => self.learning(&ctx, &base, self.config.learning_steps_secs.len() as u32),
+            CardState::New => {
+                self.learning(&ctx, &base, self.config.learning_steps_secs.len() as u32)
+            }
             CardState::Learning => self.learning(&ctx, &base, card.remaining_steps),
             CardState::Review => Self::review(&ctx, &base, &self.config.relearning_steps_secs),
             CardState::Relearning => self.relearning(&ctx, &base),
@@ -331,7 +358,8 @@ impl Scheduler {
         let steps = Steps(&self.config.learning_steps_secs);
         let fsrs = &ctx.fsrs;
         let (good_days, easy_days) = ctx.graduating_days();
-        let learning = |remaining, secs, memory| ctx.step(CardState::Learning, remaining, secs, memory, base);
+        let learning =
+            |remaining, secs, memory| ctx.step(CardState::Learning, remaining, secs, memory, base);
         NextStates {
             again: match steps.again_delay_secs() {
                 Some(secs) => learning(steps.remaining_for_again(), secs, &fsrs.again),
@@ -358,7 +386,13 @@ impl Scheduler {
         let steps = Steps(relearning_steps);
         NextStates {
             again: match steps.again_delay_secs() {
-                Some(secs) => ctx.step(CardState::Relearning, steps.remaining_for_again(), secs, &fsrs.again, base),
+                Some(secs) => ctx.step(
+                    CardState::Relearning,
+                    steps.remaining_for_again(),
+                    secs,
+                    &fsrs.again,
+                    base,
+                ),
                 None => ctx.review(&fsrs.again, ctx.days(fsrs.again.interval, 1), base),
             },
             hard: ctx.review(&fsrs.hard, hard, base),
@@ -372,7 +406,9 @@ impl Scheduler {
         let fsrs = &ctx.fsrs;
         let remaining = base.remaining_steps;
         let (good_days, easy_days) = ctx.graduating_days();
-        let relearning = |remaining, secs, memory| ctx.step(CardState::Relearning, remaining, secs, memory, base);
+        let relearning = |remaining, secs, memory| {
+            ctx.step(CardState::Relearning, remaining, secs, memory, base)
+        };
         NextStates {
             again: match steps.again_delay_secs() {
                 Some(secs) => relearning(steps.remaining_for_again(), secs, &fsrs.again),
@@ -395,10 +431,17 @@ impl Scheduler {
 mod tests {
     use super::*;
 
-    const SEED: FuzzSeed<'static> = FuzzSeed { deck: "d", card: "c" };
+    const SEED: FuzzSeed<'static> = FuzzSeed {
+        deck: "d",
+        card: "c",
+    };
 
     fn scheduler(fuzz: bool) -> Scheduler {
-        Scheduler::new(SchedulerConfig { fuzz, ..SchedulerConfig::default() }).unwrap()
+        Scheduler::new(SchedulerConfig {
+            fuzz,
+            ..SchedulerConfig::default()
+        })
+        .unwrap()
     }
 
     fn start() -> Timestamp {
@@ -413,7 +456,10 @@ mod tests {
         let mut now = start();
         let mut intervals = Vec::new();
         for &rating in ratings {
-            card = scheduler.next_states(&card, now, &clock, SEED).unwrap().into_rating(rating);
+            card = scheduler
+                .next_states(&card, now, &clock, SEED)
+                .unwrap()
+                .into_rating(rating);
             intervals.push(card.interval_secs / DAY_SECS as u64);
             now = card.due;
         }
@@ -423,8 +469,13 @@ mod tests {
     #[test]
     fn public_check_intervals_with_fuzz_off() {
         use Rating::{Again, Good};
-        let ratings = [Good, Good, Good, Good, Good, Good, Again, Again, Good, Good, Good, Good, Good];
-        assert_eq!(intervals_when_due(&ratings), vec![0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]);
+        let ratings = [
+            Good, Good, Good, Good, Good, Good, Again, Again, Good, Good, Good, Good, Good,
+        ];
+        assert_eq!(
+            intervals_when_due(&ratings),
+            vec![0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]
+        );
     }
 
     #[test]
@@ -434,28 +485,64 @@ mod tests {
         let clock = DayClock::utc(0);
         let mut card = CardProgress::default();
         let mut now = start();
-        for (rating, elapsed_days) in [(Again, 0), (Good, 0), (Good, 1), (Good, 3), (Good, 8), (Good, 21)] {
+        for (rating, elapsed_days) in [
+            (Again, 0),
+            (Good, 0),
+            (Good, 1),
+            (Good, 3),
+            (Good, 8),
+            (Good, 21),
+        ] {
             now = now.add_secs(elapsed_days * DAY_SECS);
-            card = scheduler.next_states(&card, now, &clock, SEED).unwrap().into_rating(rating);
+            card = scheduler
+                .next_states(&card, now, &clock, SEED)
+                .unwrap()
+                .into_rating(rating);
         }
-        assert!((card.stability - 53.627).abs() < 0.01, "stability {}", card.stability);
-        assert!((card.difficulty - 6.357).abs() < 0.01, "difficulty {}", card.difficulty);
+        assert!(
+            (card.stability - 53.627).abs() < 0.01,
+            "stability {}",
+            card.stability
+        );
+        assert!(
+            (card.difficulty - 6.357).abs() < 0.01,
+            "difficulty {}",
+            card.difficulty
+        );
     }
 
     #[test]
     fn new_card_walks_the_learning_steps() {
         let scheduler = scheduler(false);
         let clock = DayClock::utc(4);
-        let next = scheduler.next_states(&CardProgress::default(), start(), &clock, SEED).unwrap();
-        assert_eq!((next.again.state, next.again.interval_secs), (CardState::Learning, 60));
-        assert_eq!((next.hard.state, next.hard.interval_secs), (CardState::Learning, 330));
-        assert_eq!((next.good.state, next.good.interval_secs, next.good.remaining_steps), (CardState::Learning, 600, 1));
+        let next = scheduler
+            .next_states(&CardProgress::default(), start(), &clock, SEED)
+            .unwrap();
+        assert_eq!(
+            (next.again.state, next.again.interval_secs),
+            (CardState::Learning, 60)
+        );
+        assert_eq!(
+            (next.hard.state, next.hard.interval_secs),
+            (CardState::Learning, 330)
+        );
+        assert_eq!(
+            (
+                next.good.state,
+                next.good.interval_secs,
+                next.good.remaining_steps
+            ),
+            (CardState::Learning, 600, 1)
+        );
         assert_eq!(next.easy.state, CardState::Review);
         assert_eq!(next.good.due, start().add_secs(600));
         assert!(next.easy.reps == 1 && next.easy.last_review == Some(start()));
         // Again on the last step goes back to the first.
         let on_last = next.good;
-        let again = scheduler.next_states(&on_last, on_last.due, &clock, SEED).unwrap().again;
+        let again = scheduler
+            .next_states(&on_last, on_last.due, &clock, SEED)
+            .unwrap()
+            .again;
         assert_eq!((again.remaining_steps, again.interval_secs), (2, 60));
     }
 
@@ -466,21 +553,30 @@ mod tests {
         let mut card = CardProgress::default();
         let mut now = start();
         for _ in 0..3 {
-            card = scheduler.next_states(&card, now, &clock, SEED).unwrap().good;
+            card = scheduler
+                .next_states(&card, now, &clock, SEED)
+                .unwrap()
+                .good;
             now = card.due;
         }
         assert_eq!(card.state, CardState::Review);
         let next = scheduler.next_states(&card, now, &clock, SEED).unwrap();
         assert!(next.hard.interval_secs < next.good.interval_secs);
         assert!(next.good.interval_secs < next.easy.interval_secs);
-        assert_eq!((next.again.state, next.again.lapses, next.good.lapses), (CardState::Relearning, 1, 0));
+        assert_eq!(
+            (next.again.state, next.again.lapses, next.good.lapses),
+            (CardState::Relearning, 1, 0)
+        );
     }
 
     #[test]
     fn review_due_dates_fall_on_the_day_start() {
         let scheduler = scheduler(false);
         let clock = DayClock::utc(4);
-        let easy = scheduler.next_states(&CardProgress::default(), start(), &clock, SEED).unwrap().easy;
+        let easy = scheduler
+            .next_states(&CardProgress::default(), start(), &clock, SEED)
+            .unwrap()
+            .easy;
         let days = easy.interval_days().unwrap();
         let expected = clock.day_start(DayNumber(clock.day(start()).0 + days as i64));
         assert_eq!(easy.due, expected);
@@ -500,14 +596,25 @@ mod tests {
         let mut spread = std::collections::BTreeSet::new();
         for i in 0..200 {
             let name = format!("card-{i}");
-            let seed = FuzzSeed { deck: "d", card: &name };
-            let base = plain.next_states(&card, now, &clock, seed).unwrap().good.interval_days().unwrap();
+            let seed = FuzzSeed {
+                deck: "d",
+                card: &name,
+            };
+            let base = plain
+                .next_states(&card, now, &clock, seed)
+                .unwrap()
+                .good
+                .interval_days()
+                .unwrap();
             let first = fuzzed.next_states(&card, now, &clock, seed).unwrap();
             let again = fuzzed.next_states(&card, now, &clock, seed).unwrap();
             assert_eq!(first, again);
             let days = first.good.interval_days().unwrap();
             let (lower, upper) = fuzz_bounds(base as f32, 1, 36_500);
-            assert!((u64::from(lower)..=u64::from(upper)).contains(&days), "{days} outside {lower}..={upper}");
+            assert!(
+                (u64::from(lower)..=u64::from(upper)).contains(&days),
+                "{days} outside {lower}..={upper}"
+            );
             spread.insert(days);
         }
         assert!(spread.len() > 3, "fuzz should spread intervals: {spread:?}");
@@ -515,12 +622,20 @@ mod tests {
 
     #[test]
     fn maximum_interval_is_respected() {
-        let scheduler = Scheduler::new(SchedulerConfig { maximum_interval_days: 5, fuzz: false, ..SchedulerConfig::default() }).unwrap();
+        let scheduler = Scheduler::new(SchedulerConfig {
+            maximum_interval_days: 5,
+            fuzz: false,
+            ..SchedulerConfig::default()
+        })
+        .unwrap();
         let clock = DayClock::utc(4);
         let mut card = CardProgress::default();
         let mut now = start();
         for _ in 0..8 {
-            card = scheduler.next_states(&card, now, &clock, SEED).unwrap().easy;
+            card = scheduler
+                .next_states(&card, now, &clock, SEED)
+                .unwrap()
+                .easy;
             assert!(card.interval_days().unwrap() <= 5);
             now = card.due;
         }

@@ -100,8 +100,14 @@ mod tests {
 
     #[test]
     fn three_steps() {
-        assert_eq!(delays(&[60, 600, 6000], 3), (Some(60), Some(330), Some(600)));
-        assert_eq!(delays(&[60, 600, 6000], 2), (Some(60), Some(600), Some(6000)));
+        assert_eq!(
+            delays(&[60, 600, 6000], 3),
+            (Some(60), Some(330), Some(600))
+        );
+        assert_eq!(
+            delays(&[60, 600, 6000], 2),
+            (Some(60), Some(600), Some(6000))
+        );
         assert_eq!(delays(&[60, 600, 6000], 1), (Some(60), Some(6000), None));
     }
 
