@@ -70,7 +70,12 @@ mod erased {
 
     impl<T: serde::Serialize> Ron for T {
         fn to_ron(&self, options: &ron::Options) -> String {
-            options.to_string(self).unwrap_or_default()
+            // Compact pretty form: one line, but with spaces after `:` and `,` for reading.
+            let config = ron::ser::PrettyConfig::new()
+                .compact_structs(true)
+                .compact_maps(true)
+                .compact_arrays(true);
+            options.to_string_pretty(self, config).unwrap_or_default()
         }
     }
 }
@@ -240,7 +245,9 @@ mod tests {
         let b_line = text.lines().position(|l| l.contains("\"b\": (")).unwrap();
         assert_eq!(b_line, a_line + 1, "sorted, one line each:\n{text}");
         assert_eq!(
-            text.lines().filter(|l| l.contains("rating: good")).count(),
+            text.lines()
+                .filter(|l| l.contains("rating: good") && l.contains("deck: \"d\", card:"))
+                .count(),
             2,
             "one line per review:\n{text}"
         );
