@@ -99,15 +99,21 @@ fn answer_to_next_card(c: &mut Criterion) {
             StudySession::start(&collection, DeckId(deck.into()), now).expect("session");
         group.bench_function(name, |b| {
             b.iter(|| {
-                // Time moves on a minute per answer; when nothing is due, skip to tomorrow.
+                // Time moves on a minute per answer; when nothing is due, skip ahead a day.
                 now = now.add_secs(60);
-                if session.current().is_none() {
+                while session.current().is_none() {
                     now = now.add_secs(86_400);
                     session.refresh(&collection, now).expect("refresh");
                 }
+                let answered = collection.progress().reviews.len();
                 session
                     .answer(&mut collection, Rating::Good, now, 1_000)
                     .expect("answer");
+                assert_eq!(
+                    collection.progress().reviews.len(),
+                    answered + 1,
+                    "an answer was recorded"
+                );
                 session.current().cloned()
             });
         });

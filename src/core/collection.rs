@@ -324,7 +324,7 @@ impl Collection {
                 unseen -= 1;
                 match card.state {
                     CardState::Learning | CardState::Relearning if card.due < day_end => {
-                        counts.learning += 1
+                        counts.learning += 1;
                     }
                     CardState::Review if card.due < day_end => counts.due += 1,
                     _ => {}

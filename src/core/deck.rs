@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, TextPosition};
+use super::error::{Error, Result, TextPosition, ron_options, ron_parse_error};
 use super::storage;
 
 /// The newest deck file format this build reads and the one it writes.
@@ -112,20 +112,8 @@ struct FormatProbe {
     format: Option<u32>,
 }
 
-fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-}
-
 /// Parses and validates deck file text; `path` is only used in messages.
 pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
-    let parse_error = |err: ron::error::SpannedError| Error::Parse {
-        path: path.to_path_buf(),
-        position: Some(TextPosition {
-            line: err.span.start.line,
-            col: err.span.start.col,
-        }),
-        message: err.code.to_string(),
-    };
     // A probe that ignores every other field: tells "newer format" apart from "broken".
     if let Ok(FormatProbe {
         format: Some(found),
@@ -138,7 +126,9 @@ pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
             supported: DECK_FORMAT_VERSION,
         });
     }
-    let deck: Deck = ron_options().from_str(source).map_err(parse_error)?;
+    let deck: Deck = ron_options()
+        .from_str(source)
+        .map_err(|err| ron_parse_error(path, source, &err))?;
     validate(&deck, source, path)?;
     Ok(deck)
 }

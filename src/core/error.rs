@@ -1,7 +1,7 @@
 //! The core's error type.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A `Result` whose error is the core's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -74,6 +74,46 @@ pub enum Error {
     ReadOnly(String),
 }
 
+/// The options every Kartu RON file is read with: `implicit_some` on, so optional fields are
+/// written as plain values.
+#[must_use]
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Turns a RON error into [`Error::Parse`], pointing at the offending token: RON reports the
+/// end of the previous token, so the position is moved past any white space.
+#[must_use]
+pub fn ron_parse_error(path: &Path, source: &str, err: &ron::error::SpannedError) -> Error {
+    let (mut line, mut col) = (err.span.start.line.max(1), err.span.start.col.max(1));
+    let rest = source
+        .lines()
+        .nth(line - 1)
+        .map(|text| text.chars().skip(col - 1).collect::<String>())
+        .unwrap_or_default();
+    let mut following = std::iter::once(rest.as_str())
+        .chain(source.lines().skip(line))
+        .peekable();
+    // Walk forward over spaces and blank lines to the first character of the next token.
+    while let Some(text) = following.next() {
+        let blank = text.chars().take_while(|c| c.is_whitespace()).count();
+        if blank < text.chars().count() {
+            col += blank;
+            break;
+        }
+        if following.peek().is_none() {
+            break;
+        }
+        line += 1;
+        col = 1;
+    }
+    Error::Parse {
+        path: path.to_path_buf(),
+        position: Some(TextPosition { line, col }),
+        message: err.code.to_string(),
+    }
+}
+
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -81,5 +121,38 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(source: &str) -> TextPosition {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)] // Only parsed, to get an error.
+        struct Sample {
+            name: String,
+        }
+        let err = ron_options().from_str::<Sample>(source).unwrap_err();
+        match ron_parse_error(Path::new("f.ron"), source, &err) {
+            Error::Parse {
+                position: Some(position),
+                ..
+            } => position,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_point_at_the_offending_token() {
+        assert_eq!(position("(name: oops)"), TextPosition { line: 1, col: 8 });
+        assert_eq!(
+            position("(name:\n\n    oops)"),
+            TextPosition { line: 3, col: 5 }
+        );
+        // Running off the end still gives a position inside the file.
+        let end = position("(name: ");
+        assert_eq!(end.line, 1);
     }
 }

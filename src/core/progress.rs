@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, TextPosition};
+use super::error::{Error, Result, ron_options, ron_parse_error};
 use super::scheduler::{CardProgress, CardState, Rating};
 use super::storage;
 use super::time::Timestamp;
@@ -118,8 +118,7 @@ impl Progress {
     /// small, fast to write, and a diff shows exactly what changed.
     #[must_use]
     pub fn to_ron(&self) -> String {
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let options = ron_options();
         // Plain data of strings and numbers: serialising cannot fail.
         let compact = |value: &dyn erased::Ron| value.to_ron(&options);
         let mut text = String::with_capacity(128 * (self.reviews.len() + 8));
@@ -149,8 +148,7 @@ impl Progress {
 
     /// Parses progress file text; `path` is only used in messages.
     pub fn parse(source: &str, path: &Path) -> Result<Self> {
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let options = ron_options();
         if let Ok(FormatProbe {
             format: Some(found),
         }) = options.from_str::<FormatProbe>(source)
@@ -162,14 +160,9 @@ impl Progress {
                 supported: PROGRESS_FORMAT_VERSION,
             });
         }
-        let progress: Self = options.from_str(source).map_err(|err| Error::Parse {
-            path: path.to_path_buf(),
-            position: Some(TextPosition {
-                line: err.span.start.line,
-                col: err.span.start.col,
-            }),
-            message: err.code.to_string(),
-        })?;
+        let progress: Self = options
+            .from_str(source)
+            .map_err(|err| ron_parse_error(path, source, &err))?;
         if progress.format > PROGRESS_FORMAT_VERSION {
             return Err(Error::NewerFormat {
                 path: path.to_path_buf(),

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, TextPosition};
+use super::error::{Error, Result, ron_options, ron_parse_error};
 use super::scheduler::SchedulerConfig;
 use super::storage;
 
@@ -77,16 +77,10 @@ impl Settings {
             }
             Err(err) => return Err(err),
         };
-        let options = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-        let settings: Self = options.from_str(&text).map_err(|err| Error::Parse {
-            path: path.to_path_buf(),
-            position: Some(TextPosition {
-                line: err.span.start.line,
-                col: err.span.start.col,
-            }),
-            message: err.code.to_string(),
-        })?;
+        let options = ron_options();
+        let settings: Self = options
+            .from_str(&text)
+            .map_err(|err| ron_parse_error(path, &text, &err))?;
         if settings.format > SETTINGS_FORMAT_VERSION {
             return Err(Error::NewerFormat {
                 path: path.to_path_buf(),

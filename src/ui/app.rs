@@ -364,7 +364,7 @@ impl KartuApp {
                 self.summaries_at = None;
             }
             Command::ShowSettings => {
-                self.screen = Screen::Settings(Box::new(self.collection.settings().clone()))
+                self.screen = Screen::Settings(Box::new(self.collection.settings().clone()));
             }
             Command::SaveSettings(settings) => match self.collection.update_settings(settings) {
                 Ok(()) => {
@@ -395,6 +395,7 @@ impl KartuApp {
 
     fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
         let tr = self.texts();
+        ui.add_space(theme::BAR_PADDING);
         ui.horizontal(|ui| {
             ui.label(RichText::new("Kartu").strong().size(18.0));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -409,6 +410,7 @@ impl KartuApp {
                 }
             });
         });
+        ui.add_space(theme::BAR_PADDING);
     }
 
     fn status_bar_ui(&mut self, ui: &mut egui::Ui) {
@@ -455,10 +457,11 @@ impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_dialogs();
         let now = (self.clock)();
-        if self
+        // Only the deck list shows every deck's counts; the study screen counts its own deck.
+        let stale = self
             .summaries_at
-            .is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS)
-        {
+            .is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS);
+        if stale && matches!(self.screen, Screen::Decks) {
             self.refresh_summaries(now);
         }
         ui.input_mut(|input| {

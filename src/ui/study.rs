@@ -134,7 +134,12 @@ fn card_ui(
                 );
                 if revealed {
                     ui.separator();
-                    ui.label(RichText::new(&card.back).size(theme::CARD_TEXT_SIZE));
+                    let strong = ui.visuals().strong_text_color();
+                    ui.label(
+                        RichText::new(&card.back)
+                            .size(theme::CARD_TEXT_SIZE)
+                            .color(strong),
+                    );
                     for (heading, text) in [(tr.notes, &card.notes), (tr.example, &card.example)] {
                         if let Some(text) = text {
                             ui.add_space(theme::SECTION_GAP / 2.0);

@@ -29,6 +29,8 @@ pub const CARD_CORNER: u8 = 10;
 pub const ANSWER_BUTTON_SIZE: [f32; 2] = [120.0, 44.0];
 /// Size of the Show answer button.
 pub const SHOW_ANSWER_BUTTON_SIZE: [f32; 2] = [220.0, 44.0];
+/// Space above and below the contents of the top bar.
+pub const BAR_PADDING: f32 = 4.0;
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
 
