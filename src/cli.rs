@@ -203,44 +203,39 @@ fn unreachable_check() -> anyhow::Result<ExitCode> {
 }
 
 fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    let mut failed = false;
-    for path in files {
-        match deck::load_deck_file(path) {
-            Ok(deck) => writeln!(
-                out,
-                "{}: ok, deck {:?} with {} cards",
-                path.display(),
-                deck.id.0,
-                deck.cards.len()
-            )?,
-            Err(err) => {
-                failed = true;
-                writeln!(out, "{err}")?;
-            }
-        }
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+    each_deck_file(files, out, |path| {
+        let deck = deck::load_deck_file(path)?;
+        Ok(format!(
+            "ok, deck {:?} with {} cards",
+            deck.id.0,
+            deck.cards.len()
+        ))
     })
 }
 
 fn fmt(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    each_deck_file(files, out, |path| {
+        let deck = deck::load_deck_file(path)?;
+        let canonical = deck.to_ron();
+        if std::fs::read_to_string(path).is_ok_and(|text| text == canonical) {
+            return Ok("already canonical".to_owned());
+        }
+        deck::save_deck_file(&deck, path)?;
+        Ok("rewritten".to_owned())
+    })
+}
+
+/// Runs `work` on each file, printing `FILE: outcome` or the error (`FILE:LINE:COL: message`);
+/// fails (exit 1) if any file failed, after trying them all.
+fn each_deck_file(
+    files: &[PathBuf],
+    out: &mut dyn Write,
+    work: impl Fn(&std::path::Path) -> crate::core::Result<String>,
+) -> anyhow::Result<ExitCode> {
     let mut failed = false;
     for path in files {
-        let result = deck::load_deck_file(path).and_then(|deck| {
-            let canonical = deck.to_ron();
-            let unchanged = std::fs::read_to_string(path).is_ok_and(|text| text == canonical);
-            if unchanged {
-                Ok(false)
-            } else {
-                deck::save_deck_file(&deck, path).map(|()| true)
-            }
-        });
-        match result {
-            Ok(true) => writeln!(out, "{}: rewritten", path.display())?,
-            Ok(false) => writeln!(out, "{}: already canonical", path.display())?,
+        match work(path) {
+            Ok(outcome) => writeln!(out, "{}: {outcome}", path.display())?,
             Err(err) => {
                 failed = true;
                 writeln!(out, "{err}")?;

@@ -340,13 +340,28 @@ impl Scheduler {
             last_review: Some(now),
             ..card.clone()
         };
+        let learning = &self.config.learning_steps_secs;
+        let relearning = &self.config.relearning_steps_secs;
         let mut next = match card.state {
             CardState::New => {
-                self.learning(&ctx, &base, self.config.learning_steps_secs.len() as u32)
+                let all_steps = u32::try_from(learning.len()).unwrap_or(u32::MAX);
+                Self::stepping(&ctx, &base, learning, CardState::Learning, all_steps)
             }
-            CardState::Learning => self.learning(&ctx, &base, card.remaining_steps),
-            CardState::Review => Self::review(&ctx, &base, &self.config.relearning_steps_secs),
-            CardState::Relearning => self.relearning(&ctx, &base),
+            CardState::Learning => Self::stepping(
+                &ctx,
+                &base,
+                learning,
+                CardState::Learning,
+                card.remaining_steps,
+            ),
+            CardState::Review => Self::review(&ctx, &base, relearning),
+            CardState::Relearning => Self::stepping(
+                &ctx,
+                &base,
+                relearning,
+                CardState::Relearning,
+                card.remaining_steps,
+            ),
         };
         if card.state == CardState::Review {
             next.again.lapses = card.lapses + 1;
@@ -354,23 +369,29 @@ impl Scheduler {
         Ok(next)
     }
 
-    fn learning(&self, ctx: &Context<'_>, base: &CardProgress, remaining: u32) -> NextStates {
-        let steps = Steps(&self.config.learning_steps_secs);
+    /// Learning (new cards) and relearning (lapses) work alike, each with its own steps.
+    fn stepping(
+        ctx: &Context<'_>,
+        base: &CardProgress,
+        steps: &[u32],
+        state: CardState,
+        remaining: u32,
+    ) -> NextStates {
+        let steps = Steps(steps);
         let fsrs = &ctx.fsrs;
         let (good_days, easy_days) = ctx.graduating_days();
-        let learning =
-            |remaining, secs, memory| ctx.step(CardState::Learning, remaining, secs, memory, base);
+        let step = |remaining, secs, memory| ctx.step(state, remaining, secs, memory, base);
         NextStates {
             again: match steps.again_delay_secs() {
-                Some(secs) => learning(steps.remaining_for_again(), secs, &fsrs.again),
+                Some(secs) => step(steps.remaining_for_again(), secs, &fsrs.again),
                 None => ctx.review(&fsrs.again, ctx.days(fsrs.again.interval, 1), base),
             },
             hard: match steps.hard_delay_secs(remaining) {
-                Some(secs) => learning(remaining, secs, &fsrs.hard),
+                Some(secs) => step(remaining, secs, &fsrs.hard),
                 None => ctx.review(&fsrs.hard, ctx.days(fsrs.hard.interval, 1), base),
             },
             good: match steps.good_delay_secs(remaining) {
-                Some(secs) => learning(steps.remaining_for_good(remaining), secs, &fsrs.good),
+                Some(secs) => step(steps.remaining_for_good(remaining), secs, &fsrs.good),
                 None => ctx.review(&fsrs.good, good_days, base),
             },
             easy: ctx.review(&fsrs.easy, easy_days, base),
@@ -398,31 +419,6 @@ impl Scheduler {
             hard: ctx.review(&fsrs.hard, hard, base),
             good: ctx.review(&fsrs.good, good, base),
             easy: ctx.review(&fsrs.easy, easy, base),
-        }
-    }
-
-    fn relearning(&self, ctx: &Context<'_>, base: &CardProgress) -> NextStates {
-        let steps = Steps(&self.config.relearning_steps_secs);
-        let fsrs = &ctx.fsrs;
-        let remaining = base.remaining_steps;
-        let (good_days, easy_days) = ctx.graduating_days();
-        let relearning = |remaining, secs, memory| {
-            ctx.step(CardState::Relearning, remaining, secs, memory, base)
-        };
-        NextStates {
-            again: match steps.again_delay_secs() {
-                Some(secs) => relearning(steps.remaining_for_again(), secs, &fsrs.again),
-                None => ctx.review(&fsrs.again, ctx.days(fsrs.again.interval, 1), base),
-            },
-            hard: match steps.hard_delay_secs(remaining) {
-                Some(secs) => relearning(remaining, secs, &fsrs.hard),
-                None => ctx.review(&fsrs.hard, ctx.days(fsrs.hard.interval, 1), base),
-            },
-            good: match steps.good_delay_secs(remaining) {
-                Some(secs) => relearning(steps.remaining_for_good(remaining), secs, &fsrs.good),
-                None => ctx.review(&fsrs.good, good_days, base),
-            },
-            easy: ctx.review(&fsrs.easy, easy_days, base),
         }
     }
 }
