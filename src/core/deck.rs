@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, TextPosition, ron_options, ron_parse_error};
+use super::error::{
+    Error, Result, TextPosition, check_format, probe_format, ron_options, ron_parse_error,
+};
 use super::storage;
 
 /// The newest deck file format this build reads and the one it writes.
@@ -106,26 +108,9 @@ impl Deck {
     }
 }
 
-/// Only the format number, read first so a newer file gets a clear message, not a parse error.
-#[derive(Deserialize)]
-struct FormatProbe {
-    format: Option<u32>,
-}
-
 /// Parses and validates deck file text; `path` is only used in messages.
 pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
-    // A probe that ignores every other field: tells "newer format" apart from "broken".
-    if let Ok(FormatProbe {
-        format: Some(found),
-    }) = ron_options().from_str::<FormatProbe>(source)
-        && found > DECK_FORMAT_VERSION
-    {
-        return Err(Error::NewerFormat {
-            path: path.to_path_buf(),
-            found,
-            supported: DECK_FORMAT_VERSION,
-        });
-    }
+    probe_format(path, source, DECK_FORMAT_VERSION)?;
     let deck: Deck = ron_options()
         .from_str(source)
         .map_err(|err| ron_parse_error(path, source, &err))?;
@@ -162,13 +147,7 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
         position: locate(source, needle, nth),
         message,
     };
-    if deck.format > DECK_FORMAT_VERSION {
-        return Err(Error::NewerFormat {
-            path: path.to_path_buf(),
-            found: deck.format,
-            supported: DECK_FORMAT_VERSION,
-        });
-    }
+    check_format(path, deck.format, DECK_FORMAT_VERSION)?;
     if deck.format != DECK_FORMAT_VERSION {
         return Err(fail(
             "format",

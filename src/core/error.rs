@@ -114,6 +114,33 @@ pub fn ron_parse_error(path: &Path, source: &str, err: &ron::error::SpannedError
     }
 }
 
+/// Refuses a file whose format number is newer than this build reads.
+pub fn check_format(path: &Path, found: u32, supported: u32) -> Result<()> {
+    if found > supported {
+        return Err(Error::NewerFormat {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    Ok(())
+}
+
+/// Reads only the `format` field (ignoring everything else), so a file from a newer Kartu gets
+/// a clear message instead of whatever parse error its new fields would cause.
+pub fn probe_format(path: &Path, source: &str, supported: u32) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct FormatProbe {
+        format: Option<u32>,
+    }
+    match ron_options().from_str::<FormatProbe>(source) {
+        Ok(FormatProbe {
+            format: Some(found),
+        }) => check_format(path, found, supported),
+        _ => Ok(()),
+    }
+}
+
 impl Error {
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {

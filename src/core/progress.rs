@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, ron_options, ron_parse_error};
+use super::error::{Error, Result, check_format, probe_format, ron_options, ron_parse_error};
 use super::scheduler::{CardProgress, CardState, Rating};
 use super::storage;
 use super::time::Timestamp;
@@ -80,11 +80,6 @@ mod erased {
     }
 }
 
-#[derive(Deserialize)]
-struct FormatProbe {
-    format: Option<u32>,
-}
-
 impl Progress {
     /// The state of a card; `None` when it was never answered.
     #[must_use]
@@ -149,27 +144,11 @@ impl Progress {
     /// Parses progress file text; `path` is only used in messages.
     pub fn parse(source: &str, path: &Path) -> Result<Self> {
         let options = ron_options();
-        if let Ok(FormatProbe {
-            format: Some(found),
-        }) = options.from_str::<FormatProbe>(source)
-            && found > PROGRESS_FORMAT_VERSION
-        {
-            return Err(Error::NewerFormat {
-                path: path.to_path_buf(),
-                found,
-                supported: PROGRESS_FORMAT_VERSION,
-            });
-        }
+        probe_format(path, source, PROGRESS_FORMAT_VERSION)?;
         let progress: Self = options
             .from_str(source)
             .map_err(|err| ron_parse_error(path, source, &err))?;
-        if progress.format > PROGRESS_FORMAT_VERSION {
-            return Err(Error::NewerFormat {
-                path: path.to_path_buf(),
-                found: progress.format,
-                supported: PROGRESS_FORMAT_VERSION,
-            });
-        }
+        check_format(path, progress.format, PROGRESS_FORMAT_VERSION)?;
         Ok(progress)
     }
 

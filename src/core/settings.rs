@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, ron_options, ron_parse_error};
+use super::error::{Error, Result, check_format, ron_options, ron_parse_error};
 use super::scheduler::SchedulerConfig;
 use super::storage;
 
@@ -81,13 +81,7 @@ impl Settings {
         let settings: Self = options
             .from_str(&text)
             .map_err(|err| ron_parse_error(path, &text, &err))?;
-        if settings.format > SETTINGS_FORMAT_VERSION {
-            return Err(Error::NewerFormat {
-                path: path.to_path_buf(),
-                found: settings.format,
-                supported: SETTINGS_FORMAT_VERSION,
-            });
-        }
+        check_format(path, settings.format, SETTINGS_FORMAT_VERSION)?;
         Ok(settings)
     }
 
