@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use kartu::core::collection::Collection;
+use kartu::core::collection::{Access, Collection};
 use kartu::core::deck::{Card, CardId, Deck, DeckId, save_deck_file};
 use kartu::core::scheduler::Rating;
 use kartu::core::session::StudySession;
@@ -60,7 +60,12 @@ fn data_dir(cards: usize) -> tempfile::TempDir {
 }
 
 fn open(dir: &tempfile::TempDir) -> Collection {
-    Collection::open(DataPaths::new(dir.path()), jiff::tz::TimeZone::UTC).expect("collection")
+    Collection::open(
+        DataPaths::new(dir.path()),
+        jiff::tz::TimeZone::UTC,
+        Access::ReadWrite,
+    )
+    .expect("collection")
 }
 
 fn start() -> Timestamp {

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 
-use crate::core::collection::Collection;
+use crate::core::collection::{Access, Collection};
 use crate::core::deck::{self, CardId, DeckId};
 use crate::core::scheduler::{CardProgress, CardState, Rating};
 use crate::core::storage::DataPaths;
@@ -147,8 +147,10 @@ pub fn run(
         _ => {}
     }
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
-    let mut collection = Collection::open(paths, TimeZone::system())?;
-    if let Some(reason) = collection.read_only_reason() {
+    // Read-only first: the others work while a window holds the lock, and `answer` checks its
+    // deck and card before it takes the lock and writes anything.
+    let mut collection = Collection::open(paths, TimeZone::system(), Access::ReadOnly)?;
+    if let Some(reason) = collection.progress_error() {
         bail!("{reason}");
     }
     for problem in collection.problems() {
@@ -181,7 +183,14 @@ pub fn run(
             let (deck, card) = (DeckId(target.deck.clone()), CardId(target.card.clone()));
             let now = parse_now(&at.now)?;
             let before = collection.card_progress(&deck, &card).state;
+            collection.card(&deck, &card)?;
+            collection.become_writer()?;
+            if let Some(reason) = collection.progress_error() {
+                bail!("{reason}");
+            }
             collection.answer(&deck, &card, *rating, now, *duration_ms)?;
+            // The answer is safe in the journal; fold it into the snapshot now and then.
+            collection.compact_if_due()?;
             let mut value = card_json(&deck, &card, &collection.card_progress(&deck, &card), now);
             value["rating"] = json!(rating.as_str());
             value["previous_state"] = json!(before.as_str());

@@ -12,7 +12,7 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kartu::core::collection::Collection;
+use kartu::core::collection::{Access, Collection};
 use kartu::core::deck::{CardId, DeckId};
 use kartu::core::progress::Progress;
 use kartu::core::scheduler::CardState;
@@ -59,7 +59,7 @@ fn open_window(language: &str) -> Window {
     }
     .save(&paths.settings_file())
     .unwrap();
-    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC).unwrap();
+    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
     let dialogs = Arc::new(FakeDialogs::default());
     let app_dialogs: Arc<dyn FileDialogs> = dialogs.clone();
     let mut harness = Harness::builder()
@@ -213,7 +213,7 @@ fn done_screen_says_when_the_next_card_is_due() {
     }
     .save(&paths.settings_file())
     .unwrap();
-    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC).unwrap();
+    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
     let mut harness = Harness::builder()
         .with_size([1000.0, 800.0])
         .build_eframe(move |cc| {

@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use super::bundled::BUNDLED_DECKS;
 use super::deck::{self, Card, CardId, Deck, DeckId};
 use super::error::{Error, Result};
+use super::journal::{self, Change, Journal, Record, SnapshotJob};
 use super::progress::{Progress, ReviewEntry};
 use super::scheduler::{CardProgress, CardState, FuzzSeed, NextStates, Rating, Scheduler};
 use super::settings::Settings;
@@ -124,9 +125,23 @@ pub struct Collection {
     time_zone: TimeZone,
     fuzz_override: Option<bool>,
     read_only: Option<String>,
+    /// Why the progress files could not be read, if they could not.
+    progress_error: Option<String>,
     problems: Vec<String>,
     /// The settings file could not be read; it is moved aside before settings are saved.
     settings_unreadable: bool,
+    /// The writer's journal (and lock); `None` when read-only.
+    journal: Option<Journal>,
+}
+
+/// How a data directory is opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Take the lock and write progress (the window, `kartu answer`). Fails with
+    /// [`Error::Locked`] while another process holds it.
+    ReadWrite,
+    /// Read only, without the lock: works while a window is open.
+    ReadOnly,
 }
 
 impl Collection {
@@ -134,8 +149,9 @@ impl Collection {
     ///
     /// Files that cannot be read are left untouched and reported in [`Collection::problems`];
     /// if that file is the progress file, the collection is read-only.
-    /// Nothing is created or written until something is saved.
-    pub fn open(paths: DataPaths, time_zone: TimeZone) -> Result<Self> {
+    /// With [`Access::ReadWrite`] the data directory's lock is taken first and temp files a
+    /// crash left behind are removed; with [`Access::ReadOnly`] nothing is created or written.
+    pub fn open(paths: DataPaths, time_zone: TimeZone, access: Access) -> Result<Self> {
         let mut problems = Vec::new();
         let (settings, settings_unreadable) = match Settings::load(&paths.settings_file()) {
             Ok(settings) => (settings, false),
@@ -144,31 +160,128 @@ impl Collection {
                 (Settings::default(), true)
             }
         };
-        let (progress, read_only) = match Progress::load(&paths.progress_file()) {
-            Ok(progress) => (progress, None),
-            Err(err) => {
-                let message =
-                    format!("{err}. The file was left as it is and nothing will be written to it.");
-                problems.push(message.clone());
-                (Progress::default(), Some(message))
-            }
-        };
         let decks = load_decks(&paths.decks_dir(), &mut problems);
         let scheduler = Scheduler::new(settings.scheduler_config())?;
         let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
-        Ok(Self {
+        let mut collection = Self {
             paths,
             decks,
-            progress,
+            progress: Progress::default(),
             settings,
             scheduler,
             clock,
             time_zone,
             fuzz_override: None,
-            read_only,
+            read_only: None,
+            progress_error: None,
             problems,
             settings_unreadable,
-        })
+            journal: None,
+        };
+        match access {
+            Access::ReadOnly => collection.load_progress(None),
+            Access::ReadWrite => collection.become_writer()?,
+        }
+        Ok(collection)
+    }
+
+    /// Takes the lock and reloads progress under it, so this process may write. Lets a
+    /// command check its arguments on a read-only collection before writing anything.
+    pub fn become_writer(&mut self) -> Result<()> {
+        if self.journal.is_some() {
+            return Ok(());
+        }
+        let lock = journal::lock(&self.paths)?;
+        // Temp files can only be left by a writer that crashed: none is running now.
+        journal::sweep_temp_files(&self.paths);
+        self.load_progress(Some(lock));
+        Ok(())
+    }
+
+    /// Loads the snapshot and journal; with `lock`, opens the journal for writing.
+    fn load_progress(&mut self, lock: Option<std::fs::File>) {
+        let writable = lock.is_some();
+        let loaded = journal::load(&self.paths).and_then(|(progress, intact_len, report)| {
+            let journal = match lock {
+                Some(lock) => Some(Journal::open(
+                    &self.paths,
+                    lock,
+                    intact_len,
+                    report.replayed,
+                )?),
+                None => None,
+            };
+            Ok((progress, journal, report))
+        });
+        match loaded {
+            Ok((progress, journal, report)) => {
+                if report.dropped_torn_line {
+                    self.problems.push(format!(
+                        "{}: the last line was cut short (Kartu was stopped while saving an answer); that one unconfirmed answer was dropped",
+                        journal::journal_path(&self.paths).display()
+                    ));
+                }
+                self.progress = progress;
+                self.journal = journal;
+                self.progress_error = None;
+                self.read_only = (!writable).then(|| "opened read-only".to_owned());
+            }
+            Err(err) => {
+                let message =
+                    format!("{err}. The file was left as it is and nothing will be written to it.");
+                self.problems.push(message.clone());
+                self.progress = Progress::default();
+                self.journal = None;
+                self.progress_error = Some(message.clone());
+                self.read_only = Some(message);
+            }
+        }
+    }
+
+    /// Shows `reason` as why nothing can be saved (e.g. another window holds the lock).
+    pub fn mark_read_only(&mut self, reason: String) {
+        self.read_only = Some(reason);
+    }
+
+    /// Why the progress files could not be read, if so (the collection is then read-only).
+    #[must_use]
+    pub fn progress_error(&self) -> Option<&str> {
+        self.progress_error.as_deref()
+    }
+
+    /// A snapshot to write when the journal has grown past [`journal::COMPACT_AFTER_RECORDS`]
+    /// records, or with `force` whenever it has any. Run it anywhere (it holds a copy), then
+    /// call [`Collection::finish_snapshot`].
+    #[must_use]
+    pub fn snapshot_job(&self, force: bool) -> Option<SnapshotJob> {
+        let records = self.journal.as_ref()?.records();
+        let due = records >= journal::COMPACT_AFTER_RECORDS || (force && records > 0);
+        due.then(|| SnapshotJob::new(&self.paths, self.progress.clone()))
+    }
+
+    /// After a snapshot up to `seq` was written: drops the journal records it holds.
+    pub fn finish_snapshot(&mut self, seq: u64) -> Result<()> {
+        match &mut self.journal {
+            Some(journal) => journal.trim_through(seq),
+            None => Ok(()),
+        }
+    }
+
+    /// Test failpoint: makes the next journal write fail halfway.
+    #[cfg(test)]
+    pub(crate) fn fail_next_write(&mut self) {
+        if let Some(journal) = &mut self.journal {
+            journal.fail_next_append = true;
+        }
+    }
+
+    /// Writes a snapshot now if one is due (for one-shot commands).
+    pub fn compact_if_due(&mut self) -> Result<()> {
+        if let Some(job) = self.snapshot_job(false) {
+            let seq = job.run()?;
+            self.finish_snapshot(seq)?;
+        }
+        Ok(())
     }
 
     /// Problems met while opening, for the learner to read.
@@ -451,13 +564,10 @@ impl Collection {
             duration_ms,
             interval_secs: next.interval_secs,
         };
-        self.progress.set_card(deck, card, Some(next));
-        self.progress.reviews.push(entry.clone());
-        if let Err(err) = self.save_progress() {
-            self.progress.reviews.pop();
-            self.progress.set_card(deck, card, before);
-            return Err(err);
-        }
+        self.commit(&Change::Answer {
+            review: entry.clone(),
+            after: next,
+        })?;
         Ok(UndoRecord { before, entry })
     }
 
@@ -469,23 +579,30 @@ impl Collection {
         if self.progress.reviews.last() != Some(&record.entry) {
             return Err(Error::NothingToUndo);
         }
-        let entry = &record.entry;
-        let after = self.progress.card(&entry.deck, &entry.card).cloned();
-        self.progress.reviews.pop();
-        self.progress
-            .set_card(&entry.deck, &entry.card, record.before.clone());
-        if let Err(err) = self.save_progress() {
-            self.progress.reviews.push(entry.clone());
-            self.progress.set_card(&entry.deck, &entry.card, after);
-            return Err(err);
-        }
-        Ok(())
+        self.commit(&Change::Undo {
+            deck: record.entry.deck.clone(),
+            card: record.entry.card.clone(),
+            before: record.before.clone(),
+        })
     }
 
-    fn save_progress(&self) -> Result<()> {
-        let root = &self.paths.root;
-        fs::create_dir_all(root).map_err(|err| Error::io(root, err))?;
-        self.progress.save(&self.paths.progress_file())
+    /// Journals a change (on disk when this returns), then applies it in memory; if the write
+    /// fails nothing changes, so what is shown is what is stored.
+    fn commit(&mut self, change: &Change) -> Result<()> {
+        let Some(journal) = &mut self.journal else {
+            return Err(Error::ReadOnly(
+                self.read_only
+                    .clone()
+                    .unwrap_or_else(|| "opened read-only".to_owned()),
+            ));
+        };
+        let seq = self.progress.seq + 1;
+        journal.append(&Record {
+            seq,
+            change: change.clone(),
+        })?;
+        self.progress.apply(seq, change);
+        Ok(())
     }
 
     /// Validates a deck file and installs it into the data directory; nothing is written when

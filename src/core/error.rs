@@ -66,6 +66,9 @@ pub enum Error {
     /// The FSRS model rejected its input (a corrupt memory state).
     #[error("scheduler: {0}")]
     Scheduler(String),
+    /// Another Kartu (a window or a command) is writing to this data directory.
+    #[error("Kartu is already open on {} (another window or command holds its lock); close it and try again", .0.display())]
+    Locked(PathBuf),
     /// Nothing to undo.
     #[error("nothing to undo")]
     NothingToUndo,

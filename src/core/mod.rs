@@ -7,6 +7,7 @@ pub mod bundled;
 pub mod collection;
 pub mod deck;
 pub mod error;
+pub mod journal;
 pub mod progress;
 pub mod scheduler;
 pub mod session;

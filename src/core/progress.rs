@@ -14,7 +14,10 @@ use super::storage;
 use super::time::Timestamp;
 
 /// The newest progress format this build reads and the one it writes.
-pub const PROGRESS_FORMAT_VERSION: u32 = 1;
+///
+/// Format 2 added `seq`, the last journal record the snapshot contains; format 1 files load
+/// with `seq: 0`.
+pub const PROGRESS_FORMAT_VERSION: u32 = 2;
 
 /// Progress files larger than this are refused before parsing.
 pub const MAX_PROGRESS_FILE_BYTES: u64 = 1024 * 1024 * 1024;
@@ -45,6 +48,9 @@ pub struct ReviewEntry {
 pub struct Progress {
     /// The file format version ([`PROGRESS_FORMAT_VERSION`]).
     pub format: u32,
+    /// Sequence number of the last journal record included (see `journal.rs`).
+    #[serde(default)]
+    pub seq: u64,
     /// Scheduling state of every card answered at least once, by deck id then card id.
     /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
     pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
@@ -56,10 +62,16 @@ impl Default for Progress {
     fn default() -> Self {
         Self {
             format: PROGRESS_FORMAT_VERSION,
+            seq: 0,
             cards: BTreeMap::new(),
             reviews: Vec::new(),
         }
     }
+}
+
+/// One value as one line of RON, with spaces after `:` and `,` for reading.
+pub(crate) fn compact_ron<T: Serialize>(value: &T) -> String {
+    erased::Ron::to_ron(value, &ron_options())
 }
 
 /// Object-safe "serialise as compact RON", so one closure serves every entry type.
@@ -119,7 +131,13 @@ impl Progress {
         let mut text = String::with_capacity(128 * (self.reviews.len() + 8));
         text.push_str("#![enable(implicit_some)]\n(\n");
         // Writing to a String cannot fail.
-        writeln!(text, "    format: {},\n    cards: {{", self.format).ok();
+        // Whatever format was read, the current one is written.
+        writeln!(
+            text,
+            "    format: {PROGRESS_FORMAT_VERSION},\n    seq: {},\n    cards: {{",
+            self.seq
+        )
+        .ok();
         for (deck, cards) in &self.cards {
             writeln!(text, "        {}: {{", compact(&deck.0)).ok();
             for (card, progress) in cards {
@@ -232,7 +250,7 @@ mod tests {
             Progress::load(&dir.path().join("none.ron")).unwrap(),
             Progress::default()
         );
-        let text = sample().to_ron().replace("format: 1", "format: 9");
+        let text = sample().to_ron().replace("format: 2", "format: 9");
         assert!(matches!(
             Progress::parse(&text, Path::new("p")),
             Err(Error::NewerFormat { found: 9, .. })

@@ -80,6 +80,10 @@ pub struct KartuApp {
     dialog_sender: Sender<DialogOutcome>,
     dialog_receiver: Receiver<DialogOutcome>,
     dialog_open: bool,
+    /// Answers of a finished background snapshot: the sequence number it holds.
+    snapshot_sender: Sender<crate::core::Result<u64>>,
+    snapshot_receiver: Receiver<crate::core::Result<u64>>,
+    snapshot_running: bool,
     clock: Clock,
     commands: Vec<Command>,
 }
@@ -98,6 +102,7 @@ impl KartuApp {
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_default();
         let (dialog_sender, dialog_receiver) = channel();
+        let (snapshot_sender, snapshot_receiver) = channel();
         let lang = Lang::resolve(collection.settings().language.as_deref());
         let status = (!collection.problems().is_empty()).then(|| Status {
             text: format!(
@@ -120,6 +125,9 @@ impl KartuApp {
             dialog_sender,
             dialog_receiver,
             dialog_open: false,
+            snapshot_sender,
+            snapshot_receiver,
+            snapshot_running: false,
             clock,
             commands: Vec::new(),
         };
@@ -201,6 +209,39 @@ impl KartuApp {
             revealed: study.revealed,
             can_undo: study.session.can_undo(),
             next_due,
+        }
+    }
+
+    /// Folds the journal into a new snapshot on a worker thread when it has grown long.
+    fn start_snapshot_if_due(&mut self, ctx: &egui::Context) {
+        if self.snapshot_running {
+            return;
+        }
+        let Some(job) = self.collection.snapshot_job(false) else {
+            return;
+        };
+        self.snapshot_running = true;
+        let sender = self.snapshot_sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            // The receiver only goes away when the app closes, and on_exit waits for us.
+            sender.send(job.run()).ok();
+            ctx.request_repaint();
+        });
+    }
+
+    fn finish_snapshot(&mut self, result: crate::core::Result<u64>) {
+        self.snapshot_running = false;
+        let outcome = result.and_then(|seq| self.collection.finish_snapshot(seq));
+        // The answers are safe in the journal either way; the next snapshot will try again.
+        if let Err(err) = outcome {
+            self.set_error(self.texts().failed, &err);
+        }
+    }
+
+    fn poll_snapshot(&mut self) {
+        if let Ok(result) = self.snapshot_receiver.try_recv() {
+            self.finish_snapshot(result);
         }
     }
 
@@ -456,6 +497,7 @@ fn local_time_text(at: Timestamp) -> String {
 impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_dialogs();
+        self.poll_snapshot();
         let now = (self.clock)();
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
         let stale = self
@@ -513,6 +555,7 @@ impl eframe::App for KartuApp {
         }
         self.commands = commands;
         self.apply_commands(&ui.ctx().clone(), now);
+        self.start_snapshot_if_due(&ui.ctx().clone());
         if let Some(summary) = self.summaries.get(self.selected_deck) {
             self.state.selected_deck = Some(summary.id.0.clone());
         }
@@ -520,5 +563,23 @@ impl eframe::App for KartuApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // One snapshot at a time, or an older one could land after a newer one.
+        if self.snapshot_running
+            && let Ok(result) = self.snapshot_receiver.recv()
+        {
+            self.finish_snapshot(result);
+        }
+        if let Some(job) = self.collection.snapshot_job(true) {
+            let outcome = job
+                .run()
+                .and_then(|seq| self.collection.finish_snapshot(seq));
+            // Nothing is lost if this fails: the next start replays the journal.
+            if let Err(err) = outcome {
+                eprintln!("kartu: writing the progress snapshot at exit: {err}");
+            }
+        }
     }
 }

@@ -16,13 +16,23 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::core::collection::Collection;
+use crate::core::collection::{Access, Collection};
 use crate::core::storage::DataPaths;
 
 /// Opens the data directory and runs the window until it is closed.
 pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
     let paths = DataPaths::resolve(data_dir)?;
-    let mut collection = Collection::open(paths, jiff::tz::TimeZone::system())?;
+    let time_zone = jiff::tz::TimeZone::system();
+    // A second window opens read-only and says why (the banner shows the lock message).
+    let mut collection = match Collection::open(paths.clone(), time_zone.clone(), Access::ReadWrite)
+    {
+        Err(locked @ crate::core::Error::Locked(_)) => {
+            let mut collection = Collection::open(paths, time_zone, Access::ReadOnly)?;
+            collection.mark_read_only(locked.to_string());
+            collection
+        }
+        other => other?,
+    };
     if no_fuzz {
         collection.override_fuzz(false)?;
     }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::core::deck::DECK_FORMAT_VERSION;
+use crate::core::journal;
 use crate::core::time::DAY_SECS;
 
 /// A data directory with one imported deck of `n` cards (`c0`, `c1`, …) and fuzz off.
@@ -36,7 +37,7 @@ fn fixture(n: usize, settings: &Settings) -> Fixture {
     paths.create_dirs().unwrap();
     settings.save(&paths.settings_file()).unwrap();
     deck::save_deck_file(&test_deck("t", n, 1), &paths.decks_dir().join("t.ron")).unwrap();
-    let mut collection = Collection::open(paths, TimeZone::UTC).unwrap();
+    let mut collection = Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();
     collection.override_fuzz(false).unwrap();
     assert!(
         collection.problems().is_empty(),
@@ -214,7 +215,7 @@ fn answers_survive_a_reload_and_undo_restores_the_file() {
         .answer(&f.deck, &card("c0"), Rating::Good, now(), 1500)
         .unwrap();
     let paths = f.collection.paths().clone();
-    let reloaded = Collection::open(paths.clone(), TimeZone::UTC).unwrap();
+    let reloaded = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
     let state = reloaded.card_progress(&f.deck, &card("c0"));
     assert_eq!(
         (state.state, state.reps, state.interval_secs),
@@ -225,7 +226,7 @@ fn answers_survive_a_reload_and_undo_restores_the_file() {
 
     f.collection.undo(&record).unwrap();
     assert!(f.collection.undo(&record).is_err(), "only once");
-    let reloaded = Collection::open(paths, TimeZone::UTC).unwrap();
+    let reloaded = Collection::open(paths, TimeZone::UTC, Access::ReadOnly).unwrap();
     assert_eq!(
         reloaded.card_progress(&f.deck, &card("c0")),
         CardProgress::default()
@@ -239,30 +240,85 @@ fn a_failed_write_leaves_memory_and_disk_as_they_were() {
     f.collection
         .answer(&f.deck, &card("c0"), Rating::Good, now(), 0)
         .unwrap();
-    let progress_file = f.collection.paths().progress_file();
-    let on_disk = fs::read_to_string(&progress_file).unwrap();
-    // A plain file where the data directory should be makes the write fail.
-    let root = f.collection.paths().root.clone();
-    let moved = root.with_extension("moved");
-    fs::rename(&root, &moved).unwrap();
-    fs::write(&root, "not a directory").unwrap();
+    let journal_file = journal::journal_path(f.collection.paths());
+    let on_disk = fs::read_to_string(&journal_file).unwrap();
+    // The write stops halfway through the line and fails.
+    f.collection.fail_next_write();
     let err = f
         .collection
         .answer(&f.deck, &card("c1"), Rating::Good, now(), 0)
         .unwrap_err();
-    fs::remove_file(&root).unwrap();
-    fs::rename(&moved, &root).unwrap();
-    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("injected failure"), "{err}");
     assert_eq!(
         f.collection.card_progress(&f.deck, &card("c1")),
         CardProgress::default()
     );
     assert_eq!(f.collection.progress().reviews.len(), 1);
-    assert_eq!(fs::read_to_string(&progress_file).unwrap(), on_disk);
-    // And the retry works.
+    assert_eq!(
+        fs::read_to_string(&journal_file).unwrap(),
+        on_disk,
+        "half line cut off"
+    );
+    // And the retry works, and is what a reload sees.
     f.collection
         .answer(&f.deck, &card("c1"), Rating::Good, now(), 0)
         .unwrap();
+    let paths = f.collection.paths().clone();
+    let reloaded = Collection::open(paths, TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert!(reloaded.problems().is_empty(), "{:?}", reloaded.problems());
+    assert_eq!(reloaded.progress(), f.collection.progress());
+}
+
+#[test]
+fn a_second_writer_is_refused_but_readers_are_not() {
+    let f = fixture(1, &Settings::default());
+    let paths = f.collection.paths().clone();
+    let err = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap_err();
+    assert!(matches!(err, Error::Locked(_)), "{err:?}");
+    assert!(err.to_string().contains("already open"));
+    let reader = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert_eq!(reader.read_only_reason(), Some("opened read-only"));
+    drop(f);
+    Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();
+}
+
+#[test]
+fn snapshots_fold_the_journal_and_reload_the_same() {
+    let mut f = fixture(
+        30,
+        &Settings {
+            new_per_day: 100,
+            ..Settings::default()
+        },
+    );
+    for i in 0..20 {
+        let id = format!("c{i}");
+        f.collection
+            .answer(&f.deck, &card(&id), Rating::Good, now(), 0)
+            .unwrap();
+    }
+    let job = f.collection.snapshot_job(true).unwrap();
+    let seq = job.run().unwrap();
+    assert_eq!(seq, 20);
+    // Answers given while the snapshot was being written stay in the journal.
+    f.collection
+        .answer(&f.deck, &card("c20"), Rating::Easy, now(), 0)
+        .unwrap();
+    f.collection.finish_snapshot(seq).unwrap();
+    let journal_text = fs::read_to_string(journal::journal_path(f.collection.paths())).unwrap();
+    assert_eq!(journal_text.lines().count(), 1, "{journal_text}");
+    assert!(journal_text.starts_with("(seq: 21, "), "{journal_text}");
+    let reloaded = Collection::open(
+        f.collection.paths().clone(),
+        TimeZone::UTC,
+        Access::ReadOnly,
+    )
+    .unwrap();
+    assert_eq!(reloaded.progress(), f.collection.progress());
+    assert!(
+        f.collection.snapshot_job(false).is_none(),
+        "not due after one answer"
+    );
 }
 
 #[test]
@@ -270,7 +326,7 @@ fn an_unreadable_progress_file_is_kept_and_the_collection_is_read_only() {
     let f = fixture(1, &Settings::default());
     let paths = f.collection.paths().clone();
     fs::write(paths.progress_file(), "(format: 1, cards: {").unwrap();
-    let mut broken = Collection::open(paths.clone(), TimeZone::UTC).unwrap();
+    let mut broken = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
     assert!(
         broken
             .read_only_reason()

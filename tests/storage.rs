@@ -1,0 +1,155 @@
+//! The progress journal and snapshot under crashes, torn writes and a second writer.
+
+// Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+
+use jiff::tz::TimeZone;
+use kartu::core::collection::{Access, Collection};
+use kartu::core::deck::{CardId, DeckId};
+use kartu::core::journal::{self, journal_path};
+use kartu::core::scheduler::Rating;
+use kartu::core::storage::DataPaths;
+use kartu::core::time::Timestamp;
+
+const DECK: &str = "backend-developer-en";
+
+fn now() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").unwrap()
+}
+
+/// A data directory with `answers` answers in its journal (no snapshot yet).
+fn answered(answers: usize) -> (tempfile::TempDir, DataPaths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let deck = DeckId(DECK.into());
+    for i in 0..answers {
+        let card = collection.next_card(&deck, now()).unwrap().unwrap();
+        collection
+            .answer(&deck, &card, Rating::Good, now().add_secs(i as i64), 100)
+            .unwrap();
+    }
+    (dir, paths)
+}
+
+#[test]
+fn a_journal_torn_anywhere_in_its_last_record_keeps_every_complete_one() {
+    let (_dir, paths) = answered(3);
+    let path = journal_path(&paths);
+    let full = fs::read(&path).unwrap();
+    let last_start = full[..full.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    for cut in last_start..full.len() {
+        fs::write(&path, &full[..cut]).unwrap();
+        let (progress, intact_len, report) = journal::load(&paths).unwrap();
+        assert_eq!(progress.reviews.len(), 2, "cut at {cut}");
+        assert_eq!(intact_len, last_start as u64);
+        assert_eq!(report.dropped_torn_line, cut > last_start, "cut at {cut}");
+    }
+    // The writer cuts the torn tail off before appending, so the next record is whole.
+    fs::write(&path, &full[..full.len() - 5]).unwrap();
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    assert!(
+        collection
+            .problems()
+            .iter()
+            .any(|p| p.contains("cut short"))
+    );
+    let deck = DeckId(DECK.into());
+    let card = collection.next_card(&deck, now()).unwrap().unwrap();
+    collection
+        .answer(&deck, &card, Rating::Easy, now(), 0)
+        .unwrap();
+    drop(collection);
+    let (progress, _, report) = journal::load(&paths).unwrap();
+    assert_eq!(
+        (progress.reviews.len(), report.dropped_torn_line),
+        (3, false)
+    );
+}
+
+#[test]
+fn a_bad_line_in_the_middle_is_an_error_with_its_line() {
+    let (_dir, paths) = answered(3);
+    let path = journal_path(&paths);
+    let text = fs::read_to_string(&path).unwrap();
+    let broken: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 1 {
+                line.replace("rating: good", "rating: meh")
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    fs::write(&path, broken.join("\n") + "\n").unwrap();
+    let err = journal::load(&paths).unwrap_err().to_string();
+    assert!(err.contains("progress.journal:2:"), "{err}");
+    let collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    assert!(collection.read_only_reason().is_some());
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        broken.join("\n") + "\n",
+        "kept as it was"
+    );
+}
+
+#[test]
+fn snapshot_then_journal_survive_reopening_and_temp_files_are_swept() {
+    let (_dir, paths) = answered(5);
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let job = collection.snapshot_job(true).unwrap();
+    let seq = job.run().unwrap();
+    collection.finish_snapshot(seq).unwrap();
+    let expected = collection.progress().clone();
+    drop(collection);
+    // A crash during an atomic write leaves a temp file; the next writer removes it.
+    let stray = paths.root.join(".kartu-tmp-crashed");
+    fs::write(&stray, "half a snapshot").unwrap();
+    let collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    assert!(!stray.exists());
+    assert_eq!(collection.progress(), &expected);
+    assert_eq!(fs::read_to_string(journal_path(&paths)).unwrap(), "");
+    let card = collection.progress().card(
+        &DeckId(DECK.into()),
+        &CardId("what-is-backend-developer".into()),
+    );
+    assert!(card.is_some());
+}
+
+#[test]
+fn a_format_1_progress_file_from_kartu_0_1_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    fs::write(
+        paths.progress_file(),
+        include_str!("golden/progress-v1.ron"),
+    )
+    .unwrap();
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    assert!(
+        collection.problems().is_empty(),
+        "{:?}",
+        collection.problems()
+    );
+    let deck = DeckId(DECK.into());
+    let state = collection.card_progress(&deck, &CardId("what-is-backend-developer".into()));
+    assert_eq!((state.reps, state.interval_secs), (1, 600));
+    assert_eq!(collection.progress().reviews.len(), 1);
+    // Writing upgrades it: the next snapshot is format 2 with the same content.
+    let card = CardId("backend-behind-the-scenes".into());
+    collection
+        .answer(&deck, &card, Rating::Good, now(), 0)
+        .unwrap();
+    let seq = collection.snapshot_job(true).unwrap().run().unwrap();
+    collection.finish_snapshot(seq).unwrap();
+    let text = fs::read_to_string(paths.progress_file()).unwrap();
+    assert!(text.contains("    format: 2,\n    seq: 1,\n"), "{text}");
+}
