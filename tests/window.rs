@@ -74,7 +74,10 @@ fn open_window(language: &str) -> Window {
 }
 
 fn progress(window: &Window) -> Progress {
-    Progress::load(&DataPaths::new(window.dir.path()).progress_file()).unwrap()
+    // The snapshot plus the journal: what the next start would load.
+    kartu::core::journal::load(&DataPaths::new(window.dir.path()))
+        .unwrap()
+        .0
 }
 
 /// Steps until `done` holds: file dialogs answer from another thread.
