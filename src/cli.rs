@@ -31,6 +31,16 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_fuzz: bool,
 
+    /// Fold the journal into a new snapshot after this many answers (for crash tests)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "KARTU_SNAPSHOT_EVERY",
+        value_name = "N"
+    )]
+    pub snapshot_every: Option<usize>,
+
     /// What to do; none opens the window
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -158,6 +168,9 @@ pub fn run(
     }
     if cli.no_fuzz {
         collection.override_fuzz(false)?;
+    }
+    if let Some(records) = cli.snapshot_every {
+        collection.set_snapshot_every(records);
     }
     let parse_now = |now: &Option<String>| -> anyhow::Result<Timestamp> {
         now.as_deref()

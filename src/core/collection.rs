@@ -132,6 +132,8 @@ pub struct Collection {
     settings_unreadable: bool,
     /// The writer's journal (and lock); `None` when read-only.
     journal: Option<Journal>,
+    /// Journal records after which a snapshot is due.
+    snapshot_every: usize,
 }
 
 /// How a data directory is opened.
@@ -177,6 +179,7 @@ impl Collection {
             problems,
             settings_unreadable,
             journal: None,
+            snapshot_every: journal::COMPACT_AFTER_RECORDS,
         };
         match access {
             Access::ReadOnly => collection.load_progress(None),
@@ -249,13 +252,19 @@ impl Collection {
         self.progress_error.as_deref()
     }
 
-    /// A snapshot to write when the journal has grown past [`journal::COMPACT_AFTER_RECORDS`]
+    /// Sets how many journal records make a snapshot due (at least 1).
+    pub fn set_snapshot_every(&mut self, records: usize) {
+        self.snapshot_every = records.max(1);
+    }
+
+    /// A snapshot to write when the journal has grown past `snapshot_every` (by default
+    /// [`journal::COMPACT_AFTER_RECORDS`])
     /// records, or with `force` whenever it has any. Run it anywhere (it holds a copy), then
     /// call [`Collection::finish_snapshot`].
     #[must_use]
     pub fn snapshot_job(&self, force: bool) -> Option<SnapshotJob> {
         let records = self.journal.as_ref()?.records();
-        let due = records >= journal::COMPACT_AFTER_RECORDS || (force && records > 0);
+        let due = records >= self.snapshot_every || (force && records > 0);
         due.then(|| SnapshotJob::new(&self.paths, self.progress.clone()))
     }
 

@@ -1,0 +1,163 @@
+//! The real binary killed with SIGKILL at random moments while answering: every answer whose
+//! command printed its result survives, the files always load, and no temp file outlives the
+//! next start.
+
+// Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use kartu::core::collection::{Access, Collection};
+use kartu::core::journal;
+use kartu::core::storage::{DataPaths, TEMP_PREFIX};
+
+const KILLS: usize = 200;
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound
+    }
+}
+
+fn temp_files(paths: &DataPaths) -> Vec<String> {
+    fs::read_dir(&paths.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(TEMP_PREFIX))
+        .collect()
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_no_confirmed_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    let deck = "backend-developer-en";
+    let cards: Vec<String> = kartu::core::deck::parse_deck(
+        include_str!("../decks/backend-developer.en.ron"),
+        std::path::Path::new("en.ron"),
+    )
+    .unwrap()
+    .cards
+    .into_iter()
+    .map(|c| c.id.0)
+    .collect();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut confirmed = 0;
+    let mut killed_mid_run = 0;
+    for attempt in 0..KILLS {
+        let card = &cards[attempt % cards.len()];
+        let now = format!("2026-11-25T{:02}:{:02}:00Z", 9 + attempt / 60, attempt % 60);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kartu"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            // Snapshots every few answers, so kills also land inside atomic snapshot writes.
+            .args([
+                "--snapshot-every",
+                "3",
+                "answer",
+                "--deck",
+                deck,
+                "--card",
+                card,
+            ])
+            .args(["--rating", "good", "--now", &now, "--json"])
+            .env_remove("KARTU_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.below(12_000)));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        child.kill().ok(); // SIGKILL; an error only means it had already exited.
+        child.wait().unwrap();
+        let mut stdout = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        if stdout.trim_end().ends_with('}') {
+            confirmed += 1;
+        }
+
+        // The files always load, and hold every confirmed answer (and at most one more:
+        // a journalled answer whose output the kill cut off).
+        let (progress, _, _) = journal::load(&paths)
+            .unwrap_or_else(|err| panic!("attempt {attempt}: progress does not load: {err}"));
+        let reviews = progress.reviews.len();
+        assert!(
+            (confirmed..=confirmed + 1).contains(&reviews),
+            "attempt {attempt}: {reviews} reviews stored, {confirmed} confirmed"
+        );
+        // What the kill left may be unconfirmed; count it as the baseline from here on.
+        confirmed = reviews;
+    }
+    // The next writer start removes any temp file a kill left behind.
+    drop(Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap());
+    assert_eq!(temp_files(&paths), Vec::<String>::new());
+    eprintln!(
+        "{killed_mid_run} of {KILLS} kills hit a running process; {confirmed} answers stored"
+    );
+    assert!(
+        killed_mid_run >= KILLS / 4,
+        "only {killed_mid_run} of {KILLS} kills hit a running process"
+    );
+    assert!(confirmed > 0);
+}
+
+#[test]
+fn a_second_writer_is_refused_while_readers_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    let window = Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kartu"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env_remove("KARTU_DATA_DIR")
+            .output()
+            .unwrap()
+    };
+    let answer = run(&[
+        "answer",
+        "--deck",
+        "backend-developer-en",
+        "--card",
+        "what-is-backend-developer",
+        "--rating",
+        "good",
+    ]);
+    assert!(!answer.status.success());
+    assert!(
+        String::from_utf8_lossy(&answer.stderr).contains("already open"),
+        "{answer:?}"
+    );
+    let decks = run(&["decks", "--json"]);
+    assert!(decks.status.success(), "{decks:?}");
+    drop(window);
+    let answer = run(&[
+        "answer",
+        "--deck",
+        "backend-developer-en",
+        "--card",
+        "what-is-backend-developer",
+        "--rating",
+        "good",
+    ]);
+    assert!(answer.status.success(), "{answer:?}");
+}
