@@ -1,0 +1,251 @@
+//! Property tests: the file formats round-trip, the parsers never panic, and a journal replays
+//! to the state the answers produced.
+
+// Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use kartu::core::collection::{Access, Collection};
+use kartu::core::deck::{Card, CardId, Deck, DeckId, parse_deck};
+use kartu::core::journal;
+use kartu::core::progress::{Progress, ReviewEntry};
+use kartu::core::scheduler::{CardProgress, CardState, Rating};
+use kartu::core::storage::DataPaths;
+use kartu::core::time::Timestamp;
+use proptest::prelude::*;
+
+fn id() -> impl Strategy<Value = String> {
+    "[a-z0-9][a-z0-9._-]{0,20}"
+}
+
+/// Text with the characters that stress the writer: quotes, hashes, backslashes, new lines.
+fn text() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 \"'#\\\\\n\t{}()\\[\\],:éü漢]{0,40}"
+        .prop_filter("needs a visible character", |t| !t.trim().is_empty())
+}
+
+fn deck() -> impl Strategy<Value = Deck> {
+    let card = (
+        id(),
+        text(),
+        text(),
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        proptest::collection::vec(id(), 0..3),
+    )
+        .prop_map(|(id, front, back, notes, example, tags)| Card {
+            id: CardId(id),
+            front,
+            back,
+            notes,
+            example,
+            tags,
+        });
+    (
+        id(),
+        text(),
+        "[a-zA-Z '\"]{0,30}",
+        any::<u32>(),
+        proptest::collection::vec(card, 0..8),
+    )
+        .prop_map(|(id, title, description, version, cards)| {
+            // Card ids must be unique: keep the first of each.
+            let mut seen = std::collections::HashSet::new();
+            let cards = cards
+                .into_iter()
+                .filter(|c| seen.insert(c.id.clone()))
+                .collect();
+            Deck {
+                format: 1,
+                id: DeckId(id),
+                title,
+                description,
+                language: "en".into(),
+                version,
+                cards,
+            }
+        })
+}
+
+fn state() -> impl Strategy<Value = CardState> {
+    prop_oneof![
+        Just(CardState::New),
+        Just(CardState::Learning),
+        Just(CardState::Review),
+        Just(CardState::Relearning)
+    ]
+}
+
+fn rating() -> impl Strategy<Value = Rating> {
+    prop_oneof![
+        Just(Rating::Again),
+        Just(Rating::Hard),
+        Just(Rating::Good),
+        Just(Rating::Easy)
+    ]
+}
+
+fn card_progress() -> impl Strategy<Value = CardProgress> {
+    (
+        state(),
+        0u32..5,
+        any::<i64>(),
+        any::<u64>(),
+        0.0f32..40_000.0,
+        1.0f32..10.0,
+        any::<u32>(),
+        any::<u32>(),
+        proptest::option::of(any::<i64>()),
+    )
+        .prop_map(
+            |(
+                state,
+                remaining_steps,
+                due,
+                interval_secs,
+                stability,
+                difficulty,
+                reps,
+                lapses,
+                last,
+            )| CardProgress {
+                state,
+                remaining_steps,
+                due: Timestamp(due),
+                interval_secs,
+                stability,
+                difficulty,
+                reps,
+                lapses,
+                last_review: last.map(Timestamp),
+            },
+        )
+}
+
+fn progress() -> impl Strategy<Value = Progress> {
+    let review = (
+        id(),
+        id(),
+        any::<i64>(),
+        rating(),
+        state(),
+        any::<i64>(),
+        any::<u32>(),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(deck, card, at, rating, state_before, elapsed_secs, duration_ms, interval_secs)| {
+                ReviewEntry {
+                    deck: DeckId(deck),
+                    card: CardId(card),
+                    at: Timestamp(at),
+                    rating,
+                    state_before,
+                    elapsed_secs,
+                    duration_ms,
+                    interval_secs,
+                }
+            },
+        );
+    let cards = proptest::collection::btree_map(
+        id(),
+        proptest::collection::btree_map(id(), card_progress(), 1..4),
+        0..4,
+    );
+    (
+        any::<u64>(),
+        cards,
+        proptest::collection::vec(review, 0..10),
+    )
+        .prop_map(|(seq, cards, reviews)| Progress {
+            seq,
+            cards: cards
+                .into_iter()
+                .map(|(deck, cards)| {
+                    (
+                        DeckId(deck),
+                        cards
+                            .into_iter()
+                            .map(|(card, p)| (CardId(card), p))
+                            .collect::<BTreeMap<_, _>>(),
+                    )
+                })
+                .collect(),
+            reviews,
+            ..Progress::default()
+        })
+}
+
+proptest! {
+    #[test]
+    fn decks_round_trip_byte_stable(deck in deck()) {
+        let text = deck.to_ron();
+        let parsed = parse_deck(&text, Path::new("d.ron")).unwrap();
+        prop_assert_eq!(&parsed, &deck);
+        prop_assert_eq!(parsed.to_ron(), text);
+    }
+
+    #[test]
+    fn progress_round_trips_byte_stable(progress in progress()) {
+        let text = progress.to_ron();
+        let parsed = Progress::parse(&text, Path::new("p.ron")).unwrap();
+        prop_assert_eq!(&parsed, &progress);
+        prop_assert_eq!(parsed.to_ron(), text);
+    }
+
+    #[test]
+    fn parsers_never_panic(input in "\\PC{0,200}", deck in deck()) {
+        let _ = parse_deck(&input, Path::new("x"));
+        let _ = Progress::parse(&input, Path::new("x"));
+        let _ = journal::parse_records(&input, Path::new("x"));
+        // Damaged versions of valid files: every prefix, and one byte changed.
+        let text = deck.to_ron();
+        for end in (0..text.len()).step_by(7).filter(|&i| text.is_char_boundary(i)) {
+            let _ = parse_deck(&text[..end], Path::new("x"));
+        }
+        let mut bytes = text.into_bytes();
+        if !bytes.is_empty() {
+            let at = input.len() % bytes.len();
+            bytes[at] = bytes[at].wrapping_add(1);
+            if let Ok(changed) = String::from_utf8(bytes) {
+                let _ = parse_deck(&changed, Path::new("x"));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Answers and undos applied to a collection, with snapshots at random points: reloading
+    /// (snapshot + journal replay) gives exactly the state in memory.
+    #[test]
+    fn journals_replay_to_the_state_the_answers_made(
+        steps in proptest::collection::vec((rating(), any::<bool>(), any::<bool>()), 1..40),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = DataPaths::new(dir.path());
+        let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+        let deck = DeckId("backend-developer-en".into());
+        let mut now = Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").unwrap();
+        let mut undo = Vec::new();
+        for (rating, take_back, snapshot) in steps {
+            now = now.add_secs(3_600);
+            if take_back && let Some(record) = undo.pop() {
+                collection.undo(&record).unwrap();
+            } else if let Some(card) = collection.next_card(&deck, now).unwrap() {
+                undo.push(collection.answer(&deck, &card, rating, now, 10).unwrap());
+            }
+            if snapshot && let Some(job) = collection.snapshot_job(true) {
+                let seq = job.run().unwrap();
+                collection.finish_snapshot(seq).unwrap();
+            }
+        }
+        let (replayed, _, report) = journal::load(&paths).unwrap();
+        prop_assert!(!report.dropped_torn_line);
+        prop_assert_eq!(&replayed, collection.progress());
+    }
+}
