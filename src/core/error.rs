@@ -25,12 +25,13 @@ impl fmt::Display for TextPosition {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file or directory involved.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said. Shown in the message, so not also chained as
+        /// the error's source (which would print it twice).
+        cause: std::io::Error,
     },
     /// A file did not parse or did not make sense; `position` points at the problem.
     #[error("{}{}: {message}", path.display(), position.map(|p| format!(":{p}")).unwrap_or_default())]
@@ -146,10 +147,10 @@ pub fn probe_format(path: &Path, source: &str, supported: u32) -> Result<()> {
 
 impl Error {
     /// An I/O error on `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 }

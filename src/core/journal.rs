@@ -96,7 +96,7 @@ pub fn load(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
     let path = journal_path(paths);
     let text = match storage::read_text_limited(&path, MAX_JOURNAL_BYTES) {
         Ok(text) => text,
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+        Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
             return Ok((progress, 0, LoadReport::default()));
         }
         // A torn multi-byte character at the very end is a torn line like any other.

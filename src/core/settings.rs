@@ -72,7 +72,7 @@ impl Settings {
     pub fn load(path: &Path) -> Result<Self> {
         let text = match storage::read_text_limited(path, 1024 * 1024) {
             Ok(text) => text,
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Self::default());
             }
             Err(err) => return Err(err),
