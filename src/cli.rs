@@ -103,6 +103,28 @@ pub enum Command {
         #[command(flatten)]
         at: AtArgs,
     },
+    /// List or restore backups of progress (made every 30 minutes of study at most)
+    Backup {
+        /// What to do with backups.
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+}
+
+/// `kartu backup ...`.
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// List backups, newest first, with their card and review counts
+    List {
+        /// Output format.
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Replace progress with a backup (the current progress is backed up first)
+    Restore {
+        /// The backup's id, as `kartu backup list` shows it
+        id: String,
+    },
 }
 
 /// `--json`.
@@ -160,7 +182,10 @@ pub fn run(
     // Read-only first: the others work while a window holds the lock, and `answer` checks its
     // deck and card before it takes the lock and writes anything.
     let mut collection = Collection::open(paths, TimeZone::system(), Access::ReadOnly)?;
-    if let Some(reason) = collection.progress_error() {
+    // Restoring a backup is the way out of unreadable progress; everything else stops.
+    if let Some(reason) = collection.progress_error()
+        && !matches!(command, Command::Backup { .. })
+    {
         bail!("{reason}");
     }
     for problem in collection.problems() {
@@ -195,20 +220,26 @@ pub fn run(
         } => {
             let (deck, card) = (DeckId(target.deck.clone()), CardId(target.card.clone()));
             let now = parse_now(&at.now)?;
-            let before = collection.card_progress(&deck, &card).state;
             collection.card(&deck, &card)?;
             collection.become_writer()?;
             if let Some(reason) = collection.progress_error() {
                 bail!("{reason}");
             }
+            // Read under the lock: another process may have answered meanwhile.
+            let before = collection.card_progress(&deck, &card).state;
             collection.answer(&deck, &card, *rating, now, *duration_ms)?;
-            // The answer is safe in the journal; fold it into the snapshot now and then.
+            // The answer is safe in the journal; fold it into the snapshot now and then, and
+            // back up when the policy says so.
             collection.compact_if_due()?;
+            if let Some(job) = collection.backup_job(now) {
+                job.run()?;
+            }
             let mut value = card_json(&deck, &card, &collection.card_progress(&deck, &card), now);
             value["rating"] = json!(rating.as_str());
             value["previous_state"] = json!(before.as_str());
             print_card(&value, at.json, out)
         }
+        Command::Backup { action } => backup(&mut collection, action, clock_now, out),
         Command::Card { target, at } => card(
             &collection,
             &target.deck,
@@ -269,6 +300,56 @@ fn each_deck_file(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn backup(
+    collection: &mut Collection,
+    action: &BackupAction,
+    now: Timestamp,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    match action {
+        BackupAction::List { output } => {
+            let backups = collection.backups()?;
+            if output.json {
+                let list: Vec<Value> = backups
+                    .iter()
+                    .map(|b| {
+                        json!({
+                            "id": b.id, "at": b.at.to_rfc3339(), "cards": b.cards,
+                            "reviews": b.reviews, "path": b.path.display().to_string(),
+                        })
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+            } else if backups.is_empty() {
+                writeln!(out, "No backups yet.")?;
+            } else {
+                for b in &backups {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{} cards\t{} reviews",
+                        b.id, b.at, b.cards, b.reviews
+                    )?;
+                }
+            }
+        }
+        BackupAction::Restore { id } => {
+            collection.become_writer()?;
+            let moved = collection.set_aside_corrupt_progress(now)?;
+            for path in moved {
+                writeln!(out, "Unreadable progress moved to {}", path.display())?;
+            }
+            if let Some(reason) = collection.progress_error() {
+                bail!("{reason}");
+            }
+            if let Some(current) = collection.restore_backup(id, now)? {
+                writeln!(out, "Current progress backed up as {}", current.id)?;
+            }
+            writeln!(out, "Restored backup {id}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn decks(

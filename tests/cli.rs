@@ -267,3 +267,96 @@ fn fmt_rewrites_a_deck_into_canonical_form() {
     );
     assert!(text.contains("            tags: [],\n"), "{text}");
 }
+
+#[test]
+fn backups_follow_the_policy_and_restore_with_the_current_state_saved_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three answers 40 minutes apart, then one 5 minutes later: three backups, not four.
+    for (card, now) in [
+        ("what-is-backend-developer", "2026-11-25T09:00:00Z"),
+        ("backend-behind-the-scenes", "2026-11-25T09:40:00Z"),
+        ("backend-brain-of-app", "2026-11-25T10:20:00Z"),
+        ("backend-pillar-of-software", "2026-11-25T10:25:00Z"),
+    ] {
+        let output = kartu(
+            dir.path(),
+            &[
+                "answer", "--deck", DECK, "--card", card, "--rating", "easy", "--now", now,
+            ],
+        );
+        assert!(output.status.success(), "{output:?}");
+    }
+    let list = json(&kartu(dir.path(), &["backup", "list", "--json"]));
+    let list = list.as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|b| b["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        vec!["20261125-102000", "20261125-094000", "20261125-090000"]
+    );
+    assert_eq!(
+        (list[2]["cards"].as_u64(), list[2]["reviews"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(list[0]["reviews"], 3);
+
+    let output = kartu(dir.path(), &["backup", "restore", "20261125-090000"]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Current progress backed up"));
+    let decks = json(&kartu(
+        dir.path(),
+        &["decks", "--json", "--now", "2026-11-25T10:30:00Z"],
+    ));
+    let en = decks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == DECK)
+        .unwrap();
+    assert_eq!(en["new"], 19, "one card studied, as in the restored backup");
+    let list = json(&kartu(dir.path(), &["backup", "list", "--json"]));
+    assert_eq!(
+        list.as_array().unwrap()[0]["reviews"],
+        4,
+        "the state before restoring is a backup"
+    );
+    let missing = kartu(dir.path(), &["backup", "restore", "19990101-000000"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no backup with id"));
+}
+
+#[test]
+fn unreadable_progress_is_set_aside_when_a_backup_is_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    answer(dir.path(), "easy", "2026-11-25T09:00:00Z");
+    let id = json(&kartu(dir.path(), &["backup", "list", "--json"]))[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    fs::write(
+        dir.path().join("progress.journal"),
+        "(seq: 1, change: Answer(\ngarbage\n",
+    )
+    .unwrap();
+    let decks = kartu(dir.path(), &["decks"]);
+    assert!(!decks.status.success());
+    assert!(
+        String::from_utf8_lossy(&decks.stderr).contains("progress.journal:1:"),
+        "{decks:?}"
+    );
+
+    let output = kartu(dir.path(), &["backup", "restore", &id]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("Unreadable progress moved to"));
+    let aside: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("progress.journal.unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the bad file is kept beside");
+    let card = json(&kartu(
+        dir.path(),
+        &["card", "--deck", DECK, "--card", CARD, "--json"],
+    ));
+    assert_eq!(card["reps"], 1);
+}

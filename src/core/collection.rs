@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
 
+use super::backup::{self, BackupJob};
 use super::bundled::BUNDLED_DECKS;
 use super::deck::{self, Card, CardId, Deck, DeckId};
 use super::error::{Error, Result};
@@ -127,6 +128,11 @@ pub struct Collection {
     read_only: Option<String>,
     /// Why the progress files could not be read, if they could not.
     progress_error: Option<String>,
+    /// The progress files exist but do not parse (as opposed to unreadable for permissions,
+    /// or from a newer Kartu): they may be set aside and a backup offered.
+    progress_corrupt: bool,
+    /// The newest backup's time and sequence number, once known (writer only).
+    newest_backup: Option<(Timestamp, u64)>,
     problems: Vec<String>,
     /// The settings file could not be read; it is moved aside before settings are saved.
     settings_unreadable: bool,
@@ -176,6 +182,8 @@ impl Collection {
             fuzz_override: None,
             read_only: None,
             progress_error: None,
+            progress_corrupt: false,
+            newest_backup: None,
             problems,
             settings_unreadable,
             journal: None,
@@ -198,6 +206,7 @@ impl Collection {
         // Temp files can only be left by a writer that crashed: none is running now.
         journal::sweep_temp_files(&self.paths);
         self.load_progress(Some(lock));
+        self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
         Ok(())
     }
 
@@ -227,18 +236,114 @@ impl Collection {
                 self.progress = progress;
                 self.journal = journal;
                 self.progress_error = None;
+                self.progress_corrupt = false;
                 self.read_only = (!writable).then(|| "opened read-only".to_owned());
             }
             Err(err) => {
+                self.progress_corrupt = matches!(err, Error::Parse { .. });
                 let message =
                     format!("{err}. The file was left as it is and nothing will be written to it.");
-                self.problems.push(message.clone());
+                if !self.problems.contains(&message) {
+                    self.problems.push(message.clone());
+                }
                 self.progress = Progress::default();
                 self.journal = None;
                 self.progress_error = Some(message.clone());
                 self.read_only = Some(message);
             }
         }
+    }
+
+    /// A backup to write when one is due (the newest is 30 minutes old and progress changed);
+    /// run it anywhere. Writers only.
+    pub fn backup_job(&mut self, now: Timestamp) -> Option<BackupJob> {
+        self.journal.as_ref()?;
+        let newest = self.newest_backup.map(|(at, seq)| backup::BackupInfo {
+            id: String::new(),
+            at,
+            cards: 0,
+            reviews: 0,
+            seq,
+            path: PathBuf::new(),
+        });
+        if self.progress.seq == 0 || !backup::is_due(newest.as_ref(), self.progress.seq, now) {
+            return None;
+        }
+        // Counted as made when handed out, so one slow job is not started twice.
+        self.newest_backup = Some((now, self.progress.seq));
+        Some(BackupJob::new(
+            &self.paths,
+            self.progress.clone(),
+            now,
+            self.clock.clone(),
+        ))
+    }
+
+    /// All backups, newest first.
+    pub fn backups(&self) -> Result<Vec<backup::BackupInfo>> {
+        backup::list(&self.paths)
+    }
+
+    /// Replaces progress with backup `id`, after backing up the current state. Returns the
+    /// backup of the current state, when there was anything to back up.
+    pub fn restore_backup(
+        &mut self,
+        id: &str,
+        now: Timestamp,
+    ) -> Result<Option<backup::BackupInfo>> {
+        if self.journal.is_none() {
+            return Err(Error::ReadOnly(
+                self.read_only
+                    .clone()
+                    .unwrap_or_else(|| "opened read-only".to_owned()),
+            ));
+        }
+        let mut restored = backup::load(&self.paths, id)?;
+        let current = if self.progress.seq > 0 || !self.progress.reviews.is_empty() {
+            let job = BackupJob::new(&self.paths, self.progress.clone(), now, self.clock.clone());
+            let info = job.run()?;
+            self.newest_backup = Some((info.at, info.seq));
+            Some(info)
+        } else {
+            None
+        };
+        // A sequence number past everything in the journal, so none of it is replayed.
+        restored.seq = self.progress.seq + 1;
+        let seq = SnapshotJob::new(&self.paths, restored.clone()).run()?;
+        self.finish_snapshot(seq)?;
+        self.progress = restored;
+        Ok(current)
+    }
+
+    /// When progress files do not parse: moves them aside (`progress.ron.unreadable-ID`),
+    /// takes the lock and starts from empty progress, so the learner can study or restore a
+    /// backup. Returns where the files went; nothing happens otherwise.
+    pub fn set_aside_corrupt_progress(&mut self, now: Timestamp) -> Result<Vec<PathBuf>> {
+        if !self.progress_corrupt {
+            return Ok(Vec::new());
+        }
+        let lock = journal::lock(&self.paths)?;
+        let suffix = format!("unreadable-{}", backup::backup_id(now));
+        let mut moved = Vec::new();
+        let snapshot = self.paths.progress_file();
+        let journal_file = journal::journal_path(&self.paths);
+        let snapshot_bad = matches!(Progress::load(&snapshot), Err(Error::Parse { .. }));
+        let journal_bad =
+            snapshot_bad || matches!(journal::load(&self.paths), Err(Error::Parse { .. }));
+        for (path, bad) in [(snapshot, snapshot_bad), (journal_file, journal_bad)] {
+            if bad && path.exists() {
+                let mut aside = path.clone().into_os_string();
+                aside.push(format!(".{suffix}"));
+                let aside = PathBuf::from(aside);
+                fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
+                moved.push(aside);
+            }
+        }
+        drop(lock);
+        self.problems
+            .retain(|p| Some(p) != self.progress_error.as_ref());
+        self.become_writer()?;
+        Ok(moved)
     }
 
     /// Shows `reason` as why nothing can be saved (e.g. another window holds the lock).

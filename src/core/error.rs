@@ -70,6 +70,9 @@ pub enum Error {
     /// Another Kartu (a window or a command) is writing to this data directory.
     #[error("Kartu is already open on {} (another window or command holds its lock); close it and try again", .0.display())]
     Locked(PathBuf),
+    /// No backup with this id.
+    #[error("no backup with id {0:?} (see `kartu backup list`)")]
+    UnknownBackup(String),
     /// Nothing to undo.
     #[error("nothing to undo")]
     NothingToUndo,

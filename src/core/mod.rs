@@ -3,6 +3,7 @@
 //! Nothing here imports egui or reads the clock: every function that needs the time takes a
 //! [`time::Timestamp`] (and a [`time::DayClock`] for the local day boundary).
 
+pub mod backup;
 pub mod bundled;
 pub mod collection;
 pub mod deck;

@@ -1,0 +1,312 @@
+//! Backups of progress, with Anki's policy: at most one every 30 minutes and only when
+//! something changed; all of today and yesterday are kept, then 12 daily, 10 weekly and 9
+//! monthly ones.
+//!
+//! A backup is a progress snapshot in `backups/`, named by its UTC time
+//! (`backup-20261125-094500.ron`, id `20261125-094500`), whose first line is a comment with
+//! its counts so listing reads one line per file.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::error::{Error, Result};
+use super::progress::Progress;
+use super::storage::{self, DataPaths};
+use super::time::{DayClock, DayNumber, Timestamp};
+
+/// Minimum time between two automatic backups.
+pub const MIN_INTERVAL_SECS: i64 = 30 * 60;
+/// Days kept after today and yesterday, one backup each.
+pub const KEEP_DAILY: usize = 12;
+/// Weeks kept after the daily ones, one backup each.
+pub const KEEP_WEEKLY: usize = 10;
+/// Months kept after the weekly ones, one backup each.
+pub const KEEP_MONTHLY: usize = 9;
+
+const PREFIX: &str = "backup-";
+const HEADER: &str = "// kartu backup:";
+
+/// One backup, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupInfo {
+    /// Its id: the UTC time it was made, `YYYYMMDD-HHMMSS`.
+    pub id: String,
+    /// When it was made.
+    pub at: Timestamp,
+    /// Cards with progress in it.
+    pub cards: usize,
+    /// Reviews in it.
+    pub reviews: usize,
+    /// The progress sequence number it holds.
+    pub seq: u64,
+    /// Its file.
+    pub path: PathBuf,
+}
+
+/// The backups folder.
+#[must_use]
+pub fn backups_dir(paths: &DataPaths) -> PathBuf {
+    paths.root.join("backups")
+}
+
+/// The id of a backup made at `at`.
+#[must_use]
+pub fn backup_id(at: Timestamp) -> String {
+    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
+        |_| at.unix_secs().to_string(),
+        |t| t.strftime("%Y%m%d-%H%M%S").to_string(),
+    )
+}
+
+fn parse_id(id: &str) -> Option<Timestamp> {
+    let time = jiff::civil::DateTime::strptime("%Y%m%d-%H%M%S", id).ok()?;
+    let zoned = time.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?;
+    Some(zoned.timestamp().into())
+}
+
+/// All backups, newest first. Files that are not backups are ignored.
+pub fn list(paths: &DataPaths) -> Result<Vec<BackupInfo>> {
+    let dir = backups_dir(paths);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(Error::io(&dir, err)),
+    };
+    let mut backups: Vec<BackupInfo> = entries
+        .flatten()
+        .filter_map(|entry| read_info(&entry.path()))
+        .collect();
+    backups.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+    Ok(backups)
+}
+
+fn read_info(path: &Path) -> Option<BackupInfo> {
+    let name = path.file_name()?.to_str()?;
+    let id = name.strip_prefix(PREFIX)?.strip_suffix(".ron")?.to_owned();
+    let at = parse_id(&id)?;
+    let mut first_line = String::new();
+    BufReader::new(fs::File::open(path).ok()?)
+        .read_line(&mut first_line)
+        .ok()?;
+    let counts = first_line.strip_prefix(HEADER)?;
+    let mut numbers = counts
+        .split(',')
+        .filter_map(|part| part.trim().rsplit(' ').next()?.parse::<u64>().ok());
+    let (cards, reviews, seq) = (numbers.next()?, numbers.next()?, numbers.next()?);
+    Some(BackupInfo {
+        id,
+        at,
+        cards: usize::try_from(cards).ok()?,
+        reviews: usize::try_from(reviews).ok()?,
+        seq,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Whether an automatic backup is due: none yet, or the newest is 30 minutes old and the
+/// progress changed since.
+#[must_use]
+pub fn is_due(newest: Option<&BackupInfo>, seq: u64, now: Timestamp) -> bool {
+    newest.is_none_or(|b| b.seq != seq && now.unix_secs() - b.at.unix_secs() >= MIN_INTERVAL_SECS)
+}
+
+/// A backup to write, possibly on another thread (it holds a copy of the progress).
+#[derive(Debug)]
+pub struct BackupJob {
+    paths: DataPaths,
+    progress: Progress,
+    at: Timestamp,
+    clock: DayClock,
+}
+
+impl BackupJob {
+    /// A job backing up `progress` as of `at`.
+    #[must_use]
+    pub fn new(paths: &DataPaths, progress: Progress, at: Timestamp, clock: DayClock) -> Self {
+        Self {
+            paths: paths.clone(),
+            progress,
+            at,
+            clock,
+        }
+    }
+
+    /// Writes the backup (atomically) and then removes the ones the policy no longer keeps.
+    pub fn run(self) -> Result<BackupInfo> {
+        let dir = backups_dir(&self.paths);
+        fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
+        let id = backup_id(self.at);
+        let path = dir.join(format!("{PREFIX}{id}.ron"));
+        let cards = self
+            .progress
+            .cards
+            .values()
+            .map(std::collections::BTreeMap::len)
+            .sum();
+        let reviews = self.progress.reviews.len();
+        let seq = self.progress.seq;
+        let text = format!(
+            "{HEADER} cards {cards}, reviews {reviews}, seq {seq}\n{}",
+            self.progress.to_ron()
+        );
+        storage::atomic_write(&path, text.as_bytes())?;
+        let backups = list(&self.paths)?;
+        for old in to_remove(&backups, self.at, &self.clock) {
+            // One that cannot be removed now is pruned the next time.
+            fs::remove_file(&old.path).ok();
+        }
+        Ok(BackupInfo {
+            id,
+            at: self.at,
+            cards,
+            reviews,
+            seq,
+            path,
+        })
+    }
+}
+
+/// Reads a backup's progress.
+pub fn load(paths: &DataPaths, id: &str) -> Result<Progress> {
+    let path = backups_dir(paths).join(format!("{PREFIX}{id}.ron"));
+    if !path.exists() {
+        return Err(Error::UnknownBackup(id.to_owned()));
+    }
+    Progress::load(&path)
+}
+
+/// The backups (of `backups`, newest first) the policy no longer keeps at `now`: today's
+/// and yesterday's stay; before that the newest of each day for 12 days, then the newest of
+/// each week for 10 weeks, then the newest of each month for 9 months (a week or month that
+/// already has a kept backup is skipped, so the tiers reach further back).
+#[must_use]
+pub fn to_remove<'a>(
+    backups: &'a [BackupInfo],
+    now: Timestamp,
+    clock: &DayClock,
+) -> Vec<&'a BackupInfo> {
+    let yesterday = clock.day(now).0 - 1;
+    let (mut daily, mut weekly, mut monthly) = (HashSet::new(), HashSet::new(), HashSet::new());
+    let (mut covered_weeks, mut covered_months) = (HashSet::new(), HashSet::new());
+    let mut remove = Vec::new();
+    for backup in backups {
+        let day = clock.day(backup.at);
+        if day.0 >= yesterday {
+            continue;
+        }
+        let week = day.0.div_euclid(7);
+        let month = month_of(day);
+        let keep = if daily.len() < KEEP_DAILY || daily.contains(&day) {
+            daily.insert(day)
+        } else if weekly.len() < KEEP_WEEKLY || weekly.contains(&week) {
+            !covered_weeks.contains(&week) && weekly.insert(week)
+        } else {
+            monthly.len() < KEEP_MONTHLY
+                && !covered_months.contains(&month)
+                && monthly.insert(month)
+        };
+        if keep {
+            covered_weeks.insert(week);
+            covered_months.insert(month);
+        } else {
+            remove.push(backup);
+        }
+    }
+    remove
+}
+
+/// The calendar month of a learner day.
+fn month_of(day: DayNumber) -> (i16, i8) {
+    let date = jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(day.0))
+        .unwrap_or_default();
+    (date.year(), date.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::time::DAY_SECS;
+
+    fn backups_every(hours: i64, count: i64, newest: Timestamp) -> Vec<BackupInfo> {
+        (0..count)
+            .map(|i| {
+                let at = newest.add_secs(-i * hours * 3600);
+                BackupInfo {
+                    id: backup_id(at),
+                    at,
+                    cards: 0,
+                    reviews: 0,
+                    seq: 0,
+                    path: PathBuf::new(),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn policy_keeps_today_yesterday_then_daily_weekly_monthly() {
+        let clock = DayClock::utc(4);
+        let now = Timestamp::parse_rfc3339("2026-11-25T12:00:00Z").unwrap();
+        // One backup every 6 hours for two years.
+        let backups = backups_every(6, 4 * 730, now);
+        let removed: HashSet<&str> = to_remove(&backups, now, &clock)
+            .iter()
+            .map(|b| b.id.as_str())
+            .collect();
+        let kept: Vec<&BackupInfo> = backups
+            .iter()
+            .filter(|b| !removed.contains(b.id.as_str()))
+            .collect();
+        let today = clock.day(now).0;
+        let recent = kept
+            .iter()
+            .filter(|b| clock.day(b.at).0 >= today - 1)
+            .count();
+        let all_recent = backups
+            .iter()
+            .filter(|b| clock.day(b.at).0 >= today - 1)
+            .count();
+        assert_eq!(recent, all_recent, "everything from today and yesterday");
+        assert_eq!(kept.len() - recent, KEEP_DAILY + KEEP_WEEKLY + KEEP_MONTHLY);
+        let oldest = kept.last().unwrap();
+        let age_days = (now.unix_secs() - oldest.at.unix_secs()) / DAY_SECS;
+        assert!(
+            (250..=400).contains(&age_days),
+            "oldest kept is {age_days} days old"
+        );
+        // Pruning again removes nothing more.
+        let kept_owned: Vec<BackupInfo> = kept.into_iter().cloned().collect();
+        assert!(to_remove(&kept_owned, now, &clock).is_empty());
+    }
+
+    #[test]
+    fn due_only_after_half_an_hour_and_a_change() {
+        let now = Timestamp(1_000_000);
+        let newest = BackupInfo {
+            id: backup_id(now),
+            at: now,
+            cards: 1,
+            reviews: 1,
+            seq: 5,
+            path: PathBuf::new(),
+        };
+        assert!(is_due(None, 0, now));
+        assert!(!is_due(
+            Some(&newest),
+            6,
+            now.add_secs(MIN_INTERVAL_SECS - 1)
+        ));
+        assert!(!is_due(Some(&newest), 5, now.add_secs(MIN_INTERVAL_SECS)));
+        assert!(is_due(Some(&newest), 6, now.add_secs(MIN_INTERVAL_SECS)));
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        let at = Timestamp::parse_rfc3339("2026-11-25T09:45:00Z").unwrap();
+        assert_eq!(backup_id(at), "20261125-094500");
+        assert_eq!(parse_id("20261125-094500"), Some(at));
+    }
+}
