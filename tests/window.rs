@@ -329,3 +329,119 @@ fn a_cancelled_dialog_does_nothing() {
     );
     assert!(window.harness.query_by_label_contains("Imported").is_none());
 }
+
+/// A data directory with two answers and a backup of them, and a settings file in English.
+fn data_with_backup() -> (tempfile::TempDir, DataPaths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    paths.create_dirs().unwrap();
+    Settings {
+        language: Some("en".into()),
+        ..Settings::default()
+    }
+    .save(&paths.settings_file())
+    .unwrap();
+    let mut collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    let deck = DeckId("backend-developer-en".into());
+    for card in ["what-is-backend-developer", "backend-behind-the-scenes"] {
+        collection
+            .answer(
+                &deck,
+                &CardId(card.into()),
+                kartu::core::scheduler::Rating::Easy,
+                now(),
+                0,
+            )
+            .unwrap();
+    }
+    collection.backup_job(now()).unwrap().run().unwrap();
+    (dir, paths)
+}
+
+fn window_on(paths: &DataPaths) -> Harness<'static, KartuApp> {
+    let collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_eframe(move |cc| {
+            KartuApp::new(
+                cc,
+                collection,
+                Arc::new(FakeDialogs::default()),
+                Box::new(now),
+            )
+        });
+    harness.run();
+    harness
+}
+
+#[test]
+fn backups_screen_lists_and_restores() {
+    let (_dir, paths) = data_with_backup();
+    let mut harness = window_on(&paths);
+    // Study one more card, then go back to the backup of two.
+    harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .nth(1)
+        .unwrap()
+        .click();
+    harness.run();
+    harness.key_press(Key::Space);
+    harness.run();
+    harness.key_press(Key::Num4);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Back to decks")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Backups")
+        .click();
+    harness.run();
+    harness.get_by_label("Made");
+    let restore = harness
+        .get_all_by_role_and_label(Role::Button, "Restore")
+        .collect::<Vec<_>>();
+    assert_eq!(restore.len(), 1);
+    restore[0].click();
+    harness.run();
+    harness.get_by_label_contains("Restored the backup from");
+    let progress = kartu::core::journal::load(&paths).unwrap().0;
+    assert_eq!(progress.reviews.len(), 2, "back to the backup");
+    let backups = kartu::core::backup::list(&paths).unwrap();
+    assert_eq!(backups.len(), 2, "the state before restoring was backed up");
+    assert_eq!(backups[0].reviews, 3);
+}
+
+#[test]
+fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
+    let (dir, paths) = data_with_backup();
+    fs::write(
+        kartu::core::journal::journal_path(&paths),
+        "(seq: 1, oops\n(seq: 2)\n",
+    )
+    .unwrap();
+    let mut harness = window_on(&paths);
+    harness.get_by_label_contains("Your progress could not be read");
+    let aside = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("progress.journal.unreadable-")
+        })
+        .count();
+    assert_eq!(aside, 1, "the unreadable file is kept");
+    // The time is shown in the system time zone; the counts are fixed.
+    harness
+        .get_by_label_contains("(2 cards, 2 reviews)")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Restored the backup from");
+    assert_eq!(
+        kartu::core::journal::load(&paths).unwrap().0.reviews.len(),
+        2
+    );
+}

@@ -137,8 +137,16 @@ impl BackupJob {
     pub fn run(self) -> Result<BackupInfo> {
         let dir = backups_dir(&self.paths);
         fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
-        let id = backup_id(self.at);
-        let path = dir.join(format!("{PREFIX}{id}.ron"));
+        // Ids are times; never overwrite another backup made in the same second.
+        let mut at = self.at;
+        let (id, path) = loop {
+            let id = backup_id(at);
+            let path = dir.join(format!("{PREFIX}{id}.ron"));
+            if !path.exists() {
+                break (id, path);
+            }
+            at = at.add_secs(1);
+        };
         let cards = self
             .progress
             .cards
@@ -153,13 +161,13 @@ impl BackupJob {
         );
         storage::atomic_write(&path, text.as_bytes())?;
         let backups = list(&self.paths)?;
-        for old in to_remove(&backups, self.at, &self.clock) {
+        for old in to_remove(&backups, at, &self.clock) {
             // One that cannot be removed now is pruned the next time.
             fs::remove_file(&old.path).ok();
         }
         Ok(BackupInfo {
             id,
-            at: self.at,
+            at,
             cards,
             reviews,
             seq,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
+use super::backups::backups_ui;
 use super::command::Command;
 use super::deck_list::deck_list_ui;
 use super::dialogs::FileDialogs;
@@ -15,6 +16,7 @@ use super::i18n::{Lang, Texts, fill};
 use super::settings::settings_ui;
 use super::study::{CardView, StudyView, study_ui};
 use super::theme;
+use crate::core::backup::BackupInfo;
 use crate::core::collection::{Collection, DeckSummary};
 use crate::core::deck::DeckId;
 use crate::core::scheduler::Rating;
@@ -41,6 +43,7 @@ enum Screen {
     Decks,
     Study(StudyState),
     Settings(Box<Settings>),
+    Backups(Vec<BackupInfo>),
 }
 
 struct StudyState {
@@ -84,6 +87,11 @@ pub struct KartuApp {
     snapshot_sender: Sender<crate::core::Result<u64>>,
     snapshot_receiver: Receiver<crate::core::Result<u64>>,
     snapshot_running: bool,
+    /// Results of background backups.
+    backup_sender: Sender<crate::core::Result<BackupInfo>>,
+    backup_receiver: Receiver<crate::core::Result<BackupInfo>>,
+    /// After unreadable progress was set aside: the backup offered in the status bar.
+    offered_backup: Option<BackupInfo>,
     clock: Clock,
     commands: Vec<Command>,
 }
@@ -103,6 +111,7 @@ impl KartuApp {
             .unwrap_or_default();
         let (dialog_sender, dialog_receiver) = channel();
         let (snapshot_sender, snapshot_receiver) = channel();
+        let (backup_sender, backup_receiver) = channel();
         let lang = Lang::resolve(collection.settings().language.as_deref());
         let status = (!collection.problems().is_empty()).then(|| Status {
             text: format!(
@@ -128,9 +137,13 @@ impl KartuApp {
             snapshot_sender,
             snapshot_receiver,
             snapshot_running: false,
+            backup_sender,
+            backup_receiver,
+            offered_backup: None,
             clock,
             commands: Vec::new(),
         };
+        app.recover_unreadable_progress();
         app.refresh_summaries((app.clock)());
         if let Some(id) = &app.state.selected_deck {
             app.selected_deck = app
@@ -209,6 +222,58 @@ impl KartuApp {
             revealed: study.revealed,
             can_undo: study.session.can_undo(),
             next_due,
+        }
+    }
+
+    /// Progress that does not parse is set aside (kept, renamed) so the learner can go on,
+    /// and the newest backup is offered.
+    fn recover_unreadable_progress(&mut self) {
+        let Some(error) = self.collection.progress_error().map(str::to_owned) else {
+            return;
+        };
+        let tr = self.texts();
+        match self.collection.set_aside_corrupt_progress((self.clock)()) {
+            Ok(moved) if !moved.is_empty() => {
+                let paths: Vec<String> = moved.iter().map(|p| p.display().to_string()).collect();
+                self.status = Some(Status {
+                    text: fill(
+                        tr.set_aside,
+                        &[("error", &error), ("path", &paths.join(", "))],
+                    ),
+                    kind: StatusKind::Error,
+                });
+                self.offered_backup = self
+                    .collection
+                    .backups()
+                    .ok()
+                    .and_then(|b| b.into_iter().next());
+            }
+            // Not a parse problem (permissions, a newer Kartu): stay read-only, as the banner says.
+            Ok(_) => {}
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+
+    /// Writes a backup on a worker thread when the policy says one is due.
+    fn start_backup_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
+        let Some(job) = self.collection.backup_job(now) else {
+            return;
+        };
+        let sender = self.backup_sender.clone();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            // The receiver only goes away when the app closes; a backup is then moot.
+            sender.send(job.run()).ok();
+            ctx.request_repaint();
+        });
+    }
+
+    fn poll_backups(&mut self) {
+        while let Ok(result) = self.backup_receiver.try_recv() {
+            // Progress itself is safe; say so rather than hide a failing backup.
+            if let Err(err) = result {
+                self.set_error(self.texts().failed, &err);
+            }
         }
     }
 
@@ -430,7 +495,37 @@ impl KartuApp {
                     DialogOutcome::Export(deck, path)
                 });
             }
-            Command::DismissStatus => self.status = None,
+            Command::DismissStatus => {
+                self.status = None;
+                self.offered_backup = None;
+            }
+            Command::ShowBackups => match self.collection.backups() {
+                Ok(backups) => self.screen = Screen::Backups(backups),
+                Err(err) => self.set_error(tr.failed, &err),
+            },
+            Command::RestoreBackup(id) => {
+                // Wait for a running snapshot: it must not land after the restored one.
+                if self.snapshot_running
+                    && let Ok(result) = self.snapshot_receiver.recv()
+                {
+                    self.finish_snapshot(result);
+                }
+                let when = self
+                    .collection
+                    .backups()
+                    .ok()
+                    .and_then(|all| all.into_iter().find(|b| b.id == id))
+                    .map_or_else(|| id.clone(), |b| local_time_text(b.at));
+                match self.collection.restore_backup(&id, now) {
+                    Ok(_) => {
+                        self.set_info(fill(tr.restored, &[("when", &when)]));
+                        self.offered_backup = None;
+                        self.screen = Screen::Decks;
+                        self.summaries_at = None;
+                    }
+                    Err(err) => self.set_error(tr.failed, &err),
+                }
+            }
         }
     }
 
@@ -442,6 +537,9 @@ impl KartuApp {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(tr.settings).clicked() {
                     self.commands.push(Command::ShowSettings);
+                }
+                if ui.button(tr.backups).clicked() {
+                    self.commands.push(Command::ShowBackups);
                 }
                 if ui
                     .add_enabled(!self.dialog_open, egui::Button::new(tr.import))
@@ -469,6 +567,20 @@ impl KartuApp {
                     StatusKind::Error => theme::ERROR_COLOR,
                 };
                 ui.colored_label(color, &status.text);
+                if let Some(backup) = &self.offered_backup {
+                    let text = fill(
+                        tr.offer_restore,
+                        &[
+                            ("when", &local_time_text(backup.at)),
+                            ("cards", &backup.cards.to_string()),
+                            ("reviews", &backup.reviews.to_string()),
+                        ],
+                    );
+                    if ui.button(text).clicked() {
+                        self.commands
+                            .push(Command::RestoreBackup(backup.id.clone()));
+                    }
+                }
                 if ui.small_button(tr.dismiss).clicked() {
                     self.commands.push(Command::DismissStatus);
                 }
@@ -476,7 +588,7 @@ impl KartuApp {
         }
         let hint = match self.screen {
             Screen::Study(_) => tr.study_hint,
-            Screen::Decks | Screen::Settings(_) => tr.deck_list_hint,
+            Screen::Decks | Screen::Settings(_) | Screen::Backups(_) => tr.deck_list_hint,
         };
         ui.label(RichText::new(hint).small().weak());
     }
@@ -498,6 +610,7 @@ impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_dialogs();
         self.poll_snapshot();
+        self.poll_backups();
         let now = (self.clock)();
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
         let stale = self
@@ -540,6 +653,9 @@ impl eframe::App for KartuApp {
                 .show(ui, |ui| match (&mut self.screen, &study_view) {
                     (Screen::Study(_), Some(view)) => study_ui(ui, view, tr, &mut commands),
                     (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
+                    (Screen::Backups(backups), _) => {
+                        backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);
+                    }
                     _ => deck_list_ui(
                         ui,
                         &self.summaries,
@@ -556,6 +672,7 @@ impl eframe::App for KartuApp {
         self.commands = commands;
         self.apply_commands(&ui.ctx().clone(), now);
         self.start_snapshot_if_due(&ui.ctx().clone());
+        self.start_backup_if_due(&ui.ctx().clone(), now);
         if let Some(summary) = self.summaries.get(self.selected_deck) {
             self.state.selected_deck = Some(summary.id.0.clone());
         }

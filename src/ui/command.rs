@@ -26,6 +26,10 @@ pub enum Command {
     ImportDeck,
     /// Ask where to export a deck.
     ExportDeck(DeckId),
+    /// Open the backups screen.
+    ShowBackups,
+    /// Replace progress with this backup (the current state is backed up first).
+    RestoreBackup(String),
     /// Hide the status message.
     DismissStatus,
 }

@@ -175,6 +175,28 @@ pub struct Texts {
     pub import_dialog_title: &'static str,
     /// Dialog title: export.
     pub export_dialog_title: &'static str,
+    /// Button and heading: backups.
+    pub backups: &'static str,
+    /// Backups screen: what backups are.
+    pub backups_help: &'static str,
+    /// Backups screen: none yet.
+    pub no_backups: &'static str,
+    /// Column: when a backup was made.
+    pub backup_made: &'static str,
+    /// Column: cards in a backup.
+    pub backup_cards: &'static str,
+    /// Column: reviews in a backup.
+    pub backup_reviews: &'static str,
+    /// Button: restore a backup.
+    pub restore: &'static str,
+    /// Tooltip of Restore (`{when}`).
+    pub restore_help: &'static str,
+    /// Status: restored (`{when}`).
+    pub restored: &'static str,
+    /// Status: unreadable progress was set aside (`{error}`, `{path}`).
+    pub set_aside: &'static str,
+    /// Button: restore the newest backup (`{when}`, `{cards}`, `{reviews}`).
+    pub offer_restore: &'static str,
     /// Interval unit suffixes: seconds, minutes, hours, days, months, years.
     pub units: [&'static str; 6],
 }
@@ -226,6 +248,17 @@ pub static EN: Texts = Texts {
     dismiss: "Dismiss",
     import_dialog_title: "Import a Kartu deck",
     export_dialog_title: "Export deck",
+    backups: "Backups",
+    backups_help: "Kartu backs up your progress every 30 minutes of study at most, and keeps today's and yesterday's backups, then one a day for 12 days, one a week for 10 weeks and one a month for 9 months.",
+    no_backups: "No backups yet: the first is made after your first answers.",
+    backup_made: "Made",
+    backup_cards: "Cards",
+    backup_reviews: "Reviews",
+    restore: "Restore",
+    restore_help: "Replace your progress with the backup from {when}. Your current progress is backed up first.",
+    restored: "Restored the backup from {when}. Your progress before that is a backup too.",
+    set_aside: "Your progress could not be read ({error}). The file was kept as {path} and Kartu started with empty progress.",
+    offer_restore: "Restore the newest backup, from {when} ({cards} cards, {reviews} reviews)",
     units: ["s", "m", "h", "d", "mo", "y"],
 };
 
@@ -276,6 +309,17 @@ pub static ID: Texts = Texts {
     dismiss: "Tutup",
     import_dialog_title: "Impor dek Kartu",
     export_dialog_title: "Ekspor dek",
+    backups: "Cadangan",
+    backups_help: "Kartu mencadangkan kemajuan Anda paling sering setiap 30 menit belajar, dan menyimpan cadangan hari ini dan kemarin, lalu satu per hari selama 12 hari, satu per minggu selama 10 minggu, dan satu per bulan selama 9 bulan.",
+    no_backups: "Belum ada cadangan: yang pertama dibuat setelah jawaban pertama Anda.",
+    backup_made: "Dibuat",
+    backup_cards: "Kartu",
+    backup_reviews: "Ulasan",
+    restore: "Pulihkan",
+    restore_help: "Ganti kemajuan Anda dengan cadangan dari {when}. Kemajuan saat ini dicadangkan lebih dulu.",
+    restored: "Cadangan dari {when} dipulihkan. Kemajuan Anda sebelumnya juga disimpan sebagai cadangan.",
+    set_aside: "Kemajuan Anda tidak dapat dibaca ({error}). Berkasnya disimpan sebagai {path} dan Kartu mulai dengan kemajuan kosong.",
+    offer_restore: "Pulihkan cadangan terbaru, dari {when} ({cards} kartu, {reviews} ulasan)",
     units: ["dtk", "mnt", "j", "h", "bln", "th"],
 };
 

@@ -3,6 +3,7 @@
 //! colours in [`theme`]. No file is written from here except through the core.
 
 pub mod app;
+pub mod backups;
 pub mod command;
 pub mod deck_list;
 pub mod dialogs;
