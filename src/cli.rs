@@ -55,6 +55,16 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Fill the data directory with a generated deck and history, for scale tests
+    #[command(hide = true)]
+    Generate {
+        /// Cards in the generated deck `generated`
+        #[arg(long, default_value_t = 100_000)]
+        cards: usize,
+        /// Reviews in the generated history, spread over the cards
+        #[arg(long, default_value_t = 1_000_000)]
+        reviews: usize,
+    },
     /// Rewrite deck files in canonical form (stable field order and layout), after checking them
     Fmt {
         /// Deck files to rewrite; invalid files are reported and left untouched
@@ -204,6 +214,15 @@ pub fn run(
     };
     match command {
         Command::Check { .. } | Command::Fmt { .. } => unreachable_check(),
+        Command::Generate { cards, reviews } => {
+            collection.become_writer()?;
+            collection.generate_history(*cards, *reviews, clock_now)?;
+            writeln!(
+                out,
+                "generated deck \"generated\" with {cards} cards and {reviews} reviews"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Decks { output, now } => decks(&collection, parse_now(now)?, output.json, out),
         Command::Next { deck, at } => next(
             &collection,
