@@ -59,13 +59,8 @@ fn open_window(language: &str) -> Window {
     }
     .save(&paths.settings_file())
     .unwrap();
-    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
     let dialogs = Arc::new(FakeDialogs::default());
-    let app_dialogs: Arc<dyn FileDialogs> = dialogs.clone();
-    let mut harness = Harness::builder()
-        .with_size([1000.0, 800.0])
-        .build_eframe(move |cc| KartuApp::new(cc, collection, app_dialogs, Box::new(now)));
-    harness.run();
+    let harness = window_with_dialogs(&paths, dialogs.clone());
     Window {
         dir,
         harness,
@@ -216,18 +211,7 @@ fn done_screen_says_when_the_next_card_is_due() {
     }
     .save(&paths.settings_file())
     .unwrap();
-    let collection = Collection::open(paths, jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
-    let mut harness = Harness::builder()
-        .with_size([1000.0, 800.0])
-        .build_eframe(move |cc| {
-            KartuApp::new(
-                cc,
-                collection,
-                Arc::new(FakeDialogs::default()),
-                Box::new(now),
-            )
-        });
-    harness.run();
+    let mut harness = window_on(&paths);
     harness
         .get_all_by_role_and_label(Role::Button, "Study")
         .nth(1)
@@ -360,18 +344,19 @@ fn data_with_backup() -> (tempfile::TempDir, DataPaths) {
 }
 
 fn window_on(paths: &DataPaths) -> Harness<'static, KartuApp> {
+    window_with_dialogs(paths, Arc::new(FakeDialogs::default()))
+}
+
+/// The window on `paths` at the fixed test time, with these file dialogs.
+fn window_with_dialogs(
+    paths: &DataPaths,
+    dialogs: Arc<dyn FileDialogs>,
+) -> Harness<'static, KartuApp> {
     let collection =
         Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
     let mut harness = Harness::builder()
         .with_size([1100.0, 800.0])
-        .build_eframe(move |cc| {
-            KartuApp::new(
-                cc,
-                collection,
-                Arc::new(FakeDialogs::default()),
-                Box::new(now),
-            )
-        });
+        .build_eframe(move |cc| KartuApp::new(cc, collection, dialogs, Box::new(now)));
     harness.run();
     harness
 }
