@@ -1,6 +1,6 @@
 //! Speed targets of the walking skeleton, with the bundled decks and a generated 10,000-card
 //! deck: start-up to the first frame (headless, through `egui_kittest`) and answer → next card,
-//! including the durable write of the progress file.
+//! including the durable (fdatasync'd) journal append.
 //!
 //! Run: `cargo bench --bench speed`.
 

@@ -248,10 +248,15 @@ pub fn run(
             let before = collection.card_progress(&deck, &card).state;
             collection.answer(&deck, &card, *rating, now, *duration_ms)?;
             // The answer is safe in the journal; fold it into the snapshot now and then, and
-            // back up when the policy says so.
-            collection.compact_if_due()?;
-            if let Some(job) = collection.backup_job(now) {
-                job.run()?;
+            // back up when the policy says so. Neither failing undoes the answer, so they are
+            // warnings: a script must not retry (and answer twice).
+            if let Err(err) = collection.compact_if_due() {
+                eprintln!("warning: the answer is saved, but writing the snapshot failed: {err}");
+            }
+            if let Some(job) = collection.backup_job(now)
+                && let Err(err) = job.run()
+            {
+                eprintln!("warning: the answer is saved, but the backup failed: {err}");
             }
             let mut value = card_json(&deck, &card, &collection.card_progress(&deck, &card), now);
             value["rating"] = json!(rating.as_str());
@@ -336,7 +341,7 @@ fn backup(
                     .map(|b| {
                         json!({
                             "id": b.id, "at": b.at.to_rfc3339(), "cards": b.cards,
-                            "reviews": b.reviews, "path": b.path.display().to_string(),
+                            "reviews": b.reviews, "seq": b.seq, "path": b.path.display().to_string(),
                         })
                     })
                     .collect();
@@ -354,6 +359,10 @@ fn backup(
             }
         }
         BackupAction::Restore { id } => {
+            // Check the backup exists before setting anything aside.
+            if !collection.backups()?.iter().any(|b| &b.id == id) {
+                return Err(crate::core::Error::UnknownBackup(id.clone()).into());
+            }
             collection.become_writer()?;
             let moved = collection.set_aside_corrupt_progress(now)?;
             for path in moved {

@@ -153,3 +153,23 @@ fn a_format_1_progress_file_from_kartu_0_1_still_loads() {
     let text = fs::read_to_string(paths.progress_file()).unwrap();
     assert!(text.contains("    format: 2,\n    seq: 1,\n"), "{text}");
 }
+
+#[test]
+fn bytes_that_are_not_text_are_forgiven_only_in_the_torn_last_line() {
+    let (_dir, paths) = answered(2);
+    let path = journal_path(&paths);
+    let mut bytes = fs::read(&path).unwrap();
+    // A write cut inside a multi-byte character: the last line is torn, the rest loads.
+    bytes.extend_from_slice(b"(seq: 3, change: \xe2\x82");
+    fs::write(&path, &bytes).unwrap();
+    let (progress, _, report) = journal::load(&paths).unwrap();
+    assert_eq!(
+        (progress.reviews.len(), report.dropped_torn_line),
+        (2, true)
+    );
+    // The same damage in a line with more after it is an error naming that line.
+    bytes.extend_from_slice(b"\n(seq: 4)\n");
+    fs::write(&path, &bytes).unwrap();
+    let err = journal::load(&paths).unwrap_err().to_string();
+    assert!(err.contains("progress.journal:3:1: not UTF-8"), "{err}");
+}

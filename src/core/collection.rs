@@ -1,7 +1,8 @@
 //! The collection: installed decks plus the learner's progress, and every operation on them.
 //!
-//! Each answer is written to disk (atomically) before [`Collection::answer`] returns, so the
-//! next card is only shown once the previous answer is safe.
+//! Each answer is appended to the journal and flushed to disk before [`Collection::answer`]
+//! returns, so the next card is only shown once the previous answer is safe. Only the holder
+//! of the data directory's lock (a writer) changes any file there.
 
 use std::collections::HashMap;
 use std::fs;
@@ -227,7 +228,8 @@ impl Collection {
         });
         match loaded {
             Ok((progress, journal, report)) => {
-                if report.dropped_torn_line {
+                // A reader may just have caught the writer mid-append; only the writer drops.
+                if report.dropped_torn_line && writable {
                     self.problems.push(format!(
                         "{}: the last line was cut short (Kartu was stopped while saving an answer); that one unconfirmed answer was dropped",
                         journal::journal_path(&self.paths).display()
@@ -332,17 +334,27 @@ impl Collection {
             snapshot_bad || matches!(journal::load(&self.paths), Err(Error::Parse { .. }));
         for (path, bad) in [(snapshot, snapshot_bad), (journal_file, journal_bad)] {
             if bad && path.exists() {
-                let mut aside = path.clone().into_os_string();
-                aside.push(format!(".{suffix}"));
-                let aside = PathBuf::from(aside);
+                // Never onto an earlier set-aside file.
+                let aside = (0..u32::MAX)
+                    .map(|n| {
+                        let mut name = path.clone().into_os_string();
+                        name.push(format!(".{suffix}"));
+                        if n > 0 {
+                            name.push(format!("-{n}"));
+                        }
+                        PathBuf::from(name)
+                    })
+                    .find(|candidate| !candidate.exists())
+                    .unwrap_or_default();
                 fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
                 moved.push(aside);
             }
         }
-        drop(lock);
         self.problems
             .retain(|p| Some(p) != self.progress_error.as_ref());
-        self.become_writer()?;
+        // Still holding the lock: no other writer can start in between.
+        self.load_progress(Some(lock));
+        self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
         Ok(moved)
     }
 
@@ -533,6 +545,7 @@ impl Collection {
 
     /// Replaces the settings and saves them.
     pub fn update_settings(&mut self, settings: Settings) -> Result<()> {
+        self.require_writer()?;
         self.paths.create_dirs()?;
         let file = self.paths.settings_file();
         if self.settings_unreadable {
@@ -781,6 +794,22 @@ impl Collection {
         })
     }
 
+    /// Only the lock holder writes anything in the data directory.
+    fn require_writer(&self) -> Result<()> {
+        match &self.journal {
+            Some(_) => Ok(()),
+            None => Err(self.read_only_error()),
+        }
+    }
+
+    fn read_only_error(&self) -> Error {
+        Error::ReadOnly(
+            self.read_only
+                .clone()
+                .unwrap_or_else(|| "opened read-only".to_owned()),
+        )
+    }
+
     /// Journals a change (on disk when this returns), then applies it in memory; if the write
     /// fails nothing changes, so what is shown is what is stored.
     fn commit(&mut self, change: &Change) -> Result<()> {
@@ -804,6 +833,7 @@ impl Collection {
     /// the file has any problem. A deck with the same id is replaced (progress is kept, being
     /// keyed by card id) unless the installed version is newer.
     pub fn import_deck_file(&mut self, path: &Path) -> Result<ImportOutcome> {
+        self.require_writer()?;
         let deck = deck::load_deck_file(path)?;
         let replaced_version = self.deck(&deck.id).ok().map(|d| d.deck.version);
         if let Some(installed) = replaced_version

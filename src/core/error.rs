@@ -70,13 +70,25 @@ pub enum Error {
     /// Another Kartu (a window or a command) is writing to this data directory.
     #[error("Kartu is already open on {} (another window or command holds its lock); close it and try again", .0.display())]
     Locked(PathBuf),
+    /// The journal's records do not follow on from the snapshot (read while the writer was
+    /// compacting, or damaged).
+    #[error("{}: record {found} follows {}, a gap (the file may be damaged)", path.display(), expected - 1)]
+    JournalGap {
+        /// The journal.
+        path: PathBuf,
+        /// The sequence number that should have come next.
+        expected: u64,
+        /// The one that came.
+        found: u64,
+    },
     /// No backup with this id.
     #[error("no backup with id {0:?} (see `kartu backup list`)")]
     UnknownBackup(String),
     /// Nothing to undo.
     #[error("nothing to undo")]
     NothingToUndo,
-    /// The collection is open read-only (its files came from a newer Kartu).
+    /// The collection is open read-only: opened so, another Kartu holds the lock, or the
+    /// progress files could not be read or come from a newer Kartu.
     #[error("progress is read-only: {0}")]
     ReadOnly(String),
 }

@@ -91,22 +91,31 @@ pub fn journal_path(paths: &DataPaths) -> PathBuf {
 
 /// Reads the snapshot and replays the journal. Returns the progress, the byte length of the
 /// journal's intact part, and a report.
+///
+/// A reader without the lock can race the writer's compaction (old snapshot, then the
+/// already-trimmed journal); the sequence numbers show that, and the load is simply tried again.
 pub fn load(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
+    let mut attempt = 0;
+    loop {
+        match load_once(paths) {
+            Err(Error::JournalGap { .. }) if attempt < 5 => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
     let mut progress = Progress::load(&paths.progress_file())?;
     let path = journal_path(paths);
-    let text = match storage::read_text_limited(&path, MAX_JOURNAL_BYTES) {
-        Ok(text) => text,
+    let bytes = match read_bytes_limited(&path) {
+        Ok(bytes) => bytes,
         Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
             return Ok((progress, 0, LoadReport::default()));
         }
-        // A torn multi-byte character at the very end is a torn line like any other.
-        Err(Error::Parse { .. }) => {
-            String::from_utf8_lossy(&fs::read(&path).map_err(|err| Error::io(&path, err))?)
-                .into_owned()
-        }
         Err(err) => return Err(err),
     };
-    let (records, intact_len, dropped_torn_line) = parse_records(&text, &path)?;
+    let text = journal_text(&bytes, &path)?;
+    let (records, intact_len, dropped_torn_line) = parse_records(text, &path)?;
     let mut report = LoadReport {
         replayed: 0,
         dropped_torn_line,
@@ -116,10 +125,55 @@ pub fn load(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
             // Already in the snapshot: compaction stopped before trimming the journal.
             continue;
         }
+        if record.seq != progress.seq + 1 {
+            return Err(Error::JournalGap {
+                path: path.clone(),
+                expected: progress.seq + 1,
+                found: record.seq,
+            });
+        }
         progress.apply(record.seq, &record.change);
         report.replayed += 1;
     }
     Ok((progress, intact_len, report))
+}
+
+fn read_bytes_limited(path: &Path) -> Result<Vec<u8>> {
+    let len = fs::metadata(path)
+        .map_err(|err| Error::io(path, err))?
+        .len();
+    if len > MAX_JOURNAL_BYTES {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            position: None,
+            message: format!("file is {len} bytes; the limit is {MAX_JOURNAL_BYTES}"),
+        });
+    }
+    fs::read(path).map_err(|err| Error::io(path, err))
+}
+
+/// The journal as text. Bytes that are not UTF-8 are only forgiven in the last, unfinished
+/// line (a write cut short inside a character); anywhere else the file is damaged.
+fn journal_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) => {
+            let bad = err.valid_up_to();
+            if bytes[bad..].contains(&b'\n') {
+                let line = String::from_utf8_lossy(&bytes[..bad])
+                    .lines()
+                    .count()
+                    .max(1);
+                return Err(Error::Parse {
+                    path: path.to_path_buf(),
+                    position: Some(TextPosition { line, col: 1 }),
+                    message: "not UTF-8 text".to_owned(),
+                });
+            }
+            // Only the torn last line is damaged: `parse_records` drops it.
+            Ok(std::str::from_utf8(&bytes[..bad]).unwrap_or_default())
+        }
+    }
 }
 
 /// Parses journal text: the records, the byte length of the intact lines, and whether a torn
@@ -181,6 +235,8 @@ pub struct Journal {
     len: u64,
     records: usize,
     _lock: File,
+    /// A failed append could not be cut back; nothing more may be appended.
+    poisoned: bool,
     /// Test failpoint: the next append writes half its line, then fails.
     #[cfg(test)]
     pub(crate) fail_next_append: bool,
@@ -227,6 +283,7 @@ impl Journal {
             len: intact_len,
             records,
             _lock: lock,
+            poisoned: false,
             #[cfg(test)]
             fail_next_append: false,
         })
@@ -243,10 +300,20 @@ impl Journal {
     pub fn append(&mut self, record: &Record) -> Result<()> {
         let mut line = compact_ron(record);
         line.push('\n');
+        if self.poisoned {
+            return Err(Error::io(
+                &self.path,
+                std::io::Error::other("an earlier write could not be undone; restart Kartu"),
+            ));
+        }
         if let Err(err) = self.write_line(line.as_bytes()) {
-            // Best effort: if even this fails, the torn line is dropped at the next load.
-            self.file.set_len(self.len).ok();
-            self.file.seek(SeekFrom::End(0)).ok();
+            let cut_back = self
+                .file
+                .set_len(self.len)
+                .and_then(|()| self.file.seek(SeekFrom::End(0)).map(|_| ()));
+            // A half line left in place must not have records appended after it: it would
+            // become a bad middle line. Refuse to write until a restart drops it as torn.
+            self.poisoned = cut_back.is_err();
             return Err(Error::io(&self.path, err));
         }
         self.len += line.len() as u64;
@@ -313,7 +380,11 @@ impl SnapshotJob {
 
 /// Removes temp files a crash left behind (only ever call this holding the lock).
 pub fn sweep_temp_files(paths: &DataPaths) {
-    for dir in [paths.root.clone(), paths.decks_dir()] {
+    for dir in [
+        paths.root.clone(),
+        paths.decks_dir(),
+        super::backup::backups_dir(paths),
+    ] {
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };

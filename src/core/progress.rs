@@ -1,5 +1,6 @@
 //! The learner's progress: each studied card's scheduling state and the review log, and the
-//! progress file (RON, format 1; see `docs/progress-format.md`).
+//! snapshot file `progress.ron` (RON, format 2; see `docs/progress-format.md`). Changes since
+//! the snapshot live in the journal (`journal.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -54,7 +55,7 @@ pub struct Progress {
     /// Scheduling state of every card answered at least once, by deck id then card id.
     /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
     pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
-    /// Every answer, oldest first.
+    /// Every answer, in the order they were recorded (time order, unless `--now` said otherwise).
     pub reviews: Vec<ReviewEntry>,
 }
 

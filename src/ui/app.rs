@@ -27,6 +27,9 @@ use crate::core::time::Timestamp;
 /// Where the app gets the time from (the real clock, or a fixed one in tests).
 pub type Clock = Box<dyn Fn() -> Timestamp>;
 
+/// How long to wait before trying a failed snapshot again.
+const SNAPSHOT_RETRY: Duration = Duration::from_mins(1);
+
 /// Deck counts are recomputed at least this often, as cards fall due.
 const SUMMARY_REFRESH_SECS: i64 = 30;
 
@@ -87,6 +90,10 @@ pub struct KartuApp {
     snapshot_sender: Sender<crate::core::Result<u64>>,
     snapshot_receiver: Receiver<crate::core::Result<u64>>,
     snapshot_running: bool,
+    /// After a failed snapshot, no new one before this (the journal keeps the answers safe).
+    snapshot_retry_at: Option<std::time::Instant>,
+    /// Background backups not yet reported back.
+    backups_running: usize,
     /// Results of background backups.
     backup_sender: Sender<crate::core::Result<BackupInfo>>,
     backup_receiver: Receiver<crate::core::Result<BackupInfo>>,
@@ -137,6 +144,8 @@ impl KartuApp {
             snapshot_sender,
             snapshot_receiver,
             snapshot_running: false,
+            snapshot_retry_at: None,
+            backups_running: 0,
             backup_sender,
             backup_receiver,
             offered_backup: None,
@@ -261,8 +270,9 @@ impl KartuApp {
         };
         let sender = self.backup_sender.clone();
         let ctx = ctx.clone();
+        self.backups_running += 1;
         std::thread::spawn(move || {
-            // The receiver only goes away when the app closes; a backup is then moot.
+            // The receiver only goes away when the app closes, and on_exit waits for us.
             sender.send(job.run()).ok();
             ctx.request_repaint();
         });
@@ -270,16 +280,40 @@ impl KartuApp {
 
     fn poll_backups(&mut self) {
         while let Ok(result) = self.backup_receiver.try_recv() {
-            // Progress itself is safe; say so rather than hide a failing backup.
-            if let Err(err) = result {
-                self.set_error(self.texts().failed, &err);
-            }
+            self.finish_backup(result);
+        }
+    }
+
+    fn finish_backup(&mut self, result: crate::core::Result<BackupInfo>) {
+        self.backups_running = self.backups_running.saturating_sub(1);
+        // Progress itself is safe; say so rather than hide a failing backup.
+        if let Err(err) = result {
+            self.set_error(self.texts().failed, &err);
+        }
+    }
+
+    /// Waits for background snapshot and backup writes, so nothing lands after what follows.
+    fn wait_for_background_writes(&mut self) {
+        if self.snapshot_running
+            && let Ok(result) = self.snapshot_receiver.recv()
+        {
+            self.finish_snapshot(result);
+        }
+        while self.backups_running > 0 {
+            let Ok(result) = self.backup_receiver.recv() else {
+                break;
+            };
+            self.finish_backup(result);
         }
     }
 
     /// Folds the journal into a new snapshot on a worker thread when it has grown long.
     fn start_snapshot_if_due(&mut self, ctx: &egui::Context) {
-        if self.snapshot_running {
+        if self.snapshot_running
+            || self
+                .snapshot_retry_at
+                .is_some_and(|at| std::time::Instant::now() < at)
+        {
             return;
         }
         let Some(job) = self.collection.snapshot_job(false) else {
@@ -298,9 +332,13 @@ impl KartuApp {
     fn finish_snapshot(&mut self, result: crate::core::Result<u64>) {
         self.snapshot_running = false;
         let outcome = result.and_then(|seq| self.collection.finish_snapshot(seq));
-        // The answers are safe in the journal either way; the next snapshot will try again.
-        if let Err(err) = outcome {
-            self.set_error(self.texts().failed, &err);
+        // The answers are safe in the journal either way; try again in a minute, not at once.
+        match outcome {
+            Ok(()) => self.snapshot_retry_at = None,
+            Err(err) => {
+                self.snapshot_retry_at = Some(std::time::Instant::now() + SNAPSHOT_RETRY);
+                self.set_error(self.texts().failed, &err);
+            }
         }
     }
 
@@ -504,12 +542,8 @@ impl KartuApp {
                 Err(err) => self.set_error(tr.failed, &err),
             },
             Command::RestoreBackup(id) => {
-                // Wait for a running snapshot: it must not land after the restored one.
-                if self.snapshot_running
-                    && let Ok(result) = self.snapshot_receiver.recv()
-                {
-                    self.finish_snapshot(result);
-                }
+                // A running snapshot must not land after the restored one.
+                self.wait_for_background_writes();
                 let when = self
                     .collection
                     .backups()
@@ -683,12 +717,9 @@ impl eframe::App for KartuApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        // One snapshot at a time, or an older one could land after a newer one.
-        if self.snapshot_running
-            && let Ok(result) = self.snapshot_receiver.recv()
-        {
-            self.finish_snapshot(result);
-        }
+        // One snapshot at a time, or an older one could land after a newer one; and no
+        // backup left half-written.
+        self.wait_for_background_writes();
         if let Some(job) = self.collection.snapshot_job(true) {
             let outcome = job
                 .run()

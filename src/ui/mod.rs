@@ -24,15 +24,15 @@ use crate::core::storage::DataPaths;
 pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
     let paths = DataPaths::resolve(data_dir)?;
     let time_zone = jiff::tz::TimeZone::system();
-    // A second window opens read-only and says why (the banner shows the lock message).
+    // A second window, or a data directory Kartu cannot write, opens read-only and says why.
     let mut collection = match Collection::open(paths.clone(), time_zone.clone(), Access::ReadWrite)
     {
-        Err(locked @ crate::core::Error::Locked(_)) => {
+        Ok(collection) => collection,
+        Err(err) => {
             let mut collection = Collection::open(paths, time_zone, Access::ReadOnly)?;
-            collection.mark_read_only(locked.to_string());
+            collection.mark_read_only(err.to_string());
             collection
         }
-        other => other?,
     };
     if no_fuzz {
         collection.override_fuzz(false)?;
