@@ -9,7 +9,7 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::{Card, CardId, Deck, DeckId, save_deck_file};
+use kartu::core::deck::DeckId;
 use kartu::core::scheduler::Rating;
 use kartu::core::session::StudySession;
 use kartu::core::settings::Settings;
@@ -19,7 +19,7 @@ use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::NativeDialogs;
 
 const BUNDLED_DECK: &str = "backend-developer-en";
-const BIG_DECK: &str = "generated-10k";
+const BIG_DECK: &str = "generated";
 
 /// A data directory with settings that never run out of new cards, and optionally a
 /// generated deck of `cards` cards.
@@ -36,25 +36,10 @@ fn data_dir(cards: usize) -> tempfile::TempDir {
     .save(&paths.settings_file())
     .expect("settings");
     if cards > 0 {
-        let deck = Deck {
-            format: 1,
-            id: DeckId(BIG_DECK.into()),
-            title: "Generated".into(),
-            description: String::new(),
-            language: "en".into(),
-            version: 1,
-            cards: (0..cards)
-                .map(|i| Card {
-                    id: CardId(format!("card-{i:05}")),
-                    front: format!("Question number {i}: what does this card ask?"),
-                    back: format!("Answer number {i}, one line of text."),
-                    notes: (i % 3 == 0).then(|| "A note.".to_owned()),
-                    example: None,
-                    tags: vec!["generated".into()],
-                })
-                .collect(),
-        };
-        save_deck_file(&deck, &paths.decks_dir().join("generated.ron")).expect("deck");
+        // The same generator as the hidden `kartu generate`, without a history.
+        open(&dir)
+            .generate_history(cards, 0, start())
+            .expect("generated deck");
     }
     dir
 }
