@@ -133,7 +133,7 @@ fn a_second_writer_is_refused_while_readers_still_work() {
             .output()
             .unwrap()
     };
-    let answer = run(&[
+    let answer_args = [
         "answer",
         "--deck",
         "backend-developer-en",
@@ -141,7 +141,8 @@ fn a_second_writer_is_refused_while_readers_still_work() {
         "what-is-backend-developer",
         "--rating",
         "good",
-    ]);
+    ];
+    let answer = run(&answer_args);
     assert!(!answer.status.success());
     assert!(
         String::from_utf8_lossy(&answer.stderr).contains("already open"),
@@ -150,14 +151,6 @@ fn a_second_writer_is_refused_while_readers_still_work() {
     let decks = run(&["decks", "--json"]);
     assert!(decks.status.success(), "{decks:?}");
     drop(window);
-    let answer = run(&[
-        "answer",
-        "--deck",
-        "backend-developer-en",
-        "--card",
-        "what-is-backend-developer",
-        "--rating",
-        "good",
-    ]);
+    let answer = run(&answer_args);
     assert!(answer.status.success(), "{answer:?}");
 }

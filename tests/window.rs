@@ -212,16 +212,7 @@ fn done_screen_says_when_the_next_card_is_due() {
     .save(&paths.settings_file())
     .unwrap();
     let mut harness = window_on(&paths);
-    harness
-        .get_all_by_role_and_label(Role::Button, "Study")
-        .nth(1)
-        .unwrap()
-        .click();
-    harness.run();
-    harness.key_press(Key::Space);
-    harness.run();
-    harness.key_press(Key::Num4);
-    harness.run();
+    answer_first_english_card_easy(&mut harness);
     harness.get_by_label("All done for now!");
     harness.get_by_label_contains("The next card is due");
 }
@@ -343,6 +334,20 @@ fn data_with_backup() -> (tempfile::TempDir, DataPaths) {
     (dir, paths)
 }
 
+/// Deck list → Study (English deck) → Space → 4.
+fn answer_first_english_card_easy(harness: &mut Harness<'static, KartuApp>) {
+    harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .nth(1)
+        .unwrap()
+        .click();
+    harness.run();
+    harness.key_press(Key::Space);
+    harness.run();
+    harness.key_press(Key::Num4);
+    harness.run();
+}
+
 fn window_on(paths: &DataPaths) -> Harness<'static, KartuApp> {
     window_with_dialogs(paths, Arc::new(FakeDialogs::default()))
 }
@@ -366,16 +371,7 @@ fn backups_screen_lists_and_restores() {
     let (_dir, paths) = data_with_backup();
     let mut harness = window_on(&paths);
     // Study one more card, then go back to the backup of two.
-    harness
-        .get_all_by_role_and_label(Role::Button, "Study")
-        .nth(1)
-        .unwrap()
-        .click();
-    harness.run();
-    harness.key_press(Key::Space);
-    harness.run();
-    harness.key_press(Key::Num4);
-    harness.run();
+    answer_first_english_card_easy(&mut harness);
     harness
         .get_by_role_and_label(Role::Button, "Back to decks")
         .click();
