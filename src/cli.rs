@@ -191,7 +191,13 @@ pub fn run(
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     // Read-only first: the others work while a window holds the lock, and `answer` checks its
     // deck and card before it takes the lock and writes anything.
-    let mut collection = Collection::open(paths, TimeZone::system(), Access::ReadOnly)?;
+    // Commands that write read progress once, under the lock.
+    let access = if matches!(command, Command::Answer { .. } | Command::Generate { .. }) {
+        Access::Deferred
+    } else {
+        Access::ReadOnly
+    };
+    let mut collection = Collection::open(paths, TimeZone::system(), access)?;
     // Restoring a backup is the way out of unreadable progress; everything else stops.
     if let Some(reason) = collection.progress_error()
         && !matches!(command, Command::Backup { .. })

@@ -116,7 +116,11 @@ fn snapshot_then_journal_survive_reopening_and_temp_files_are_swept() {
     let collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
     assert!(!stray.exists());
     assert_eq!(collection.progress(), &expected);
-    assert_eq!(fs::read_to_string(journal_path(&paths)).unwrap(), "");
+    assert_eq!(
+        fs::read_to_string(journal_path(&paths)).unwrap(),
+        "// kartu journal, format 1\n",
+        "only the header is left"
+    );
     let card = collection.progress().card(
         &DeckId(DECK.into()),
         &CardId("what-is-backend-developer".into()),
@@ -124,15 +128,14 @@ fn snapshot_then_journal_survive_reopening_and_temp_files_are_swept() {
     assert!(card.is_some());
 }
 
-#[test]
-fn a_format_1_progress_file_from_kartu_0_1_still_loads() {
+/// Older whole-document progress files load, and the first writer moves their reviews to a
+/// review log, keeping the old file beside the new snapshot.
+fn migrates(golden: &str, format: u32, seq: u64, reviews: usize) {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
-    fs::write(
-        paths.progress_file(),
-        include_str!("golden/progress-v1.ron"),
-    )
-    .unwrap();
+    fs::write(paths.progress_file(), golden).unwrap();
+    let reader = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert_eq!(reader.progress().reviews.len(), reviews);
     let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
     assert!(
         collection.problems().is_empty(),
@@ -142,16 +145,48 @@ fn a_format_1_progress_file_from_kartu_0_1_still_loads() {
     let deck = DeckId(DECK.into());
     let state = collection.card_progress(&deck, &CardId("what-is-backend-developer".into()));
     assert_eq!((state.reps, state.interval_secs), (1, 600));
-    assert_eq!(collection.progress().reviews.len(), 1);
-    // Writing upgrades it: the next snapshot is format 2 with the same content.
+    assert_eq!(collection.progress().reviews.len(), reviews);
+    assert_eq!(collection.progress().cards, reader.progress().cards);
+    let kept = dir.path().join(format!("progress.ron.format-{format}"));
+    assert_eq!(
+        fs::read_to_string(&kept).unwrap(),
+        golden,
+        "the old file is kept"
+    );
+    let text = fs::read_to_string(paths.progress_file()).unwrap();
+    assert!(
+        text.contains(&format!(
+            "    format: 3,\n    seq: {seq},\n    review_log: 1,\n"
+        )),
+        "{text}"
+    );
+    let log = fs::read_to_string(dir.path().join("reviews-1.ron")).unwrap();
+    assert_eq!(
+        log.lines().filter(|l| l.starts_with("Review(0, ")).count(),
+        reviews,
+        "{log}"
+    );
+    // Answering and compacting go on from there.
     let card = CardId("backend-behind-the-scenes".into());
     collection
         .answer(&deck, &card, Rating::Good, now(), 0)
         .unwrap();
-    let seq = collection.snapshot_job(true).unwrap().run().unwrap();
-    collection.finish_snapshot(seq).unwrap();
-    let text = fs::read_to_string(paths.progress_file()).unwrap();
-    assert!(text.contains("    format: 2,\n    seq: 1,\n"), "{text}");
+    let seq_after = collection.snapshot_job(true).unwrap().run().unwrap();
+    collection.finish_snapshot(seq_after).unwrap();
+    assert_eq!(seq_after, seq + 1);
+    drop(collection);
+    let reopened = Collection::open(paths, TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert_eq!(reopened.progress().reviews.len(), reviews + 1);
+}
+
+#[test]
+fn a_format_1_progress_file_from_kartu_0_1_still_loads() {
+    migrates(include_str!("golden/progress-v1.ron"), 1, 0, 1);
+}
+
+#[test]
+fn a_format_2_progress_file_with_its_reviews_inline_is_migrated() {
+    migrates(include_str!("golden/progress-v2.ron"), 2, 3, 3);
 }
 
 #[test]
@@ -171,5 +206,6 @@ fn bytes_that_are_not_text_are_forgiven_only_in_the_torn_last_line() {
     bytes.extend_from_slice(b"\n(seq: 4)\n");
     fs::write(&path, &bytes).unwrap();
     let err = journal::load(&paths).unwrap_err().to_string();
-    assert!(err.contains("progress.journal:3:1: not UTF-8"), "{err}");
+    // Line 1 is the journal's header.
+    assert!(err.contains("progress.journal:4:1: not UTF-8"), "{err}");
 }

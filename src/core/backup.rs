@@ -12,7 +12,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::error::{Error, Result};
-use super::progress::Progress;
+use super::journal;
+use super::progress::{Progress, push_review_line};
+use super::review_log::{self, ReviewStream};
 use super::storage::{self, DataPaths};
 use super::time::{DayClock, DayNumber, Timestamp};
 
@@ -112,28 +114,29 @@ pub fn is_due(newest: Option<&BackupInfo>, seq: u64, now: Timestamp) -> bool {
     newest.is_none_or(|b| b.seq != seq && now.unix_secs() - b.at.unix_secs() >= MIN_INTERVAL_SECS)
 }
 
-/// A backup to write, possibly on another thread (it holds a copy of the progress).
+/// A backup to write, possibly on another thread: it reads the state on disk (snapshot,
+/// review log and journal), so it holds no copy of the progress. Not while a compaction or
+/// restore runs.
 #[derive(Debug)]
 pub struct BackupJob {
     paths: DataPaths,
-    progress: Progress,
     at: Timestamp,
     clock: DayClock,
 }
 
 impl BackupJob {
-    /// A job backing up `progress` as of `at`.
+    /// A job backing up the data directory's progress as of `at`.
     #[must_use]
-    pub fn new(paths: &DataPaths, progress: Progress, at: Timestamp, clock: DayClock) -> Self {
+    pub fn new(paths: &DataPaths, at: Timestamp, clock: DayClock) -> Self {
         Self {
             paths: paths.clone(),
-            progress,
             at,
             clock,
         }
     }
 
-    /// Writes the backup (atomically) and then removes the ones the policy no longer keeps.
+    /// Writes the backup (atomically, as a whole progress document streamed from the files)
+    /// and then removes the ones the policy no longer keeps.
     pub fn run(self) -> Result<BackupInfo> {
         let dir = backups_dir(&self.paths);
         fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
@@ -147,19 +150,54 @@ impl BackupJob {
             }
             at = at.add_secs(1);
         };
-        let cards = self
-            .progress
-            .cards
-            .values()
-            .map(std::collections::BTreeMap::len)
-            .sum();
-        let reviews = self.progress.reviews.len();
-        let seq = self.progress.seq;
-        let text = format!(
-            "{HEADER} cards {cards}, reviews {reviews}, seq {seq}\n{}",
-            self.progress.to_ron()
-        );
-        storage::atomic_write(&path, text.as_bytes())?;
+        let (mut progress, inline) = {
+            let mut inline = Vec::new();
+            let progress = Progress::load_with(&self.paths.progress_file(), &mut inline)?;
+            (progress, inline)
+        };
+        let log = progress
+            .review_log
+            .map(|generation| review_log::log_path(&self.paths, generation));
+        let logged = match &log {
+            Some(log) => review_log::read_tail(log, 0)?.last_seq.max(progress.seq),
+            None => progress.seq,
+        };
+        let mut later = Vec::new();
+        for record in journal::read_records(&self.paths)? {
+            if record.seq <= progress.seq {
+                continue;
+            }
+            if record.seq != progress.seq + 1 {
+                return Err(Error::JournalGap {
+                    path: journal::journal_path(&self.paths),
+                    expected: progress.seq + 1,
+                    found: record.seq,
+                });
+            }
+            progress.apply_to_cards(&record.change);
+            progress.seq = record.seq;
+            if record.seq > logged {
+                later.push(record);
+            }
+        }
+        let history = ReviewStream::prepare(inline, log.as_deref(), &later)?;
+        let cards = progress.card_count();
+        let reviews = history.len();
+        let seq = progress.seq;
+        progress.review_log = None;
+        let mut head = format!("{HEADER} cards {cards}, reviews {reviews}, seq {seq}\n");
+        progress.write_head(&mut head);
+        head.push_str("    reviews: [\n");
+        let mut writer = storage::AtomicWriter::create(&path)?;
+        writer.write(head.as_bytes())?;
+        let mut line = String::new();
+        history.for_each(&mut |review| {
+            line.clear();
+            push_review_line(&mut line, review);
+            writer.write(line.as_bytes())
+        })?;
+        writer.write(b"    ],\n)\n")?;
+        writer.finish()?;
         let backups = list(&self.paths)?;
         for old in to_remove(&backups, at, &self.clock) {
             // One that cannot be removed now is pruned the next time.
@@ -176,13 +214,18 @@ impl BackupJob {
     }
 }
 
-/// Reads a backup's progress.
-pub fn load(paths: &DataPaths, id: &str) -> Result<Progress> {
+/// A backup's file, if there is a backup with this id.
+pub fn backup_path(paths: &DataPaths, id: &str) -> Result<PathBuf> {
     let path = backups_dir(paths).join(format!("{PREFIX}{id}.ron"));
-    if !path.exists() {
+    if !path.exists() || parse_id(id).is_none() {
         return Err(Error::UnknownBackup(id.to_owned()));
     }
-    Progress::load(&path)
+    Ok(path)
+}
+
+/// Reads a backup's progress.
+pub fn load(paths: &DataPaths, id: &str) -> Result<Progress> {
+    Progress::load(&backup_path(paths, id)?)
 }
 
 /// The backups (of `backups`, newest first) the policy no longer keeps at `now`: today's

@@ -4,7 +4,7 @@
 //! returns, so the next card is only shown once the previous answer is safe. Only the holder
 //! of the data directory's lock (a writer) changes any file there.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +15,8 @@ use super::bundled::BUNDLED_DECKS;
 use super::deck::{self, Card, CardId, Deck, DeckId};
 use super::error::{Error, Result};
 use super::journal::{self, Change, Journal, Record, SnapshotJob};
-use super::progress::{Progress, ReviewEntry};
+use super::progress::{Progress, ReviewEntry, ReviewSink};
+use super::review_log::{self, NewLog};
 use super::scheduler::{CardProgress, CardState, FuzzSeed, NextStates, Rating, Scheduler};
 use super::settings::Settings;
 use super::storage::DataPaths;
@@ -41,29 +42,131 @@ pub struct InstalledDeck {
     pub deck: Deck,
     /// Where it came from.
     pub source: DeckSource,
-    /// Card id → position in `deck.cards`.
-    index: HashMap<CardId, usize>,
+    /// Positions in `deck.cards`, sorted by card id: finds a card by id without a copy of
+    /// every id. A card's place in this list is its *rank*.
+    by_id: Vec<u32>,
+    /// Which card is due when, kept up to date with every answer.
+    queues: Queues,
+}
+
+/// A deck's cards by what they need next, so choosing the next card and counting what is
+/// due take time in proportion to the answer, not to the deck. Cards are named by rank (see
+/// [`InstalledDeck::by_id`]) in the due-time sets, so equal due times go in card id order.
+#[derive(Clone, Debug, Default)]
+struct Queues {
+    /// Learning and relearning cards by due time.
+    learning: BTreeSet<(Timestamp, u32)>,
+    /// Review cards by due time.
+    review: BTreeSet<(Timestamp, u32)>,
+    /// Positions of cards never answered, in deck order (the order new cards come in).
+    unseen: BTreeSet<u32>,
 }
 
 impl InstalledDeck {
     fn new(deck: Deck, source: DeckSource) -> Self {
-        let index = deck
-            .cards
-            .iter()
-            .enumerate()
-            .map(|(i, card)| (card.id.clone(), i))
-            .collect();
+        let len = u32::try_from(deck.cards.len()).unwrap_or(u32::MAX);
+        let mut by_id: Vec<u32> = (0..len).collect();
+        by_id.sort_unstable_by(|&a, &b| deck.cards[a as usize].id.cmp(&deck.cards[b as usize].id));
+        let queues = Queues {
+            unseen: (0..len).collect(),
+            ..Queues::default()
+        };
         Self {
             deck,
             source,
-            index,
+            by_id,
+            queues,
         }
     }
 
     /// The card with this id.
     #[must_use]
     pub fn card(&self, id: &CardId) -> Option<&Card> {
-        self.index.get(id).and_then(|&i| self.deck.cards.get(i))
+        self.rank(id).map(|rank| self.card_at_rank(rank))
+    }
+
+    fn rank(&self, id: &CardId) -> Option<u32> {
+        let rank = self
+            .by_id
+            .binary_search_by(|&position| self.deck.cards[position as usize].id.cmp(id))
+            .ok()?;
+        u32::try_from(rank).ok()
+    }
+
+    fn card_at_rank(&self, rank: u32) -> &Card {
+        &self.deck.cards[self.by_id[rank as usize] as usize]
+    }
+
+    /// Fills the queues from `studied` (this deck's card states, sorted by card id like
+    /// `by_id`, so one merge pass pairs them up).
+    fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
+        let len = u32::try_from(self.deck.cards.len()).unwrap_or(u32::MAX);
+        self.queues = Queues {
+            unseen: (0..len).collect(),
+            ..Queues::default()
+        };
+        let Some(studied) = studied else {
+            return;
+        };
+        let mut states = studied.iter().peekable();
+        for (rank, &position) in self.by_id.iter().enumerate() {
+            let id = &self.deck.cards[position as usize].id;
+            // Progress of cards the teacher removed is kept but not queued.
+            while states.next_if(|(card, _)| *card < id).is_some() {}
+            if let Some((_, state)) = states.next_if(|(card, _)| *card == id) {
+                let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+                self.queues.unseen.remove(&position);
+                self.queues.insert(rank, state);
+            }
+        }
+    }
+
+    /// A card's state changed from `before` to `after` (`None`: never answered).
+    fn requeue(
+        &mut self,
+        id: &CardId,
+        before: Option<&CardProgress>,
+        after: Option<&CardProgress>,
+    ) {
+        let Some(rank) = self.rank(id) else {
+            return;
+        };
+        let position = self.by_id[rank as usize];
+        match before {
+            Some(state) => self.queues.remove(rank, state),
+            None => {
+                self.queues.unseen.remove(&position);
+            }
+        }
+        match after {
+            Some(state) => self.queues.insert(rank, state),
+            None => {
+                self.queues.unseen.insert(position);
+            }
+        }
+    }
+}
+
+impl Queues {
+    fn set_for(&mut self, state: CardState) -> Option<&mut BTreeSet<(Timestamp, u32)>> {
+        match state {
+            CardState::Learning | CardState::Relearning => Some(&mut self.learning),
+            CardState::Review => Some(&mut self.review),
+            // A stored state of `new` is shown nowhere (it is not unseen either).
+            CardState::New => None,
+        }
+    }
+
+    fn insert(&mut self, rank: u32, state: &CardProgress) {
+        if let Some(set) = self.set_for(state.state) {
+            set.insert((state.due, rank));
+        }
+    }
+
+    fn remove(&mut self, rank: u32, state: &CardProgress) {
+        if let Some(set) = self.set_for(state.state) {
+            set.remove(&(state.due, rank));
+        }
     }
 }
 
@@ -151,6 +254,9 @@ pub enum Access {
     ReadWrite,
     /// Read only, without the lock: works while a window is open.
     ReadOnly,
+    /// Decks and settings only: progress is not read until [`Collection::become_writer`], so
+    /// a command can check its arguments first without reading progress twice.
+    Deferred,
 }
 
 impl Collection {
@@ -193,6 +299,9 @@ impl Collection {
         match access {
             Access::ReadOnly => collection.load_progress(None),
             Access::ReadWrite => collection.become_writer()?,
+            Access::Deferred => {
+                collection.read_only = Some("progress not loaded yet".to_owned());
+            }
         }
         Ok(collection)
     }
@@ -207,7 +316,47 @@ impl Collection {
         // Temp files can only be left by a writer that crashed: none is running now.
         journal::sweep_temp_files(&self.paths);
         self.load_progress(Some(lock));
+        if self.journal.is_some() {
+            self.move_history_to_review_log()?;
+        }
         self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
+        Ok(())
+    }
+
+    /// The review log generation in use (the first one until a snapshot names one).
+    fn review_log_generation(&self) -> u32 {
+        self.progress.review_log.unwrap_or(1)
+    }
+
+    /// A snapshot that still holds its reviews inline (format 1–2, or none yet) is migrated:
+    /// the reviews go to a review log and a new snapshot names it. The old file is kept
+    /// beside it as `progress.ron.format-N`. Then logs of other generations (a restore cut
+    /// short) are removed. Writers only.
+    fn move_history_to_review_log(&mut self) -> Result<()> {
+        if self.progress.review_log.is_none() {
+            let snapshot = self.paths.progress_file();
+            if let Ok(old) = Progress::load_with(&snapshot, &mut DiscardReviews)
+                && snapshot.exists()
+            {
+                let mut kept = snapshot.clone().into_os_string();
+                kept.push(format!(".format-{}", old.format));
+                // A hard link costs no space; if it exists, an earlier migration kept it.
+                match fs::hard_link(&snapshot, &kept) {
+                    Ok(()) => {}
+                    Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    Err(err) => return Err(Error::io(&snapshot, err)),
+                }
+            }
+            let seq = SnapshotJob::new(&self.paths, self.progress.seq, 1).run()?;
+            self.finish_snapshot(seq)?;
+            self.progress.review_log = Some(1);
+            self.progress.reviews = review_log::read_tail(
+                &review_log::log_path(&self.paths, 1),
+                review_log::TAIL_WINDOW_SECS,
+            )?
+            .reviews;
+        }
+        review_log::sweep_other_generations(&self.paths, self.review_log_generation());
         Ok(())
     }
 
@@ -235,7 +384,7 @@ impl Collection {
                         journal::journal_path(&self.paths).display()
                     ));
                 }
-                self.progress = progress;
+                self.set_progress(progress);
                 self.journal = journal;
                 self.progress_error = None;
                 self.progress_corrupt = false;
@@ -248,7 +397,7 @@ impl Collection {
                 if !self.problems.contains(&message) {
                     self.problems.push(message.clone());
                 }
-                self.progress = Progress::default();
+                self.set_progress(Progress::default());
                 self.journal = None;
                 self.progress_error = Some(message.clone());
                 self.read_only = Some(message);
@@ -273,12 +422,7 @@ impl Collection {
         }
         // Counted as made when handed out, so one slow job is not started twice.
         self.newest_backup = Some((now, self.progress.seq));
-        Some(BackupJob::new(
-            &self.paths,
-            self.progress.clone(),
-            now,
-            self.clock.clone(),
-        ))
+        Some(BackupJob::new(&self.paths, now, self.clock.clone()))
     }
 
     /// All backups, newest first.
@@ -300,21 +444,64 @@ impl Collection {
                     .unwrap_or_else(|| "opened read-only".to_owned()),
             ));
         }
-        let mut restored = backup::load(&self.paths, id)?;
-        let current = if self.progress.seq > 0 || !self.progress.reviews.is_empty() {
-            let job = BackupJob::new(&self.paths, self.progress.clone(), now, self.clock.clone());
-            let info = job.run()?;
+        let backup_file = backup::backup_path(&self.paths, id)?;
+        let current = if self.progress.seq > 0 || self.progress.card_count() > 0 {
+            let info = BackupJob::new(&self.paths, now, self.clock.clone()).run()?;
             self.newest_backup = Some((info.at, info.seq));
             Some(info)
         } else {
             None
         };
-        // A sequence number past everything in the journal, so none of it is replayed.
-        restored.seq = self.progress.seq + 1;
-        let seq = SnapshotJob::new(&self.paths, restored.clone()).run()?;
-        self.finish_snapshot(seq)?;
-        self.progress = restored;
+        self.replace_history(&mut |log| Progress::load_with(&backup_file, log))?;
         Ok(current)
+    }
+
+    /// Replaces all progress: `fill` writes the reviews into a new review log (a new
+    /// generation) and returns the card states. The new snapshot naming the new log is the
+    /// one moment the switch happens; a crash before it leaves the old state whole (and the
+    /// unfinished log is removed at the next start). Writers only.
+    fn replace_history(
+        &mut self,
+        fill: &mut dyn FnMut(&mut NewLog) -> Result<Progress>,
+    ) -> Result<()> {
+        self.require_writer()?;
+        let old_generation = self.review_log_generation();
+        let mut generation = old_generation + 1;
+        while review_log::log_path(&self.paths, generation).exists() {
+            generation += 1;
+        }
+        let log_file = review_log::log_path(&self.paths, generation);
+        let mut log = NewLog::create(&log_file, 0)?;
+        let mut progress = fill(&mut log)?;
+        log.finish()?;
+        // A sequence number past everything in the journal, so none of it is replayed.
+        progress.seq = self.progress.seq + 1;
+        progress.review_log = Some(generation);
+        progress.reviews.clear();
+        progress.save(&self.paths.progress_file())?;
+        self.finish_snapshot(progress.seq)?;
+        // Its reviews are in the backup just made (or there were none).
+        fs::remove_file(review_log::log_path(&self.paths, old_generation)).ok();
+        progress.reviews = review_log::read_tail(&log_file, review_log::TAIL_WINDOW_SECS)?.reviews;
+        self.set_progress(progress);
+        Ok(())
+    }
+
+    /// Replaces progress in memory and requeues every deck.
+    fn set_progress(&mut self, progress: Progress) {
+        self.progress = progress;
+        for installed in &mut self.decks {
+            installed.rebuild_queues(self.progress.cards.get(&installed.deck.id));
+        }
+    }
+
+    /// Installs (or replaces) a deck, queued from the progress in memory.
+    fn install_deck(&mut self, deck: Deck, source: DeckSource) {
+        self.decks.retain(|d| d.deck.id != deck.id);
+        let mut installed = InstalledDeck::new(deck, source);
+        installed.rebuild_queues(self.progress.cards.get(&installed.deck.id));
+        self.decks.push(installed);
+        sort_decks(&mut self.decks);
     }
 
     /// When progress files do not parse: moves them aside (`progress.ron.unreadable-ID`),
@@ -327,28 +514,18 @@ impl Collection {
         let lock = journal::lock(&self.paths)?;
         let suffix = format!("unreadable-{}", backup::backup_id(now));
         let mut moved = Vec::new();
-        let snapshot = self.paths.progress_file();
-        let journal_file = journal::journal_path(&self.paths);
-        let snapshot_bad = matches!(Progress::load(&snapshot), Err(Error::Parse { .. }));
-        let journal_bad =
-            snapshot_bad || matches!(journal::load(&self.paths), Err(Error::Parse { .. }));
-        for (path, bad) in [(snapshot, snapshot_bad), (journal_file, journal_bad)] {
-            if bad && path.exists() {
-                // Never onto an earlier set-aside file.
-                let aside = (0..u32::MAX)
-                    .map(|n| {
-                        let mut name = path.clone().into_os_string();
-                        name.push(format!(".{suffix}"));
-                        if n > 0 {
-                            name.push(format!("-{n}"));
-                        }
-                        PathBuf::from(name)
-                    })
-                    .find(|candidate| !candidate.exists())
-                    .unwrap_or_default();
-                fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
-                moved.push(aside);
+        // The snapshot, the journal or the review log: whichever the error names, until
+        // everything left loads (at most those three).
+        for _ in 0..3 {
+            let Err(Error::Parse { path, .. }) = journal::load(&self.paths) else {
+                break;
+            };
+            if !path.exists() {
+                break;
             }
+            let aside = set_aside_name(&path, &suffix);
+            fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
+            moved.push(aside);
         }
         self.problems
             .retain(|p| Some(p) != self.progress_error.as_ref());
@@ -382,7 +559,6 @@ impl Collection {
         };
         self.paths.create_dirs()?;
         deck::save_deck_file(&deck, &self.paths.decks_dir().join("generated.ron"))?;
-        let mut progress = Progress::default();
         let span_secs = 2 * 365 * super::time::DAY_SECS;
         let ratings = [
             Rating::Good,
@@ -392,50 +568,46 @@ impl Collection {
             Rating::Hard,
             Rating::Easy,
         ];
-        for i in 0..reviews {
-            let card = &deck.cards[i % cards.max(1)].id;
-            let at = now.add_secs(-span_secs + (i as i64 * span_secs) / reviews.max(1) as i64);
-            progress.reviews.push(ReviewEntry {
-                deck: deck.id.clone(),
-                card: card.clone(),
-                at,
-                rating: ratings[i % ratings.len()],
-                state_before: if i < cards {
-                    CardState::New
-                } else {
-                    CardState::Review
-                },
-                elapsed_secs: 86_400 * (i as i64 % 30),
-                duration_ms: 4_000,
-                interval_secs: 86_400 * (1 + i as u64 % 60),
-            });
-            let due = at.add_secs(86_400 * (1 + i as i64 % 60));
-            progress.set_card(
-                &deck.id,
-                card,
-                Some(CardProgress {
-                    state: CardState::Review,
-                    remaining_steps: 0,
-                    due,
+        self.replace_history(&mut |log| {
+            let mut progress = Progress::default();
+            for i in 0..reviews {
+                let card = &deck.cards[i % cards.max(1)].id;
+                let at = now.add_secs(-span_secs + (i as i64 * span_secs) / reviews.max(1) as i64);
+                log.review(ReviewEntry {
+                    deck: deck.id.clone(),
+                    card: card.clone(),
+                    at,
+                    rating: ratings[i % ratings.len()],
+                    state_before: if i < cards {
+                        CardState::New
+                    } else {
+                        CardState::Review
+                    },
+                    elapsed_secs: 86_400 * (i as i64 % 30),
+                    duration_ms: 4_000,
                     interval_secs: 86_400 * (1 + i as u64 % 60),
-                    stability: 1.0 + (i % 97) as f32,
-                    difficulty: 1.0 + (i % 9) as f32,
-                    reps: u32::try_from(i / cards.max(1) + 1).unwrap_or(u32::MAX),
-                    lapses: 0,
-                    last_review: Some(at),
-                }),
-            );
-        }
-        progress.seq = self.progress.seq + 1;
-        let seq = SnapshotJob::new(&self.paths, progress.clone()).run()?;
-        self.finish_snapshot(seq)?;
-        self.progress = progress;
-        self.decks.retain(|d| d.deck.id != deck.id);
-        self.decks.push(InstalledDeck::new(
-            deck,
-            DeckSource::File(self.paths.decks_dir().join("generated.ron")),
-        ));
-        sort_decks(&mut self.decks);
+                })?;
+                let due = at.add_secs(86_400 * (1 + i as i64 % 60));
+                progress.set_card(
+                    &deck.id,
+                    card,
+                    Some(CardProgress {
+                        state: CardState::Review,
+                        remaining_steps: 0,
+                        due,
+                        interval_secs: 86_400 * (1 + i as u64 % 60),
+                        stability: 1.0 + (i % 97) as f32,
+                        difficulty: 1.0 + (i % 9) as f32,
+                        reps: u32::try_from(i / cards.max(1) + 1).unwrap_or(u32::MAX),
+                        lapses: 0,
+                        last_review: Some(at),
+                    }),
+                );
+            }
+            Ok(progress)
+        })?;
+        let source = DeckSource::File(self.paths.decks_dir().join("generated.ron"));
+        self.install_deck(deck, source);
         Ok(())
     }
 
@@ -463,7 +635,7 @@ impl Collection {
     pub fn snapshot_job(&self, force: bool) -> Option<SnapshotJob> {
         let records = self.journal.as_ref()?.records();
         let due = records >= self.snapshot_every || (force && records > 0);
-        due.then(|| SnapshotJob::new(&self.paths, self.progress.clone()))
+        due.then(|| SnapshotJob::new(&self.paths, self.progress.seq, self.review_log_generation()))
     }
 
     /// After a snapshot up to `seq` was written: drops the journal records it holds.
@@ -633,100 +805,63 @@ impl Collection {
 
     fn counts(&self, installed: &InstalledDeck, now: Timestamp) -> DeckCounts {
         let day_end = self.clock.day_start(DayNumber(self.clock.day(now).0 + 1));
-        let studied = self.progress.cards.get(&installed.deck.id);
-        let mut counts = DeckCounts::default();
-        let mut unseen = installed.deck.cards.len();
-        if let Some(studied) = studied {
-            for (card_id, card) in studied {
-                // Progress of cards the teacher removed is kept but not counted.
-                if installed.card(card_id).is_none() {
-                    continue;
-                }
-                unseen -= 1;
-                match card.state {
-                    CardState::Learning | CardState::Relearning if card.due < day_end => {
-                        counts.learning += 1;
-                    }
-                    CardState::Review if card.due < day_end => counts.due += 1,
-                    _ => {}
-                }
-            }
-        }
+        let queues = &installed.queues;
         let (introduced, reviewed) = self.done_today(&installed.deck.id, now);
-        counts.new = unseen.min((self.settings.new_per_day as usize).saturating_sub(introduced));
-        counts.due = counts
-            .due
-            .min((self.settings.reviews_per_day as usize).saturating_sub(reviewed));
-        counts
+        let new_left = (self.settings.new_per_day as usize).saturating_sub(introduced);
+        let reviews_left = (self.settings.reviews_per_day as usize).saturating_sub(reviewed);
+        DeckCounts {
+            new: queues.unseen.len().min(new_left),
+            learning: queues.learning.range(..(day_end, 0)).count(),
+            // Counting stops at the limit: a deck with 50,000 overdue cards costs no more.
+            due: queues
+                .review
+                .range(..(day_end, 0))
+                .take(reviews_left)
+                .count(),
+        }
     }
 
     /// The card to study next in `deck` at `now`: learning cards that are due, then reviews,
     /// then new cards (within the daily limits), then learning cards due within 20 minutes.
+    /// Equal due times go in card id order.
     pub fn next_card(&self, deck: &DeckId, now: Timestamp) -> Result<Option<CardId>> {
         let installed = self.deck(deck)?;
+        let queues = &installed.queues;
         let (introduced, reviewed) = self.done_today(deck, now);
-        let mut learning: Option<(Timestamp, &CardId)> = None;
-        let mut review: Option<(Timestamp, &CardId)> = None;
-        if let Some(studied) = self.progress.cards.get(deck) {
-            for (card_id, card) in studied {
-                if installed.card(card_id).is_none() {
-                    continue;
-                }
-                let slot = match card.state {
-                    CardState::Learning | CardState::Relearning => &mut learning,
-                    CardState::Review if card.due <= now => &mut review,
-                    _ => continue,
-                };
-                if slot.is_none_or(|(due, _)| card.due < due) {
-                    *slot = Some((card.due, card_id));
-                }
-            }
-        }
-        if let Some((due, card)) = learning
+        let id_at = |rank: u32| installed.card_at_rank(rank).id.clone();
+        let learning = queues.learning.first().copied();
+        if let Some((due, rank)) = learning
             && due <= now
         {
-            return Ok(Some(card.clone()));
+            return Ok(Some(id_at(rank)));
         }
-        if let Some((_, card)) = review
+        if let Some(&(due, rank)) = queues.review.first()
+            && due <= now
             && reviewed < self.settings.reviews_per_day as usize
         {
-            return Ok(Some(card.clone()));
+            return Ok(Some(id_at(rank)));
         }
-        if introduced < self.settings.new_per_day as usize {
-            let studied = self.progress.cards.get(deck);
-            let first_new = installed
-                .deck
-                .cards
-                .iter()
-                .find(|card| studied.is_none_or(|s| !s.contains_key(&card.id)));
-            if let Some(card) = first_new {
-                return Ok(Some(card.id.clone()));
-            }
+        if introduced < self.settings.new_per_day as usize
+            && let Some(&position) = queues.unseen.first()
+        {
+            return Ok(Some(installed.deck.cards[position as usize].id.clone()));
         }
         Ok(learning
             .filter(|(due, _)| *due <= now.add_secs(LEARN_AHEAD_SECS))
-            .map(|(_, card)| card.clone()))
+            .map(|(_, rank)| id_at(rank)))
     }
 
     /// When `deck` next has something to study, if ever (for the "done for now" screen).
     pub fn next_due(&self, deck: &DeckId, now: Timestamp) -> Result<Option<Timestamp>> {
-        let installed = self.deck(deck)?;
-        let studied = self.progress.cards.get(deck);
-        let earliest_studied = studied
+        let queues = &self.deck(deck)?.queues;
+        let after_now = (now.add_secs(1), 0);
+        let earliest_studied = [&queues.learning, &queues.review]
             .into_iter()
-            .flatten()
-            .filter(|(id, card)| installed.card(id).is_some() && card.state != CardState::New)
-            .map(|(_, card)| card.due)
-            .filter(|due| *due > now)
+            .filter_map(|set| set.range(after_now..).next().map(|(due, _)| *due))
             .min();
-        let has_unseen = installed
-            .deck
-            .cards
-            .iter()
-            .any(|card| studied.is_none_or(|s| !s.contains_key(&card.id)));
         // New cards wait for tomorrow's limit.
-        let tomorrow =
-            has_unseen.then(|| self.clock.day_start(DayNumber(self.clock.day(now).0 + 1)));
+        let tomorrow = (!queues.unseen.is_empty())
+            .then(|| self.clock.day_start(DayNumber(self.clock.day(now).0 + 1)));
         Ok(earliest_studied.into_iter().chain(tomorrow).min())
     }
 
@@ -825,7 +960,16 @@ impl Collection {
             seq,
             change: change.clone(),
         })?;
+        let (deck, card) = match change {
+            Change::Answer { review, .. } => (&review.deck, &review.card),
+            Change::Undo { deck, card, .. } => (deck, card),
+        };
+        let before = self.progress.card(deck, card).cloned();
         self.progress.apply(seq, change);
+        let after = self.progress.card(deck, card);
+        if let Some(installed) = self.decks.iter_mut().find(|d| &d.deck.id == deck) {
+            installed.requeue(card, before.as_ref(), after);
+        }
         Ok(())
     }
 
@@ -857,10 +1001,7 @@ impl Collection {
             card_count: deck.cards.len(),
             replaced_version,
         };
-        self.decks.retain(|d| d.deck.id != deck.id);
-        self.decks
-            .push(InstalledDeck::new(deck, DeckSource::File(target)));
-        sort_decks(&mut self.decks);
+        self.install_deck(deck, DeckSource::File(target));
         Ok(outcome)
     }
 
@@ -868,6 +1009,34 @@ impl Collection {
     pub fn export_deck(&self, deck: &DeckId, path: &Path) -> Result<()> {
         deck::save_deck_file(&self.deck(deck)?.deck, path)
     }
+}
+
+/// A review sink that keeps nothing, for reading only a progress file's header and cards.
+struct DiscardReviews;
+
+impl ReviewSink for DiscardReviews {
+    fn review(&mut self, _review: ReviewEntry) -> Result<()> {
+        Ok(())
+    }
+
+    fn restart(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// `path` + `.SUFFIX`, never onto an earlier set-aside file.
+fn set_aside_name(path: &Path, suffix: &str) -> PathBuf {
+    (0..u32::MAX)
+        .map(|n| {
+            let mut name = path.to_path_buf().into_os_string();
+            name.push(format!(".{suffix}"));
+            if n > 0 {
+                name.push(format!("-{n}"));
+            }
+            PathBuf::from(name)
+        })
+        .find(|candidate| !candidate.exists())
+        .unwrap_or_default()
 }
 
 fn sort_decks(decks: &mut [InstalledDeck]) {

@@ -110,6 +110,11 @@ impl Deck {
 
 /// Parses and validates deck file text; `path` is only used in messages.
 pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
+    if let Some(deck) = fast::read(source.as_bytes(), path)?
+        && validate(&deck, source, path).is_ok()
+    {
+        return Ok(deck);
+    }
     probe_format(path, source, DECK_FORMAT_VERSION)?;
     let deck: Deck = ron_options()
         .from_str(source)
@@ -119,9 +124,246 @@ pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
 }
 
 /// Reads, parses and validates a deck file.
+///
+/// A file in the exact form Kartu writes is read line by line, never whole (a 100,000-card
+/// deck in milliseconds and without a second copy in memory); anything else, or anything
+/// that fails validation, goes through `ron` and [`parse_deck`], which names the position.
 pub fn load_deck_file(path: &Path) -> Result<Deck> {
+    let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
+    let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
+    if len <= MAX_DECK_FILE_BYTES {
+        let reader = std::io::BufReader::with_capacity(256 * 1024, file);
+        if let Some(deck) = fast::read(reader, path)?
+            && validate(&deck, "", path).is_ok()
+        {
+            return Ok(deck);
+        }
+    }
     let text = storage::read_text_limited(path, MAX_DECK_FILE_BYTES)?;
     parse_deck(&text, path)
+}
+
+/// The fast path for deck files in the exact form [`Deck::to_ron`] writes.
+mod fast {
+    use std::io::BufRead;
+    use std::path::Path;
+
+    use super::{Card, CardId, DECK_FORMAT_VERSION, Deck, DeckId};
+    use crate::core::error::{Result, check_format};
+    use crate::core::fastparse::Cursor;
+    use crate::core::progress::{Next, next_line};
+
+    struct Lines<R> {
+        reader: R,
+        line: String,
+    }
+
+    impl<R: BufRead> Lines<R> {
+        /// The next whole line, or `None` (end of file or anything odd).
+        fn next(&mut self, path: &Path) -> Result<Option<&str>> {
+            Ok(
+                (next_line(&mut self.reader, &mut self.line, path)? == Next::Line)
+                    .then_some(self.line.as_str()),
+            )
+        }
+    }
+
+    /// `Ok(None)`: not in Kartu's own form; the caller parses with `ron`.
+    pub(super) fn read(reader: impl BufRead, path: &Path) -> Result<Option<Deck>> {
+        let mut lines = Lines {
+            reader,
+            line: String::new(),
+        };
+        macro_rules! line {
+            () => {
+                match lines.next(path)? {
+                    Some(line) => line,
+                    None => return Ok(None),
+                }
+            };
+        }
+        macro_rules! exactly {
+            ($expected:expr) => {
+                if line!() != $expected {
+                    return Ok(None);
+                }
+            };
+        }
+        macro_rules! try_some {
+            ($value:expr) => {
+                match $value {
+                    Some(value) => value,
+                    None => return Ok(None),
+                }
+            };
+        }
+        exactly!("#![enable(implicit_some)]");
+        exactly!("(");
+        let format = try_some!(number(line!(), "    format: "));
+        check_format(
+            path,
+            u32::try_from(format).unwrap_or(u32::MAX),
+            DECK_FORMAT_VERSION,
+        )?;
+        let id = try_some!(field(&mut lines, path, "    id: ")?);
+        let title = try_some!(field(&mut lines, path, "    title: ")?);
+        let description = try_some!(field(&mut lines, path, "    description: ")?);
+        let language = try_some!(field(&mut lines, path, "    language: ")?);
+        let version = try_some!(number(line!(), "    version: "));
+        let mut deck = Deck {
+            format: try_some!(u32::try_from(format).ok()),
+            id: DeckId(id),
+            title,
+            description,
+            language,
+            version: try_some!(u32::try_from(version).ok()),
+            cards: Vec::new(),
+        };
+        match line!() {
+            "    cards: []," => {}
+            "    cards: [" => loop {
+                match line!() {
+                    "    ]," => break,
+                    "        (" => {}
+                    _ => return Ok(None),
+                }
+                let card = try_some!(card(&mut lines, path)?);
+                deck.cards.push(card);
+            },
+            _ => return Ok(None),
+        }
+        exactly!(")");
+        // Only blank lines may follow.
+        loop {
+            match next_line(&mut lines.reader, &mut lines.line, path)? {
+                Next::End => break,
+                Next::Line if lines.line.trim().is_empty() => {}
+                Next::Line | Next::Odd => return Ok(None),
+            }
+        }
+        deck.cards.shrink_to_fit();
+        Ok(Some(deck))
+    }
+
+    fn card(lines: &mut Lines<impl BufRead>, path: &Path) -> Result<Option<Card>> {
+        let Some(id) = field(lines, path, "            id: ")? else {
+            return Ok(None);
+        };
+        let Some(front) = field(lines, path, "            front: ")? else {
+            return Ok(None);
+        };
+        let Some(back) = field(lines, path, "            back: ")? else {
+            return Ok(None);
+        };
+        let mut card = Card {
+            id: CardId(id),
+            front,
+            back,
+            notes: None,
+            example: None,
+            tags: Vec::new(),
+        };
+        // Optional fields, in written order, then the tags.
+        let mut next = lines.next(path)?.map(str::to_owned);
+        if let Some(line) = next.as_deref()
+            && line.starts_with("            notes: ")
+        {
+            card.notes = string_from(lines, path, line, "            notes: ")?;
+            if card.notes.is_none() {
+                return Ok(None);
+            }
+            next = lines.next(path)?.map(str::to_owned);
+        }
+        if let Some(line) = next.as_deref()
+            && line.starts_with("            example: ")
+        {
+            card.example = string_from(lines, path, line, "            example: ")?;
+            if card.example.is_none() {
+                return Ok(None);
+            }
+            next = lines.next(path)?.map(str::to_owned);
+        }
+        match next.as_deref() {
+            Some("            tags: [],") => {}
+            Some("            tags: [") => loop {
+                let Some(line) = lines.next(path)? else {
+                    return Ok(None);
+                };
+                if line == "            ]," {
+                    break;
+                }
+                let line = line.to_owned();
+                let Some(tag) = string_from(lines, path, &line, "                ")? else {
+                    return Ok(None);
+                };
+                card.tags.push(tag);
+            },
+            _ => return Ok(None),
+        }
+        if lines.next(path)? != Some("        ),") {
+            return Ok(None);
+        }
+        Ok(Some(card))
+    }
+
+    /// `PREFIX123,`
+    fn number(line: &str, prefix: &str) -> Option<u64> {
+        let mut c = Cursor::new(line);
+        c.lit(prefix)?;
+        let value = c.u64()?;
+        c.lit(",")?;
+        c.is_empty().then_some(value)
+    }
+
+    /// The next line(s): `PREFIX"text",` or a raw string, possibly over several lines.
+    fn field(lines: &mut Lines<impl BufRead>, path: &Path, prefix: &str) -> Result<Option<String>> {
+        let Some(first) = lines.next(path)? else {
+            return Ok(None);
+        };
+        let first = first.to_owned();
+        string_from(lines, path, &first, prefix)
+    }
+
+    /// A string value starting in `first` after `prefix`, ending with `",` or `"#,` on this
+    /// or a later line. Plain strings may hold no `\` (escapes go to the slow path).
+    fn string_from(
+        lines: &mut Lines<impl BufRead>,
+        path: &Path,
+        first: &str,
+        prefix: &str,
+    ) -> Result<Option<String>> {
+        let Some(rest) = first.strip_prefix(prefix) else {
+            return Ok(None);
+        };
+        let (body, closing) = if let Some(body) = rest.strip_prefix('"') {
+            (body, "\"".to_owned())
+        } else if let Some(raw) = rest.strip_prefix('r') {
+            let hashes = raw.bytes().take_while(|b| *b == b'#').count();
+            let Some(body) = raw[hashes..].strip_prefix('"') else {
+                return Ok(None);
+            };
+            (body, format!("\"{}", "#".repeat(hashes)))
+        } else {
+            return Ok(None);
+        };
+        let plain = closing.len() == 1;
+        let mut text = String::new();
+        let mut segment = body.to_owned();
+        loop {
+            if let Some(end) = segment.find(closing.as_str()) {
+                text.push_str(&segment[..end]);
+                let after = &segment[end + closing.len()..];
+                let ok = after == "," && !(plain && text.contains('\\'));
+                return Ok(ok.then_some(text));
+            }
+            text.push_str(&segment);
+            text.push('\n');
+            let Some(next) = lines.next(path)? else {
+                return Ok(None);
+            };
+            segment = next.to_owned();
+        }
+    }
 }
 
 /// Writes a deck file atomically in canonical form.
@@ -179,7 +421,7 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
     for card in &deck.cards {
         let quoted = format!("{:?}", card.id.0);
         // Which occurrence of this id string in the text belongs to this card.
-        let nth = usize::from(seen.contains(&card.id.0));
+        let nth = usize::from(seen.contains(card.id.0.as_str()));
         if !is_valid_id(&card.id.0) {
             return Err(fail(
                 &quoted,
@@ -190,7 +432,7 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
                 ),
             ));
         }
-        if !seen.insert(card.id.0.clone()) {
+        if !seen.insert(card.id.0.as_str()) {
             return Err(fail(
                 &quoted,
                 nth,

@@ -15,10 +15,17 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, TextPosition, ron_options, ron_parse_error};
-use super::progress::{Progress, ReviewEntry, compact_ron};
+use super::error::{Error, Result, TextPosition, check_format, ron_options, ron_parse_error};
+use super::progress::{Progress, ReviewEntry, ReviewSink, compact_ron};
+use super::review_log::{self, LogEntry, NewLog};
 use super::scheduler::CardProgress;
 use super::storage::{self, DataPaths};
+
+/// The newest journal format this build reads and the one it writes. Journals from before
+/// the header existed read as format 1.
+pub const JOURNAL_FORMAT_VERSION: u32 = 1;
+
+const HEADER: &str = "// kartu journal, format ";
 
 /// Journal files larger than this are refused before reading.
 pub const MAX_JOURNAL_BYTES: u64 = 1024 * 1024 * 1024;
@@ -57,20 +64,51 @@ pub struct Record {
     pub change: Change,
 }
 
+impl Change {
+    /// The review log line for this change.
+    #[must_use]
+    pub fn log_entry(&self, seq: u64) -> LogEntry {
+        match self {
+            Self::Answer { review, .. } => LogEntry::Review(seq, review.clone()),
+            Self::Undo { .. } => LogEntry::Undo(seq),
+        }
+    }
+}
+
 impl Progress {
     /// Applies a journalled change and advances the sequence number to `seq`.
     pub fn apply(&mut self, seq: u64, change: &Change) {
+        self.apply_to_cards(change);
+        self.apply_to_reviews(change);
+        self.seq = seq;
+    }
+
+    /// Applies a change to the card states only.
+    pub fn apply_to_cards(&mut self, change: &Change) {
         match change {
             Change::Answer { review, after } => {
                 self.set_card(&review.deck, &review.card, Some(after.clone()));
-                self.reviews.push(review.clone());
             }
-            Change::Undo { deck, card, before } => {
-                self.reviews.pop();
-                self.set_card(deck, card, before.clone());
+            Change::Undo { deck, card, before } => self.set_card(deck, card, before.clone()),
+        }
+    }
+
+    /// Applies a change to the reviews held in memory only.
+    pub fn apply_to_reviews(&mut self, change: &Change) {
+        match change {
+            Change::Answer { review, .. } => self.reviews.push(review.clone()),
+            Change::Undo { deck, card, .. } => {
+                // In memory only the recent reviews are held; the one taken back is always
+                // among them, but never take back a different card's review.
+                if self
+                    .reviews
+                    .last()
+                    .is_some_and(|last| &last.deck == deck && &last.card == card)
+                {
+                    self.reviews.pop();
+                }
             }
         }
-        self.seq = seq;
     }
 }
 
@@ -106,6 +144,18 @@ pub fn load(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
 
 fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
     let mut progress = Progress::load(&paths.progress_file())?;
+    // Records up to `logged` are in the review log already (and so in `progress.reviews`).
+    let logged = match progress.review_log {
+        Some(generation) => {
+            let tail = review_log::read_tail(
+                &review_log::log_path(paths, generation),
+                review_log::TAIL_WINDOW_SECS,
+            )?;
+            progress.reviews = tail.reviews;
+            tail.last_seq.max(progress.seq)
+        }
+        None => progress.seq,
+    };
     let path = journal_path(paths);
     let bytes = match read_bytes_limited(&path) {
         Ok(bytes) => bytes,
@@ -132,7 +182,11 @@ fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
                 found: record.seq,
             });
         }
-        progress.apply(record.seq, &record.change);
+        progress.apply_to_cards(&record.change);
+        if record.seq > logged {
+            progress.apply_to_reviews(&record.change);
+        }
+        progress.seq = record.seq;
         report.replayed += 1;
     }
     Ok((progress, intact_len, report))
@@ -193,6 +247,14 @@ pub fn parse_records(text: &str, path: &Path) -> Result<(Vec<Record>, u64, bool)
         let is_last = consumed == rest.len();
         rest = &rest[consumed..];
         if line.trim().is_empty() && complete {
+            intact_len += consumed;
+            continue;
+        }
+        if line.starts_with("//") && complete {
+            if let Some(format) = line.strip_prefix(HEADER) {
+                let found = format.trim().parse().unwrap_or(u32::MAX);
+                check_format(path, found, JOURNAL_FORMAT_VERSION)?;
+            }
             intact_len += consumed;
             continue;
         }
@@ -277,6 +339,16 @@ impl Journal {
                 .map_err(|err| Error::io(&path, err))?;
             file.sync_data().map_err(|err| Error::io(&path, err))?;
         }
+        let mut intact_len = intact_len;
+        if intact_len == 0 {
+            let header = header_line();
+            (&file)
+                .write_all(header.as_bytes())
+                .and_then(|()| file.sync_data())
+                .map_err(|err| Error::io(&path, err))?;
+            storage::sync_parent(&path)?;
+            intact_len = header.len() as u64;
+        }
         Ok(Self {
             path,
             file,
@@ -336,7 +408,7 @@ impl Journal {
         let text = fs::read_to_string(&self.path).map_err(|err| Error::io(&self.path, err))?;
         let (records, _, _) = parse_records(&text, &self.path)?;
         let newer: Vec<&Record> = records.iter().filter(|r| r.seq > seq).collect();
-        let mut kept = String::new();
+        let mut kept = header_line();
         for record in &newer {
             kept.push_str(&compact_ron(*record));
             kept.push('\n');
@@ -354,27 +426,134 @@ impl Journal {
     }
 }
 
-/// A snapshot to write, possibly on another thread: a copy of the progress at `seq`.
+fn header_line() -> String {
+    format!("{HEADER}{JOURNAL_FORMAT_VERSION}\n")
+}
+
+/// The journal's whole records, as on disk now (a torn last line is left out).
+pub fn read_records(paths: &DataPaths) -> Result<Vec<Record>> {
+    let path = journal_path(paths);
+    let bytes = match read_bytes_limited(&path) {
+        Ok(bytes) => bytes,
+        Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Vec::new());
+        }
+        Err(err) => return Err(err),
+    };
+    let text = journal_text(&bytes, &path)?;
+    Ok(parse_records(text, &path)?.0)
+}
+
+/// Reviews read from a whole progress document go into a new review log, created only when
+/// the first one comes (an older snapshot being migrated).
+struct MigratingSink {
+    path: PathBuf,
+    log: Option<NewLog>,
+}
+
+impl ReviewSink for MigratingSink {
+    fn review(&mut self, review: ReviewEntry) -> Result<()> {
+        if self.log.is_none() {
+            self.log = Some(NewLog::create(&self.path, 0)?);
+        }
+        self.log.as_mut().map_or(Ok(()), |log| log.review(review))
+    }
+
+    fn restart(&mut self) -> Result<()> {
+        self.log.as_mut().map_or(Ok(()), NewLog::restart)
+    }
+}
+
+/// Compaction: folds the journal, as it is on disk, into a new snapshot. Runs anywhere (it
+/// holds no copy of the progress: it reads the last snapshot and the journal), one at a
+/// time; afterwards [`Journal::trim_through`] drops the records it holds.
+///
+/// The journal's new reviews are appended to the review log first and flushed, then the
+/// snapshot is replaced atomically: a crash in between leaves the old snapshot, whose
+/// journal records are replayed as before (the log's sequence numbers show which reviews it
+/// already has). A whole-document snapshot from before the review log (format 1–2) is
+/// migrated the same way: its reviews go to a new log before the new snapshot names it.
 #[derive(Debug)]
 pub struct SnapshotJob {
-    path: PathBuf,
-    progress: Progress,
+    paths: DataPaths,
+    through: u64,
+    generation: u32,
 }
 
 impl SnapshotJob {
-    /// A job writing `progress` to the snapshot file of `paths`.
+    /// A job folding journal records up to `through` into a snapshot whose review log is
+    /// generation `generation`.
     #[must_use]
-    pub fn new(paths: &DataPaths, progress: Progress) -> Self {
+    pub fn new(paths: &DataPaths, through: u64, generation: u32) -> Self {
         Self {
-            path: paths.progress_file(),
-            progress,
+            paths: paths.clone(),
+            through,
+            generation,
         }
     }
 
-    /// Writes the snapshot atomically; returns its sequence number.
+    /// Writes the snapshot; returns its sequence number.
     pub fn run(self) -> Result<u64> {
-        self.progress.save(&self.path)?;
-        Ok(self.progress.seq)
+        let snapshot_path = self.paths.progress_file();
+        let log_path = review_log::log_path(&self.paths, self.generation);
+        let mut sink = MigratingSink {
+            path: log_path.clone(),
+            log: None,
+        };
+        let mut progress = Progress::load_with(&snapshot_path, &mut sink)?;
+        if progress.review_log.is_none() {
+            // A whole document: its reviews are the new log's start.
+            let log = match sink.log {
+                Some(log) => log,
+                None => NewLog::create(&log_path, 0)?,
+            };
+            log.finish()?;
+        } else if progress.review_log != Some(self.generation) {
+            return Err(Error::Parse {
+                path: snapshot_path,
+                position: None,
+                message: format!(
+                    "the snapshot names review log {:?}, expected {}",
+                    progress.review_log, self.generation
+                ),
+            });
+        }
+        if progress.seq >= self.through && progress.review_log.is_some() {
+            return Ok(progress.seq);
+        }
+        let logged = review_log::read_tail(&log_path, 0)?
+            .last_seq
+            .max(progress.seq);
+        let mut entries = Vec::new();
+        for record in read_records(&self.paths)? {
+            if record.seq <= progress.seq || record.seq > self.through {
+                continue;
+            }
+            if record.seq != progress.seq + 1 {
+                return Err(Error::JournalGap {
+                    path: journal_path(&self.paths),
+                    expected: progress.seq + 1,
+                    found: record.seq,
+                });
+            }
+            progress.apply_to_cards(&record.change);
+            progress.seq = record.seq;
+            if record.seq > logged {
+                entries.push(record.change.log_entry(record.seq));
+            }
+        }
+        if progress.seq != self.through {
+            return Err(Error::JournalGap {
+                path: journal_path(&self.paths),
+                expected: progress.seq + 1,
+                found: self.through,
+            });
+        }
+        review_log::append(&log_path, &entries)?;
+        progress.review_log = Some(self.generation);
+        progress.reviews.clear();
+        progress.save(&snapshot_path)?;
+        Ok(progress.seq)
     }
 }
 

@@ -1,15 +1,23 @@
 //! The learner's progress: each studied card's scheduling state and the review log, and the
-//! snapshot file `progress.ron` (RON, format 2; see `docs/progress-format.md`). Changes since
-//! the snapshot live in the journal (`journal.rs`).
+//! progress file format (RON, format 3; see `docs/progress-format.md`).
+//!
+//! The same format serves two kinds of file. `progress.ron` is a snapshot of card states; its
+//! `review_log` names the append-only file holding the history (`review_log.rs`), so the
+//! snapshot stays small however many reviews there are. A backup (and any format 1–2 file) is
+//! a whole document, with every review inline. Changes since the snapshot live in the journal
+//! (`journal.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read as _};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
 use super::error::{Error, Result, check_format, probe_format, ron_options, ron_parse_error};
+use super::fastparse::Cursor;
 use super::scheduler::{CardProgress, CardState, Rating};
 use super::storage;
 use super::time::Timestamp;
@@ -17,8 +25,9 @@ use super::time::Timestamp;
 /// The newest progress format this build reads and the one it writes.
 ///
 /// Format 2 added `seq`, the last journal record the snapshot contains; format 1 files load
-/// with `seq: 0`.
-pub const PROGRESS_FORMAT_VERSION: u32 = 2;
+/// with `seq: 0`. Format 3 added `review_log`: a snapshot with it keeps its reviews in that
+/// review log instead of inline.
+pub const PROGRESS_FORMAT_VERSION: u32 = 3;
 
 /// Progress files larger than this are refused before parsing.
 pub const MAX_PROGRESS_FILE_BYTES: u64 = 1024 * 1024 * 1024;
@@ -44,7 +53,7 @@ pub struct ReviewEntry {
     pub interval_secs: u64,
 }
 
-/// Everything a learner has done: the contents of `progress.ron`.
+/// Everything a learner has done: the contents of a progress file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// The file format version ([`PROGRESS_FORMAT_VERSION`]).
@@ -52,10 +61,17 @@ pub struct Progress {
     /// Sequence number of the last journal record included (see `journal.rs`).
     #[serde(default)]
     pub seq: u64,
+    /// The generation of the review log holding the history (`reviews-N.ron`), in a
+    /// snapshot; `None` in a whole document, whose reviews are all in `reviews`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_log: Option<u32>,
     /// Scheduling state of every card answered at least once, by deck id then card id.
     /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
     pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
-    /// Every answer, in the order they were recorded (time order, unless `--now` said otherwise).
+    /// Answers in the order they were recorded (time order, unless `--now` said otherwise).
+    /// In a whole document, all of them; in a collection loaded from a snapshot, only the
+    /// recent ones (at least today's): the rest stay in the review log on disk.
+    #[serde(default)]
     pub reviews: Vec<ReviewEntry>,
 }
 
@@ -64,6 +80,7 @@ impl Default for Progress {
         Self {
             format: PROGRESS_FORMAT_VERSION,
             seq: 0,
+            review_log: None,
             cards: BTreeMap::new(),
             reviews: Vec::new(),
         }
@@ -93,6 +110,27 @@ mod erased {
     }
 }
 
+/// Where the reviews of a progress file go while it is read: kept in memory, or streamed
+/// somewhere (a new review log) so a million of them never sit in memory at once.
+pub(crate) trait ReviewSink {
+    /// One more review, in file order.
+    fn review(&mut self, review: ReviewEntry) -> Result<()>;
+    /// Forget every review given so far: the file is being read again from the start.
+    fn restart(&mut self) -> Result<()>;
+}
+
+impl ReviewSink for Vec<ReviewEntry> {
+    fn review(&mut self, review: ReviewEntry) -> Result<()> {
+        self.push(review);
+        Ok(())
+    }
+
+    fn restart(&mut self) -> Result<()> {
+        self.clear();
+        Ok(())
+    }
+}
+
 impl Progress {
     /// The state of a card; `None` when it was never answered.
     #[must_use]
@@ -100,14 +138,24 @@ impl Progress {
         self.cards.get(deck)?.get(card)
     }
 
+    /// Cards with progress, in all decks.
+    #[must_use]
+    pub fn card_count(&self) -> usize {
+        self.cards.values().map(BTreeMap::len).sum()
+    }
+
     /// Sets (or, with `None`, forgets) a card's state.
     pub fn set_card(&mut self, deck: &DeckId, card: &CardId, progress: Option<CardProgress>) {
         match progress {
             Some(progress) => {
-                self.cards
-                    .entry(deck.clone())
-                    .or_default()
-                    .insert(card.clone(), progress);
+                if let Some(deck_cards) = self.cards.get_mut(deck) {
+                    deck_cards.insert(card.clone(), progress);
+                } else {
+                    self.cards
+                        .entry(deck.clone())
+                        .or_default()
+                        .insert(card.clone(), progress);
+                }
             }
             None => {
                 if let Some(deck_cards) = self.cards.get_mut(deck) {
@@ -120,48 +168,75 @@ impl Progress {
         }
     }
 
-    /// Serialises in the canonical form: one line per card and per review, stable order.
-    ///
-    /// Written by hand around compact per-entry RON so each card and each review is one line:
-    /// small, fast to write, and a diff shows exactly what changed.
+    /// Serialises in the canonical form: one line per card and per review, stable order. A
+    /// snapshot (with `review_log`) has no reviews inline.
     #[must_use]
     pub fn to_ron(&self) -> String {
-        let options = ron_options();
-        // Plain data of strings and numbers: serialising cannot fail.
-        let compact = |value: &dyn erased::Ron| value.to_ron(&options);
         let mut text = String::with_capacity(128 * (self.reviews.len() + 8));
+        self.write_head(&mut text);
+        if self.review_log.is_none() {
+            text.push_str("    reviews: [\n");
+            for review in &self.reviews {
+                push_review_line(&mut text, review);
+            }
+            text.push_str("    ],\n");
+        }
+        text.push_str(")\n");
+        text
+    }
+
+    /// Everything up to the end of `cards`: format, seq, review log and card lines.
+    ///
+    /// Written by hand around compact per-entry RON so each card is one line: small, fast to
+    /// write, and a diff shows exactly what changed.
+    pub(crate) fn write_head(&self, text: &mut String) {
+        let options = ron_options();
+        // Writing to a String cannot fail. Whatever format was read, the current one is
+        // written.
         text.push_str("#![enable(implicit_some)]\n(\n");
-        // Writing to a String cannot fail.
-        // Whatever format was read, the current one is written.
         writeln!(
             text,
-            "    format: {PROGRESS_FORMAT_VERSION},\n    seq: {},\n    cards: {{",
+            "    format: {PROGRESS_FORMAT_VERSION},\n    seq: {},",
             self.seq
         )
         .ok();
+        if let Some(generation) = self.review_log {
+            writeln!(text, "    review_log: {generation},").ok();
+        }
+        text.push_str("    cards: {\n");
         for (deck, cards) in &self.cards {
-            writeln!(text, "        {}: {{", compact(&deck.0)).ok();
+            writeln!(
+                text,
+                "        {}: {{",
+                erased::Ron::to_ron(&deck.0, &options)
+            )
+            .ok();
             for (card, progress) in cards {
                 writeln!(
                     text,
                     "            {}: {},",
-                    compact(&card.0),
-                    compact(progress)
+                    erased::Ron::to_ron(&card.0, &options),
+                    erased::Ron::to_ron(progress, &options)
                 )
                 .ok();
             }
             text.push_str("        },\n");
         }
-        text.push_str("    },\n    reviews: [\n");
-        for review in &self.reviews {
-            writeln!(text, "        {},", compact(review)).ok();
-        }
-        text.push_str("    ],\n)\n");
-        text
+        text.push_str("    },\n");
     }
 
     /// Parses progress file text; `path` is only used in messages.
     pub fn parse(source: &str, path: &Path) -> Result<Self> {
+        let mut reviews = Vec::new();
+        if let Some(parsed) = read_fast(source.as_bytes(), path, &mut reviews)? {
+            let mut progress = parsed;
+            progress.reviews = reviews;
+            return Ok(progress);
+        }
+        Self::parse_ron(source, path)
+    }
+
+    fn parse_ron(source: &str, path: &Path) -> Result<Self> {
         let options = ron_options();
         probe_format(path, source, PROGRESS_FORMAT_VERSION)?;
         let progress: Self = options
@@ -173,13 +248,40 @@ impl Progress {
 
     /// Loads `path`; a missing file is empty progress.
     pub fn load(path: &Path) -> Result<Self> {
-        match std::fs::metadata(path) {
+        let mut reviews = Vec::new();
+        let mut progress = Self::load_with(path, &mut reviews)?;
+        progress.reviews = reviews;
+        Ok(progress)
+    }
+
+    /// Loads `path`, handing its inline reviews to `sink` rather than keeping them; a missing
+    /// file is empty progress. Files Kartu wrote are read line by line, never whole.
+    pub(crate) fn load_with(path: &Path, sink: &mut dyn ReviewSink) -> Result<Self> {
+        let file = match File::open(path) {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(err) => return Err(Error::io(path, err)),
-            Ok(_) => {}
+            Ok(file) => file,
+        };
+        let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
+        if len > MAX_PROGRESS_FILE_BYTES {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: None,
+                message: format!("file is {len} bytes; the limit is {MAX_PROGRESS_FILE_BYTES}"),
+            });
         }
+        let reader = BufReader::with_capacity(256 * 1024, file.take(MAX_PROGRESS_FILE_BYTES));
+        if let Some(progress) = read_fast(reader, path, sink)? {
+            return Ok(progress);
+        }
+        // Not in the form Kartu writes (edited by hand?): the general parser, whole file.
+        sink.restart()?;
         let text = storage::read_text_limited(path, MAX_PROGRESS_FILE_BYTES)?;
-        Self::parse(&text, path)
+        let mut progress = Self::parse_ron(&text, path)?;
+        for review in std::mem::take(&mut progress.reviews) {
+            sink.review(review)?;
+        }
+        Ok(progress)
     }
 
     /// Writes `path` atomically.
@@ -188,6 +290,285 @@ impl Progress {
     }
 }
 
+/// One review as a document line (`        (deck: …),`).
+pub(crate) fn push_review_line(text: &mut String, review: &ReviewEntry) {
+    text.push_str("        ");
+    text.push_str(&compact_ron(review));
+    text.push_str(",\n");
+}
+
+/// The fast path for progress files in the exact form Kartu writes, read line by line.
+/// `Ok(None)`: not that form (nothing is wrong yet; the caller parses with `ron`).
+/// The reviews go to `sink`; the returned progress has none.
+fn read_fast(
+    mut reader: impl BufRead,
+    path: &Path,
+    sink: &mut dyn ReviewSink,
+) -> Result<Option<Progress>> {
+    let mut line = String::new();
+    let mut next_line = |line: &mut String| next_line(&mut reader, line, path);
+    macro_rules! expect_line {
+        () => {
+            if next_line(&mut line)? != Next::Line {
+                return Ok(None);
+            }
+        };
+    }
+    expect_line!();
+    if line != "#![enable(implicit_some)]" {
+        return Ok(None);
+    }
+    expect_line!();
+    if line != "(" {
+        return Ok(None);
+    }
+    expect_line!();
+    let Some(format) = header_number(&line, "format") else {
+        return Ok(None);
+    };
+    check_format(
+        path,
+        u32::try_from(format).unwrap_or(u32::MAX),
+        PROGRESS_FORMAT_VERSION,
+    )?;
+    let mut progress = Progress {
+        format: u32::try_from(format).unwrap_or(u32::MAX),
+        ..Progress::default()
+    };
+    expect_line!();
+    if let Some(seq) = header_number(&line, "seq") {
+        progress.seq = seq;
+        expect_line!();
+    }
+    if let Some(generation) = header_number(&line, "review_log") {
+        let Ok(generation) = u32::try_from(generation) else {
+            return Ok(None);
+        };
+        progress.review_log = Some(generation);
+        expect_line!();
+    }
+    if line != "    cards: {" {
+        return Ok(None);
+    }
+    loop {
+        expect_line!();
+        if line == "    }," {
+            break;
+        }
+        let mut cursor = Cursor::new(&line);
+        let deck = (|| {
+            cursor.lit("        ")?;
+            let deck = cursor.string()?;
+            cursor.lit(": {")?;
+            cursor.is_empty().then_some(deck)
+        })();
+        let Some(deck) = deck else {
+            return Ok(None);
+        };
+        let deck = DeckId(deck.to_owned());
+        let mut cards = BTreeMap::new();
+        loop {
+            expect_line!();
+            if line == "        }," {
+                break;
+            }
+            let Some((card, state)) = card_line(&line) else {
+                return Ok(None);
+            };
+            cards.insert(CardId(card.to_owned()), state);
+        }
+        // A repeated deck key: `ron` would keep the last one; so does this.
+        progress.cards.insert(deck, cards);
+    }
+    expect_line!();
+    if line == "    reviews: [" {
+        loop {
+            expect_line!();
+            if line == "    ]," {
+                break;
+            }
+            let Some(review) = Cursor::new(&line)
+                .lit("        ")
+                .and_then(|()| review_line(&line["        ".len()..]))
+            else {
+                return Ok(None);
+            };
+            sink.review(review)?;
+        }
+        expect_line!();
+    } else if progress.review_log.is_none() {
+        // `reviews` is required in a whole document.
+        return Ok(None);
+    }
+    if line != ")" {
+        return Ok(None);
+    }
+    // Only white space may follow.
+    loop {
+        match next_line(&mut line)? {
+            Next::End => return Ok(Some(progress)),
+            Next::Line if line.trim().is_empty() => {}
+            Next::Line | Next::Odd => return Ok(None),
+        }
+    }
+}
+
+/// What [`next_line`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// A whole line, now in the buffer without its `\n`.
+    Line,
+    /// The end of the file, right after a `\n`.
+    End,
+    /// A last line without `\n`, or bytes that are not UTF-8: for the slow path to judge.
+    Odd,
+}
+
+/// Reads the next line of a file being read on the fast path.
+pub(crate) fn next_line(reader: &mut impl BufRead, line: &mut String, path: &Path) -> Result<Next> {
+    line.clear();
+    match reader.read_line(line) {
+        Ok(0) => Ok(Next::End),
+        Ok(_) if line.ends_with('\n') => {
+            line.pop();
+            Ok(Next::Line)
+        }
+        Ok(_) => Ok(Next::Odd),
+        Err(err) if err.kind() == std::io::ErrorKind::InvalidData => Ok(Next::Odd),
+        Err(err) => Err(Error::io(path, err)),
+    }
+}
+
+/// `    name: 123,`
+fn header_number(line: &str, name: &str) -> Option<u64> {
+    let mut cursor = Cursor::new(line);
+    cursor.lit("    ")?;
+    cursor.key(name)?;
+    let value = cursor.u64()?;
+    cursor.lit(",")?;
+    cursor.is_empty().then_some(value)
+}
+
+/// `            "card": (state: review, …),`
+fn card_line(line: &str) -> Option<(&str, CardProgress)> {
+    let mut c = Cursor::new(line);
+    c.lit("            ")?;
+    let card = c.string()?;
+    c.lit(": ")?;
+    let state = card_state(&mut c)?;
+    c.lit(",")?;
+    c.is_empty().then_some((card, state))
+}
+
+/// `(state: review, remaining_steps: 0, …, last_review: 123)`, fields in written order.
+pub(crate) fn card_state(c: &mut Cursor<'_>) -> Option<CardProgress> {
+    c.lit("(")?;
+    c.key("state")?;
+    let state = state_word(c.word()?)?;
+    c.lit(", ")?;
+    c.key("remaining_steps")?;
+    let remaining_steps = c.u32()?;
+    c.lit(", ")?;
+    c.key("due")?;
+    let due = Timestamp(c.i64()?);
+    c.lit(", ")?;
+    c.key("interval_secs")?;
+    let interval_secs = c.u64()?;
+    c.lit(", ")?;
+    c.key("stability")?;
+    let stability = c.f32()?;
+    c.lit(", ")?;
+    c.key("difficulty")?;
+    let difficulty = c.f32()?;
+    c.lit(", ")?;
+    c.key("reps")?;
+    let reps = c.u32()?;
+    c.lit(", ")?;
+    c.key("lapses")?;
+    let lapses = c.u32()?;
+    c.lit(", ")?;
+    c.key("last_review")?;
+    let last_review = if c.lit("None").is_some() {
+        None
+    } else {
+        Some(Timestamp(c.i64()?))
+    };
+    c.lit(")")?;
+    Some(CardProgress {
+        state,
+        remaining_steps,
+        due,
+        interval_secs,
+        stability,
+        difficulty,
+        reps,
+        lapses,
+        last_review,
+    })
+}
+
+/// `(deck: "d", card: "c", at: 1, rating: good, …)` and nothing after it but `,`.
+pub(crate) fn review_line(text: &str) -> Option<ReviewEntry> {
+    let mut c = Cursor::new(text);
+    let review = review_value(&mut c)?;
+    c.lit(",")?;
+    c.is_empty().then_some(review)
+}
+
+/// `(deck: "d", card: "c", at: 1, rating: good, …)`, fields in written order.
+pub(crate) fn review_value(c: &mut Cursor<'_>) -> Option<ReviewEntry> {
+    c.lit("(")?;
+    c.key("deck")?;
+    let deck = DeckId(c.string()?.to_owned());
+    c.lit(", ")?;
+    c.key("card")?;
+    let card = CardId(c.string()?.to_owned());
+    c.lit(", ")?;
+    c.key("at")?;
+    let at = Timestamp(c.i64()?);
+    c.lit(", ")?;
+    c.key("rating")?;
+    let rating = match c.word()? {
+        "again" => Rating::Again,
+        "hard" => Rating::Hard,
+        "good" => Rating::Good,
+        "easy" => Rating::Easy,
+        _ => return None,
+    };
+    c.lit(", ")?;
+    c.key("state_before")?;
+    let state_before = state_word(c.word()?)?;
+    c.lit(", ")?;
+    c.key("elapsed_secs")?;
+    let elapsed_secs = c.i64()?;
+    c.lit(", ")?;
+    c.key("duration_ms")?;
+    let duration_ms = c.u32()?;
+    c.lit(", ")?;
+    c.key("interval_secs")?;
+    let interval_secs = c.u64()?;
+    c.lit(")")?;
+    Some(ReviewEntry {
+        deck,
+        card,
+        at,
+        rating,
+        state_before,
+        elapsed_secs,
+        duration_ms,
+        interval_secs,
+    })
+}
+
+fn state_word(word: &str) -> Option<CardState> {
+    Some(match word {
+        "new" => CardState::New,
+        "learning" => CardState::Learning,
+        "review" => CardState::Review,
+        "relearning" => CardState::Relearning,
+        _ => return None,
+    })
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,7 +632,7 @@ mod tests {
             Progress::load(&dir.path().join("none.ron")).unwrap(),
             Progress::default()
         );
-        let text = sample().to_ron().replace("format: 2", "format: 9");
+        let text = sample().to_ron().replace("format: 3", "format: 9");
         assert!(matches!(
             Progress::parse(&text, Path::new("p")),
             Err(Error::NewerFormat { found: 9, .. })

@@ -1,7 +1,7 @@
 //! Files in the data directory: where they live, atomic replacement, bounded reads.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use super::error::{Error, Result};
@@ -72,26 +72,87 @@ impl DataPaths {
 /// A temp file in the same directory is written, flushed to disk, renamed over the target, and
 /// the directory is flushed so the rename itself survives a power cut.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut writer = AtomicWriter::create(path)?;
+    writer.write(bytes)?;
+    writer.finish()
+}
+
+/// A file written piece by piece and then put in place of `path` atomically (see
+/// [`atomic_write`]), for files too large to build in memory first. Dropped unfinished, the
+/// temp file is deleted and `path` is untouched.
+pub struct AtomicWriter {
+    path: PathBuf,
+    dir: PathBuf,
+    temp: std::io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicWriter {
+    /// Starts a temp file next to `path`.
+    pub fn create(path: &Path) -> Result<Self> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(&dir)
+            .map_err(|err| Error::io(&dir, err))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            dir,
+            temp: std::io::BufWriter::with_capacity(256 * 1024, temp),
+        })
+    }
+
+    /// Appends bytes.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.temp
+            .write_all(bytes)
+            .map_err(|err| Error::io(self.temp.get_ref().path(), err))
+    }
+
+    /// Throws away everything written so far.
+    pub fn restart(&mut self) -> Result<()> {
+        let path = self.temp.get_ref().path().to_path_buf();
+        self.temp
+            .flush()
+            .and_then(|()| self.temp.get_ref().as_file().set_len(0))
+            .and_then(|()| {
+                self.temp
+                    .get_mut()
+                    .seek(std::io::SeekFrom::Start(0))
+                    .map(|_| ())
+            })
+            .map_err(|err| Error::io(&path, err))
+    }
+
+    /// Flushes the file to disk and renames it over `path`, then flushes the directory.
+    pub fn finish(self) -> Result<()> {
+        let Self { path, dir, temp } = self;
+        let temp = temp
+            .into_inner()
+            .map_err(|err| Error::io(&path, err.into_error()))?;
+        // tempfile creates 0600; keep the replaced file's mode, or make a new file readable
+        // like any other document (exported decks are meant to be shared).
+        let permissions = fs::metadata(&path).map(|m| m.permissions()).ok();
+        set_permissions(temp.as_file(), permissions).map_err(|err| Error::io(temp.path(), err))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|err| Error::io(temp.path(), err))?;
+        // On failure the NamedTempFile inside the error is dropped, which deletes it.
+        temp.persist(&path)
+            .map_err(|err| Error::io(&path, err.error))?;
+        sync_dir(&dir)
+    }
+}
+
+/// Flushes the directory holding `path`, so a file just created there survives a power cut.
+pub fn sync_parent(path: &Path) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .tempfile_in(dir)
-        .map_err(|err| Error::io(dir, err))?;
-    temp.write_all(bytes)
-        .map_err(|err| Error::io(temp.path(), err))?;
-    // tempfile creates 0600; keep the replaced file's mode, or make a new file readable like
-    // any other document (exported decks are meant to be shared).
-    let permissions = fs::metadata(path).map(|m| m.permissions()).ok();
-    set_permissions(temp.as_file(), permissions).map_err(|err| Error::io(temp.path(), err))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|err| Error::io(temp.path(), err))?;
-    // On failure the NamedTempFile inside the error is dropped, which deletes it.
-    temp.persist(path)
-        .map_err(|err| Error::io(path, err.error))?;
     sync_dir(dir)
 }
 

@@ -265,6 +265,10 @@ impl KartuApp {
 
     /// Writes a backup on a worker thread when the policy says one is due.
     fn start_backup_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
+        // Both read the files a snapshot rewrites: one background job at a time.
+        if self.snapshot_running || self.backups_running > 0 {
+            return;
+        }
         let Some(job) = self.collection.backup_job(now) else {
             return;
         };
@@ -310,6 +314,7 @@ impl KartuApp {
     /// Folds the journal into a new snapshot on a worker thread when it has grown long.
     fn start_snapshot_if_due(&mut self, ctx: &egui::Context) {
         if self.snapshot_running
+            || self.backups_running > 0
             || self
                 .snapshot_retry_at
                 .is_some_and(|at| std::time::Instant::now() < at)

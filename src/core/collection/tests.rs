@@ -306,8 +306,28 @@ fn snapshots_fold_the_journal_and_reload_the_same() {
         .unwrap();
     f.collection.finish_snapshot(seq).unwrap();
     let journal_text = fs::read_to_string(journal::journal_path(f.collection.paths())).unwrap();
-    assert_eq!(journal_text.lines().count(), 1, "{journal_text}");
-    assert!(journal_text.starts_with("(seq: 21, "), "{journal_text}");
+    let records: Vec<&str> = journal_text
+        .lines()
+        .filter(|l| !l.starts_with("//"))
+        .collect();
+    assert_eq!(records.len(), 1, "{journal_text}");
+    assert!(records[0].starts_with("(seq: 21, "), "{journal_text}");
+    assert!(
+        journal_text.starts_with("// kartu journal, format 1\n"),
+        "{journal_text}"
+    );
+    // The snapshot holds card states only; the 20 folded reviews went to the review log.
+    let snapshot = fs::read_to_string(f.collection.paths().progress_file()).unwrap();
+    assert!(
+        snapshot.contains("review_log: 1,") && !snapshot.contains("reviews:"),
+        "{snapshot}"
+    );
+    let log = fs::read_to_string(f.collection.paths().root.join("reviews-1.ron")).unwrap();
+    assert_eq!(
+        log.lines().filter(|l| l.starts_with("Review(")).count(),
+        20,
+        "{log}"
+    );
     let reloaded = Collection::open(
         f.collection.paths().clone(),
         TimeZone::UTC,

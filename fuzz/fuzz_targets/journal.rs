@@ -1,0 +1,22 @@
+//! Journal text: `parse_records` never panics, whatever the lines hold.
+#![no_main]
+
+use std::path::Path;
+
+use kartu::core::journal::parse_records;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok((_records, intact_len, _torn)) = parse_records(text, Path::new("fuzz.journal")) {
+        // The intact prefix is whole lines of the input.
+        let intact_len = usize::try_from(intact_len).expect("intact length fits in usize");
+        assert!(intact_len <= text.len(), "intact length {intact_len} > {}", text.len());
+        assert!(
+            intact_len == 0 || text.as_bytes()[intact_len - 1] == b'\n',
+            "intact length {intact_len} does not end on a line break"
+        );
+    }
+});

@@ -1,0 +1,553 @@
+//! The review log: every answer ever given, one RON line each, in `reviews-N.ron`.
+//!
+//! The log is only ever appended to (by compaction, from the journal) and never rewritten,
+//! so a snapshot stays the size of the card states however long the history grows, and
+//! loading reads only the log's end: the reviews of the last two days, which the daily limits
+//! need. Statistics and backups stream it.
+//!
+//! Lines are `Review(SEQ, (deck: …, card: …, …))` and `Undo(SEQ)`, after a header comment
+//! with the format number. An `Undo` takes back the latest review not already taken back, as
+//! the journal's undo does. `SEQ` is the journal sequence number the line came from, so
+//! compaction knows where the log ends; reviews brought in from a whole document (on
+//! migration or restore) carry 0, being older than any journal record. `N`, the generation, changes
+//! only when a restore replaces the whole history: the new log is written under a new name
+//! and the snapshot that names it is the single point where the switch happens.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Error, Result, TextPosition, check_format, ron_options, ron_parse_error};
+use super::fastparse::Cursor;
+use super::journal::{Change, Record};
+use super::progress::{Next, ReviewEntry, ReviewSink, compact_ron, next_line, review_value};
+use super::storage::{self, DataPaths};
+use super::time::Timestamp;
+
+/// The newest review log format this build reads and the one it writes.
+pub const REVIEW_LOG_FORMAT_VERSION: u32 = 1;
+
+/// Review logs larger than this are refused.
+pub const MAX_REVIEW_LOG_BYTES: u64 = 16 * 1024 * 1024 * 1024;
+
+const HEADER: &str = "// kartu review log, format ";
+
+/// How much of the file is read at a time from its end.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LogEntry {
+    /// An answer, and the sequence number it was journalled with.
+    Review(u64, ReviewEntry),
+    /// The latest review not yet taken back was taken back.
+    Undo(u64),
+}
+
+impl LogEntry {
+    /// The sequence number.
+    #[must_use]
+    pub fn seq(&self) -> u64 {
+        match self {
+            Self::Review(seq, _) | Self::Undo(seq) => *seq,
+        }
+    }
+
+    fn to_line(&self) -> String {
+        let mut line = compact_ron(self);
+        line.push('\n');
+        line
+    }
+}
+
+/// The log file of generation `generation`.
+#[must_use]
+pub fn log_path(paths: &DataPaths, generation: u32) -> PathBuf {
+    paths.root.join(format!("reviews-{generation}.ron"))
+}
+
+/// The generation of a file name `reviews-N.ron`.
+#[must_use]
+pub fn generation_of(name: &str) -> Option<u32> {
+    name.strip_prefix("reviews-")?
+        .strip_suffix(".ron")?
+        .parse()
+        .ok()
+}
+
+/// The end of a log, as loading needs it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tail {
+    /// The reviews (not taken back) from the first one before `since` on, in log order.
+    pub reviews: Vec<ReviewEntry>,
+    /// The sequence number of the last whole line (0 for an empty or missing log).
+    pub last_seq: u64,
+    /// The length of the whole lines; anything after is a torn write.
+    pub intact_len: u64,
+}
+
+/// Parses one log line: the fast path for the form Kartu writes, else `ron`.
+fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedError> {
+    let fast = (|| {
+        let mut c = Cursor::new(line);
+        if c.lit("Undo(").is_some() {
+            let seq = c.u64()?;
+            c.lit(")")?;
+            return c.is_empty().then_some(LogEntry::Undo(seq));
+        }
+        c.lit("Review(")?;
+        let seq = c.u64()?;
+        c.lit(", ")?;
+        let review = review_value(&mut c)?;
+        c.lit(")")?;
+        c.is_empty().then_some(LogEntry::Review(seq, review))
+    })();
+    match fast {
+        Some(entry) => Ok(entry),
+        None => ron_options().from_str(line),
+    }
+}
+
+/// The error for a bad line starting at byte `offset` of the file at `path`.
+fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedError) -> Error {
+    // Counting line breaks before it only happens on this rare path.
+    let line_number = File::open(path)
+        .ok()
+        .map(|file| BufReader::new(file.take(offset)).split(b'\n').count())
+        .unwrap_or(0)
+        + 1;
+    match ron_parse_error(path, line, err) {
+        Error::Parse {
+            path,
+            position,
+            message,
+        } => Error::Parse {
+            path,
+            position: position.map(|p| TextPosition {
+                line: line_number,
+                col: p.col,
+            }),
+            message,
+        },
+        other => other,
+    }
+}
+
+/// Checks the header line, if the file has one.
+fn check_header(path: &Path, first_line: &str) -> Result<()> {
+    if let Some(format) = first_line.strip_prefix(HEADER) {
+        let found = format.trim().parse().unwrap_or(u32::MAX);
+        check_format(path, found, REVIEW_LOG_FORMAT_VERSION)?;
+    }
+    Ok(())
+}
+
+fn open_limited(path: &Path) -> Result<Option<(File, u64)>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::io(path, err)),
+    };
+    let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
+    if len > MAX_REVIEW_LOG_BYTES {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            position: None,
+            message: format!("file is {len} bytes; the limit is {MAX_REVIEW_LOG_BYTES}"),
+        });
+    }
+    Ok(Some((file, len)))
+}
+
+/// How far back loading reads the log: two days before the newest review covers "today" in
+/// any time zone and day length.
+pub const TAIL_WINDOW_SECS: i64 = 2 * super::time::DAY_SECS;
+
+/// Reads the end of the log at `path` backwards: the reviews from the first one more than
+/// `window_secs` older than the newest one on (the log is in answer order). A missing log is
+/// empty. A torn last line is left out (it is cut off before the next append).
+pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
+    let Some((mut file, len)) = open_limited(path)? else {
+        return Ok(Tail::default());
+    };
+    let mut first = String::new();
+    BufReader::new((&file).take(256))
+        .read_line(&mut first)
+        .map_err(|err| Error::io(path, err))?;
+    check_header(path, &first)?;
+    // `buf` holds the file from offset `base` to `end`.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut base = len;
+    let read_before = |file: &mut File, buf: &mut Vec<u8>, base: &mut u64| -> Result<bool> {
+        if *base == 0 {
+            return Ok(false);
+        }
+        let take = (*base).min(CHUNK_BYTES as u64);
+        let start = *base - take;
+        let mut chunk = vec![0; usize::try_from(take).unwrap_or(CHUNK_BYTES)];
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.read_exact(&mut chunk))
+            .map_err(|err| Error::io(path, err))?;
+        chunk.extend_from_slice(buf);
+        *buf = chunk;
+        *base = start;
+        Ok(true)
+    };
+    // Find where the whole lines end.
+    let intact_len = loop {
+        if let Some(pos) = buf.iter().rposition(|b| *b == b'\n') {
+            break base + pos as u64 + 1;
+        }
+        if !read_before(&mut file, &mut buf, &mut base)? {
+            break 0;
+        }
+    };
+    let mut tail = Tail {
+        intact_len,
+        ..Tail::default()
+    };
+    let mut line_end = intact_len;
+    let mut pending_undos = 0usize;
+    let mut found_last = false;
+    let mut since: Option<Timestamp> = None;
+    // Walk whole lines from the end; `line_end` is just past a line's `\n`.
+    while line_end > 0 {
+        let line_start = loop {
+            let rel_newline = usize::try_from(line_end - 1 - base).unwrap_or(0);
+            if let Some(pos) = buf[..rel_newline].iter().rposition(|b| *b == b'\n') {
+                break base + pos as u64 + 1;
+            }
+            if !read_before(&mut file, &mut buf, &mut base)? {
+                break 0;
+            }
+        };
+        let rel_start = usize::try_from(line_start - base).unwrap_or(0);
+        let rel_end = usize::try_from(line_end - base).unwrap_or(0) - 1;
+        let bytes = &buf[rel_start..rel_end];
+        line_end = line_start;
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: None,
+                message: format!("not UTF-8 text in the line at byte {line_start}"),
+            });
+        };
+        if text.trim().is_empty() || text.starts_with("//") {
+            continue;
+        }
+        let entry = parse_line(text).map_err(|err| line_error(path, line_start, text, &err))?;
+        if !found_last {
+            tail.last_seq = entry.seq();
+            found_last = true;
+        }
+        match entry {
+            LogEntry::Undo(_) => pending_undos += 1,
+            LogEntry::Review(..) if pending_undos > 0 => pending_undos -= 1,
+            LogEntry::Review(_, review) => {
+                let newest = *since.get_or_insert(review.at);
+                let before_since = review.at < newest.add_secs(-window_secs);
+                tail.reviews.push(review);
+                if before_since {
+                    break;
+                }
+            }
+        }
+    }
+    tail.reviews.reverse();
+    Ok(tail)
+}
+
+/// Every review of a history not taken back, in order, without holding them in memory: the
+/// reviews of a whole document (`inline`), then of a review log, then of journal records past
+/// the log (`later`), undos resolved across all three. Nothing may append to the log while
+/// a stream is in use.
+pub struct ReviewStream<'a> {
+    inline: Vec<ReviewEntry>,
+    log: Option<PathBuf>,
+    later: &'a [Record],
+    taken_back: HashSet<usize>,
+    len: usize,
+}
+
+impl<'a> ReviewStream<'a> {
+    /// Reads the log once to find what undos took back.
+    pub fn prepare(
+        inline: Vec<ReviewEntry>,
+        log: Option<&Path>,
+        later: &'a [Record],
+    ) -> Result<Self> {
+        // By their place among all reviews.
+        let mut stack: Vec<usize> = Vec::new();
+        let mut taken_back: HashSet<usize> = HashSet::new();
+        let mut count = 0usize;
+        let mut note = |is_review: bool| {
+            if is_review {
+                stack.push(count);
+                count += 1;
+            } else if let Some(index) = stack.pop() {
+                taken_back.insert(index);
+            }
+        };
+        for _ in &inline {
+            note(true);
+        }
+        if let Some(log) = log {
+            scan(log, &mut |entry| {
+                note(matches!(entry, LogEntry::Review(..)));
+                Ok(())
+            })?;
+        }
+        for record in later {
+            note(matches!(record.change, Change::Answer { .. }));
+        }
+        Ok(Self {
+            inline,
+            log: log.map(Path::to_path_buf),
+            later,
+            len: count - taken_back.len(),
+            taken_back,
+        })
+    }
+
+    /// How many reviews [`ReviewStream::for_each`] will give.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Calls `each` with every review, in order.
+    pub fn for_each(self, each: &mut dyn FnMut(&ReviewEntry) -> Result<()>) -> Result<()> {
+        let mut index = 0usize;
+        let taken_back = &self.taken_back;
+        let mut give = |review: &ReviewEntry| -> Result<()> {
+            let keep = !taken_back.contains(&index);
+            index += 1;
+            if keep { each(review) } else { Ok(()) }
+        };
+        for review in &self.inline {
+            give(review)?;
+        }
+        if let Some(log) = &self.log {
+            scan(log, &mut |entry| match entry {
+                LogEntry::Review(_, review) => give(&review),
+                LogEntry::Undo(_) => Ok(()),
+            })?;
+        }
+        for record in self.later {
+            if let Change::Answer { review, .. } = &record.change {
+                give(review)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the log's whole lines in order (a torn last line is left out).
+fn scan(path: &Path, each: &mut dyn FnMut(LogEntry) -> Result<()>) -> Result<()> {
+    let Some((file, _)) = open_limited(path)? else {
+        return Ok(());
+    };
+    let mut reader = BufReader::with_capacity(CHUNK_BYTES, file);
+    let mut line = String::new();
+    let mut offset = 0u64;
+    let mut first = true;
+    loop {
+        match next_line(&mut reader, &mut line, path)? {
+            Next::Line => {}
+            Next::End | Next::Odd => return Ok(()),
+        }
+        let start = offset;
+        offset += line.len() as u64 + 1;
+        if first {
+            check_header(path, &line)?;
+            first = false;
+        }
+        if line.trim().is_empty() || line.starts_with("//") {
+            continue;
+        }
+        let entry = parse_line(&line).map_err(|err| line_error(path, start, &line, &err))?;
+        each(entry)?;
+    }
+}
+
+/// Appends `entries` to the log at `path` and flushes them to disk. A torn last line left by
+/// a crash is cut off first; a new file gets the header.
+pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let tail_len = read_tail(path, 0)?.intact_len;
+    let created = !path.exists();
+    let mut file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|err| Error::io(path, err))?;
+    let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
+    if len != tail_len {
+        file.set_len(tail_len).map_err(|err| Error::io(path, err))?;
+    }
+    let mut text = String::new();
+    if tail_len == 0 {
+        text.push_str(&format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n"));
+    }
+    for entry in entries {
+        text.push_str(&entry.to_line());
+    }
+    let written = file
+        .seek(SeekFrom::Start(tail_len))
+        .and_then(|_| file.write_all(text.as_bytes()))
+        .and_then(|()| file.sync_data());
+    if let Err(err) = written {
+        // Whole lines only: what was half written goes (the journal still has it all).
+        file.set_len(tail_len).ok();
+        return Err(Error::io(path, err));
+    }
+    if created {
+        storage::sync_parent(path)?;
+    }
+    Ok(())
+}
+
+/// A new log written at `path` (atomically, when finished) holding reviews that all carry
+/// sequence number `seq`.
+pub(crate) struct NewLog {
+    writer: storage::AtomicWriter,
+    seq: u64,
+}
+
+impl NewLog {
+    /// Starts a new log file at `path`.
+    pub(crate) fn create(path: &Path, seq: u64) -> Result<Self> {
+        let mut writer = storage::AtomicWriter::create(path)?;
+        writer.write(format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n").as_bytes())?;
+        Ok(Self { writer, seq })
+    }
+
+    /// Flushes the file to disk and puts it in place.
+    pub(crate) fn finish(self) -> Result<()> {
+        self.writer.finish()
+    }
+}
+
+impl ReviewSink for NewLog {
+    fn review(&mut self, review: ReviewEntry) -> Result<()> {
+        self.writer
+            .write(LogEntry::Review(self.seq, review).to_line().as_bytes())
+    }
+
+    fn restart(&mut self) -> Result<()> {
+        self.writer.restart()?;
+        self.writer
+            .write(format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n").as_bytes())
+    }
+}
+
+/// Removes log files of other generations than `current` (left by a restore that was cut
+/// short, or not yet removed after one). Only ever call this holding the lock.
+pub fn sweep_other_generations(paths: &DataPaths, current: u32) {
+    let Ok(entries) = fs::read_dir(&paths.root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if let Some(generation) = name.to_str().and_then(generation_of)
+            && generation != current
+        {
+            // Tried again at the next start if it cannot be removed now.
+            fs::remove_file(entry.path()).ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::deck::{CardId, DeckId};
+    use crate::core::scheduler::{CardState, Rating};
+
+    fn review(card: &str, at: i64) -> ReviewEntry {
+        ReviewEntry {
+            deck: DeckId("d".into()),
+            card: CardId(card.into()),
+            at: Timestamp(at),
+            rating: Rating::Good,
+            state_before: CardState::New,
+            elapsed_secs: 0,
+            duration_ms: 900,
+            interval_secs: 60,
+        }
+    }
+
+    #[test]
+    fn tail_reads_back_to_since_with_undos_resolved_and_torn_line_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        let mut entries: Vec<LogEntry> = (0..5_000)
+            .map(|i| LogEntry::Review(i + 1, review(&format!("c{i}"), 1_000 + i as i64)))
+            .collect();
+        // The last review is taken back.
+        entries.push(LogEntry::Undo(5_001));
+        append(&path, &entries).unwrap();
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"Review(5002, (deck: \"d\"")
+            .unwrap();
+        let tail = read_tail(&path, 1_000).unwrap();
+        assert_eq!(tail.last_seq, 5_001);
+        let cards: Vec<&str> = tail.reviews.iter().map(|r| r.card.0.as_str()).collect();
+        // From the first review over 1000 s before the newest one not taken back (c4998, at
+        // 5998): c3997 at 4997.
+        assert_eq!(cards.first(), Some(&"c3997"));
+        assert_eq!(cards.last(), Some(&"c4998"));
+        assert_eq!(cards.len(), 1_002);
+        // Appending cuts the torn line off first.
+        append(&path, &[LogEntry::Review(5_002, review("x", 9_999))]).unwrap();
+        let tail = read_tail(&path, 0).unwrap();
+        assert_eq!(tail.last_seq, 5_002);
+        let mut all = Vec::new();
+        let stream = ReviewStream::prepare(Vec::new(), Some(&path), &[]).unwrap();
+        assert_eq!(stream.len(), 5_000);
+        stream
+            .for_each(&mut |r| {
+                all.push(r.card.0.clone());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(all.len(), 5_000);
+        assert_eq!(all.last().map(String::as_str), Some("x"));
+        assert!(!all.contains(&"c4999".to_owned()));
+    }
+
+    #[test]
+    fn bad_line_is_reported_with_its_line_number_and_newer_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        append(&path, &[LogEntry::Review(1, review("a", 1))]).unwrap();
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str("Review(2, oops)\nUndo(3)\n");
+        fs::write(&path, &text).unwrap();
+        let err = read_tail(&path, 0).unwrap_err();
+        assert!(
+            matches!(&err, Error::Parse { position: Some(p), .. } if p.line == 3),
+            "{err}"
+        );
+        fs::write(&path, format!("{HEADER}9\n")).unwrap();
+        assert!(matches!(
+            read_tail(&path, 0),
+            Err(Error::NewerFormat { found: 9, .. })
+        ));
+    }
+}
