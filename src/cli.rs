@@ -287,11 +287,11 @@ fn unreachable_check() -> anyhow::Result<ExitCode> {
 
 fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     each_deck_file(files, out, |path| {
-        let deck = deck::load_deck_file(path)?;
+        let deck = deck::load_packed_deck_file(path)?;
         Ok(format!(
             "ok, deck {:?} with {} cards",
             deck.id.0,
-            deck.cards.len()
+            deck.len()
         ))
     })
 }
@@ -443,11 +443,11 @@ fn next(
         &collection.card_progress(deck, &card_id),
         now,
     );
-    value["front"] = json!(card.front);
-    value["back"] = json!(card.back);
-    value["notes"] = json!(card.notes);
-    value["example"] = json!(card.example);
-    value["tags"] = json!(card.tags);
+    value["front"] = json!(card.front());
+    value["back"] = json!(card.back());
+    value["notes"] = json!(card.notes());
+    value["example"] = json!(card.example());
+    value["tags"] = json!(card.tags().collect::<Vec<_>>());
     print_card(&value, as_json, out)
 }
 
@@ -470,8 +470,8 @@ fn card(
         &collection.card_progress(&deck, &card_id),
         now,
     );
-    value["front"] = json!(card.front);
-    value["back"] = json!(card.back);
+    value["front"] = json!(card.front());
+    value["back"] = json!(card.back());
     let mut next = serde_json::Map::new();
     for rating in Rating::ALL {
         let state = preview.get(rating);

@@ -1,10 +1,12 @@
-//! Deck files: `parse_deck` never panics, and a deck it accepts survives a round trip
-//! through its canonical form (`Deck::to_ron`).
+//! Deck files: `parse_deck` never panics; a deck it accepts is the deck plain `ron` reads from
+//! the same text (the fast line reader must agree with the general parser), and it survives a
+//! round trip through its canonical form (`Deck::to_ron`).
 #![no_main]
 
 use std::path::Path;
 
-use kartu::core::deck::parse_deck;
+use kartu::core::deck::{Deck, parse_deck};
+use kartu::core::error::ron_options;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,11 +14,20 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = Path::new("fuzz.ron");
-    if let Ok(deck) = parse_deck(text, path) {
-        let written = deck.to_ron();
-        match parse_deck(&written, path) {
-            Ok(again) => assert_eq!(again, deck, "round trip changed the deck:\n{written}"),
-            Err(err) => panic!("the canonical form of an accepted deck is refused: {err}\n{written}"),
-        }
+    let result = parse_deck(text, path);
+    if std::env::var_os("KARTU_FUZZ_PRINT").is_some() {
+        eprintln!("parse_deck: {result:?}");
+    }
+    let Ok(deck) = result else {
+        return;
+    };
+    match ron_options().from_str::<Deck>(text) {
+        Ok(reference) => assert_eq!(deck, reference, "parse_deck and plain ron disagree"),
+        Err(err) => panic!("parse_deck accepted text that plain ron refuses ({err}): {deck:?}"),
+    }
+    let written = deck.to_ron();
+    match parse_deck(&written, path) {
+        Ok(again) => assert_eq!(again, deck, "round trip changed the deck:\n{written}"),
+        Err(err) => panic!("the canonical form of an accepted deck is refused: {err}\n{written}"),
     }
 });

@@ -1,4 +1,5 @@
-//! Journal text: `parse_records` never panics, whatever the lines hold.
+//! Journal text: `parse_records` never panics, whatever the lines hold, and the intact length
+//! it reports is whole lines of the input.
 #![no_main]
 
 use std::path::Path;
@@ -10,8 +11,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok((_records, intact_len, _torn)) = parse_records(text, Path::new("fuzz.journal")) {
-        // The intact prefix is whole lines of the input.
+    let result = parse_records(text, Path::new("fuzz.journal"));
+    if std::env::var_os("KARTU_FUZZ_PRINT").is_some() {
+        eprintln!("parse_records: {result:?}");
+    }
+    if let Ok((_records, intact_len, _torn)) = result {
         let intact_len = usize::try_from(intact_len).expect("intact length fits in usize");
         assert!(intact_len <= text.len(), "intact length {intact_len} > {}", text.len());
         assert!(

@@ -12,9 +12,10 @@ use jiff::tz::TimeZone;
 
 use super::backup::{self, BackupJob};
 use super::bundled::BUNDLED_DECKS;
-use super::deck::{self, Card, CardId, Deck, DeckId};
+use super::deck::{self, CardId, Deck, DeckId};
 use super::error::{Error, Result};
 use super::journal::{self, Change, Journal, Record, SnapshotJob};
+use super::packed::{CardRef, PackedDeck};
 use super::progress::{Progress, ReviewEntry, ReviewSink};
 use super::review_log::{self, NewLog};
 use super::scheduler::{CardProgress, CardState, FuzzSeed, NextStates, Rating, Scheduler};
@@ -39,10 +40,10 @@ pub enum DeckSource {
 #[derive(Clone, Debug)]
 pub struct InstalledDeck {
     /// The deck itself.
-    pub deck: Deck,
+    pub deck: PackedDeck,
     /// Where it came from.
     pub source: DeckSource,
-    /// Positions in `deck.cards`, sorted by card id: finds a card by id without a copy of
+    /// Positions in the deck, sorted by card id: finds a card by id without a copy of
     /// every id. A card's place in this list is its *rank*.
     by_id: Vec<u32>,
     /// Which card is due when, kept up to date with every answer.
@@ -63,10 +64,14 @@ struct Queues {
 }
 
 impl InstalledDeck {
-    fn new(deck: Deck, source: DeckSource) -> Self {
-        let len = u32::try_from(deck.cards.len()).unwrap_or(u32::MAX);
+    fn new(deck: PackedDeck, source: DeckSource) -> Self {
+        let len = u32::try_from(deck.len()).unwrap_or(u32::MAX);
         let mut by_id: Vec<u32> = (0..len).collect();
-        by_id.sort_unstable_by(|&a, &b| deck.cards[a as usize].id.cmp(&deck.cards[b as usize].id));
+        by_id.sort_unstable_by(|&a, &b| {
+            deck.card_at(a as usize)
+                .id()
+                .cmp(deck.card_at(b as usize).id())
+        });
         let queues = Queues {
             unseen: (0..len).collect(),
             ..Queues::default()
@@ -81,26 +86,26 @@ impl InstalledDeck {
 
     /// The card with this id.
     #[must_use]
-    pub fn card(&self, id: &CardId) -> Option<&Card> {
+    pub fn card(&self, id: &CardId) -> Option<CardRef<'_>> {
         self.rank(id).map(|rank| self.card_at_rank(rank))
     }
 
     fn rank(&self, id: &CardId) -> Option<u32> {
         let rank = self
             .by_id
-            .binary_search_by(|&position| self.deck.cards[position as usize].id.cmp(id))
+            .binary_search_by(|&position| self.deck.card_at(position as usize).id().cmp(&id.0))
             .ok()?;
         u32::try_from(rank).ok()
     }
 
-    fn card_at_rank(&self, rank: u32) -> &Card {
-        &self.deck.cards[self.by_id[rank as usize] as usize]
+    fn card_at_rank(&self, rank: u32) -> CardRef<'_> {
+        self.deck.card_at(self.by_id[rank as usize] as usize)
     }
 
     /// Fills the queues from `studied` (this deck's card states, sorted by card id like
     /// `by_id`, so one merge pass pairs them up).
     fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
-        let len = u32::try_from(self.deck.cards.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
         self.queues = Queues {
             unseen: (0..len).collect(),
             ..Queues::default()
@@ -110,10 +115,10 @@ impl InstalledDeck {
         };
         let mut states = studied.iter().peekable();
         for (rank, &position) in self.by_id.iter().enumerate() {
-            let id = &self.deck.cards[position as usize].id;
+            let id = self.deck.card_at(position as usize).id();
             // Progress of cards the teacher removed is kept but not queued.
-            while states.next_if(|(card, _)| *card < id).is_some() {}
-            if let Some((_, state)) = states.next_if(|(card, _)| *card == id) {
+            while states.next_if(|(card, _)| card.0.as_str() < id).is_some() {}
+            if let Some((_, state)) = states.next_if(|(card, _)| card.0 == id) {
                 let rank = u32::try_from(rank).unwrap_or(u32::MAX);
                 self.queues.unseen.remove(&position);
                 self.queues.insert(rank, state);
@@ -496,7 +501,7 @@ impl Collection {
     }
 
     /// Installs (or replaces) a deck, queued from the progress in memory.
-    fn install_deck(&mut self, deck: Deck, source: DeckSource) {
+    fn install_deck(&mut self, deck: PackedDeck, source: DeckSource) {
         self.decks.retain(|d| d.deck.id != deck.id);
         let mut installed = InstalledDeck::new(deck, source);
         installed.rebuild_queues(self.progress.cards.get(&installed.deck.id));
@@ -607,7 +612,7 @@ impl Collection {
             Ok(progress)
         })?;
         let source = DeckSource::File(self.paths.decks_dir().join("generated.ron"));
-        self.install_deck(deck, source);
+        self.install_deck(PackedDeck::from_deck(&deck), source);
         Ok(())
     }
 
@@ -745,7 +750,7 @@ impl Collection {
     }
 
     /// A card of an installed deck.
-    pub fn card(&self, deck: &DeckId, card: &CardId) -> Result<&Card> {
+    pub fn card(&self, deck: &DeckId, card: &CardId) -> Result<CardRef<'_>> {
         self.deck(deck)?
             .card(card)
             .ok_or_else(|| Error::UnknownCard {
@@ -769,7 +774,7 @@ impl Collection {
                 id: installed.deck.id.clone(),
                 title: installed.deck.title.clone(),
                 language: installed.deck.language.clone(),
-                card_count: installed.deck.cards.len(),
+                card_count: installed.deck.len(),
                 counts: self.counts(installed, now),
             })
             .collect()
@@ -828,7 +833,7 @@ impl Collection {
         let installed = self.deck(deck)?;
         let queues = &installed.queues;
         let (introduced, reviewed) = self.done_today(deck, now);
-        let id_at = |rank: u32| installed.card_at_rank(rank).id.clone();
+        let id_at = |rank: u32| CardId(installed.card_at_rank(rank).id().to_owned());
         let learning = queues.learning.first().copied();
         if let Some((due, rank)) = learning
             && due <= now
@@ -844,7 +849,9 @@ impl Collection {
         if introduced < self.settings.new_per_day as usize
             && let Some(&position) = queues.unseen.first()
         {
-            return Ok(Some(installed.deck.cards[position as usize].id.clone()));
+            return Ok(Some(CardId(
+                installed.deck.card_at(position as usize).id().to_owned(),
+            )));
         }
         Ok(learning
             .filter(|(due, _)| *due <= now.add_secs(LEARN_AHEAD_SECS))
@@ -1001,13 +1008,13 @@ impl Collection {
             card_count: deck.cards.len(),
             replaced_version,
         };
-        self.install_deck(deck, DeckSource::File(target));
+        self.install_deck(PackedDeck::from_deck(&deck), DeckSource::File(target));
         Ok(outcome)
     }
 
     /// Writes an installed deck to `path` as a deck file.
     pub fn export_deck(&self, deck: &DeckId, path: &Path) -> Result<()> {
-        deck::save_deck_file(&self.deck(deck)?.deck, path)
+        deck::save_deck_file(&self.deck(deck)?.deck.to_deck(), path)
     }
 }
 
@@ -1048,7 +1055,7 @@ fn sort_decks(decks: &mut [InstalledDeck]) {
 fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
     let mut by_id: HashMap<DeckId, InstalledDeck> = HashMap::new();
     for (name, text) in BUNDLED_DECKS {
-        match deck::parse_deck(text, Path::new(name)) {
+        match deck::parse_packed_deck(text, Path::new(name)) {
             Ok(deck) => {
                 by_id.insert(
                     deck.id.clone(),
@@ -1071,7 +1078,7 @@ fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
     };
     files.sort();
     for path in files {
-        match deck::load_deck_file(&path) {
+        match deck::load_packed_deck_file(&path) {
             Ok(deck) => {
                 // A shipped update (bundled) or another file with a higher version wins.
                 let newer_installed = by_id

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{
     Error, Result, TextPosition, check_format, probe_format, ron_options, ron_parse_error,
 };
+use super::packed::PackedDeck;
 use super::storage;
 
 /// The newest deck file format this build reads and the one it writes.
@@ -110,11 +111,6 @@ impl Deck {
 
 /// Parses and validates deck file text; `path` is only used in messages.
 pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
-    if let Some(deck) = fast::read(source.as_bytes(), path)?
-        && validate(&deck, source, path).is_ok()
-    {
-        return Ok(deck);
-    }
     probe_format(path, source, DECK_FORMAT_VERSION)?;
     let deck: Deck = ron_options()
         .from_str(source)
@@ -124,33 +120,65 @@ pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
 }
 
 /// Reads, parses and validates a deck file.
+pub fn load_deck_file(path: &Path) -> Result<Deck> {
+    load_packed_deck_file(path).map(|deck| deck.to_deck())
+}
+
+/// Reads, parses and validates a deck file into the packed form decks are held in.
 ///
 /// A file in the exact form Kartu writes is read line by line, never whole (a 100,000-card
 /// deck in milliseconds and without a second copy in memory); anything else, or anything
 /// that fails validation, goes through `ron` and [`parse_deck`], which names the position.
-pub fn load_deck_file(path: &Path) -> Result<Deck> {
+pub fn load_packed_deck_file(path: &Path) -> Result<PackedDeck> {
     let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
     let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
     if len <= MAX_DECK_FILE_BYTES {
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
         if let Some(deck) = fast::read(reader, path)?
-            && validate(&deck, "", path).is_ok()
+            && is_valid_packed(&deck)
         {
             return Ok(deck);
         }
     }
     let text = storage::read_text_limited(path, MAX_DECK_FILE_BYTES)?;
-    parse_deck(&text, path)
+    parse_deck(&text, path).map(|deck| PackedDeck::from_deck(&deck))
 }
 
-/// The fast path for deck files in the exact form [`Deck::to_ron`] writes.
+/// Parses and validates deck file text into the packed form; `path` is only for messages.
+pub fn parse_packed_deck(source: &str, path: &Path) -> Result<PackedDeck> {
+    if let Some(deck) = fast::read(source.as_bytes(), path)?
+        && is_valid_packed(&deck)
+    {
+        return Ok(deck);
+    }
+    parse_deck(source, path).map(|deck| PackedDeck::from_deck(&deck))
+}
+
+/// The checks of [`validate`], without positions (the slow path finds those).
+fn is_valid_packed(deck: &PackedDeck) -> bool {
+    let mut seen = HashSet::with_capacity(deck.len());
+    deck.format == DECK_FORMAT_VERSION
+        && is_valid_id(&deck.id.0)
+        && !deck.title.trim().is_empty()
+        && !deck.language.trim().is_empty()
+        && deck.cards().all(|card| {
+            is_valid_id(card.id())
+                && seen.insert(card.id())
+                && !card.front().trim().is_empty()
+                && !card.back().trim().is_empty()
+        })
+}
+
+/// The fast path for deck files in the exact form [`Deck::to_ron`] writes, read line by line
+/// into a [`PackedDeck`].
 mod fast {
     use std::io::BufRead;
     use std::path::Path;
 
-    use super::{Card, CardId, DECK_FORMAT_VERSION, Deck, DeckId};
+    use super::{DECK_FORMAT_VERSION, DeckId};
     use crate::core::error::{Result, check_format};
     use crate::core::fastparse::Cursor;
+    use crate::core::packed::{NO_SPAN, PackBuilder, PackedDeck, Span};
     use crate::core::progress::{Next, next_line};
 
     struct Lines<R> {
@@ -168,71 +196,69 @@ mod fast {
         }
     }
 
+    macro_rules! some_or_none {
+        ($value:expr) => {
+            match $value {
+                Some(value) => value,
+                None => return Ok(None),
+            }
+        };
+    }
+
     /// `Ok(None)`: not in Kartu's own form; the caller parses with `ron`.
-    pub(super) fn read(reader: impl BufRead, path: &Path) -> Result<Option<Deck>> {
+    pub(super) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDeck>> {
         let mut lines = Lines {
             reader,
             line: String::new(),
         };
-        macro_rules! line {
-            () => {
-                match lines.next(path)? {
-                    Some(line) => line,
-                    None => return Ok(None),
-                }
-            };
+        for expected in ["#![enable(implicit_some)]", "("] {
+            if some_or_none!(lines.next(path)?) != expected {
+                return Ok(None);
+            }
         }
-        macro_rules! exactly {
-            ($expected:expr) => {
-                if line!() != $expected {
-                    return Ok(None);
-                }
-            };
-        }
-        macro_rules! try_some {
-            ($value:expr) => {
-                match $value {
-                    Some(value) => value,
-                    None => return Ok(None),
-                }
-            };
-        }
-        exactly!("#![enable(implicit_some)]");
-        exactly!("(");
-        let format = try_some!(number(line!(), "    format: "));
+        let format = some_or_none!(number(some_or_none!(lines.next(path)?), "    format: "));
         check_format(
             path,
             u32::try_from(format).unwrap_or(u32::MAX),
             DECK_FORMAT_VERSION,
         )?;
-        let id = try_some!(field(&mut lines, path, "    id: ")?);
-        let title = try_some!(field(&mut lines, path, "    title: ")?);
-        let description = try_some!(field(&mut lines, path, "    description: ")?);
-        let language = try_some!(field(&mut lines, path, "    language: ")?);
-        let version = try_some!(number(line!(), "    version: "));
-        let mut deck = Deck {
-            format: try_some!(u32::try_from(format).ok()),
-            id: DeckId(id),
+        let mut header = |prefix: &str| -> Result<Option<String>> {
+            let mut text = String::new();
+            let Some(first) = lines.next(path)?.map(str::to_owned) else {
+                return Ok(None);
+            };
+            Ok(string_into(&mut lines, path, &first, prefix, &mut text)?.then_some(text))
+        };
+        let id = some_or_none!(header("    id: ")?);
+        let title = some_or_none!(header("    title: ")?);
+        let description = some_or_none!(header("    description: ")?);
+        let language = some_or_none!(header("    language: ")?);
+        let version = some_or_none!(number(some_or_none!(lines.next(path)?), "    version: "));
+        let mut builder = PackBuilder::new(
+            some_or_none!(u32::try_from(format).ok()),
+            DeckId(id),
             title,
             description,
             language,
-            version: try_some!(u32::try_from(version).ok()),
-            cards: Vec::new(),
-        };
-        match line!() {
+            some_or_none!(u32::try_from(version).ok()),
+        );
+        match some_or_none!(lines.next(path)?) {
             "    cards: []," => {}
             "    cards: [" => loop {
-                match line!() {
+                match some_or_none!(lines.next(path)?) {
                     "    ]," => break,
                     "        (" => {}
                     _ => return Ok(None),
                 }
-                let card = try_some!(card(&mut lines, path)?);
-                deck.cards.push(card);
+                if card(&mut lines, path, &mut builder)?.is_none() {
+                    return Ok(None);
+                }
             },
             _ => return Ok(None),
         }
-        exactly!(")");
+        if some_or_none!(lines.next(path)?) != ")" {
+            return Ok(None);
+        }
         // Only blank lines may follow.
         loop {
             match next_line(&mut lines.reader, &mut lines.line, path)? {
@@ -241,69 +267,61 @@ mod fast {
                 Next::Line | Next::Odd => return Ok(None),
             }
         }
-        deck.cards.shrink_to_fit();
-        Ok(Some(deck))
+        Ok(Some(builder.finish()))
     }
 
-    fn card(lines: &mut Lines<impl BufRead>, path: &Path) -> Result<Option<Card>> {
-        let Some(id) = field(lines, path, "            id: ")? else {
-            return Ok(None);
+    /// One card, after its `        (` line, up to and with its `        ),` line.
+    fn card(
+        lines: &mut Lines<impl BufRead>,
+        path: &Path,
+        builder: &mut PackBuilder,
+    ) -> Result<Option<()>> {
+        let mut field = |lines: &mut Lines<_>, first: &str, prefix: &str| -> Result<Option<Span>> {
+            let start = builder.text_len();
+            let ok = string_into(lines, path, first, prefix, builder.text_mut())?;
+            Ok(ok.then(|| builder.span_since(start)))
         };
-        let Some(front) = field(lines, path, "            front: ")? else {
-            return Ok(None);
+        let next = |lines: &mut Lines<_>| -> Result<Option<String>> {
+            Ok(lines.next(path)?.map(str::to_owned))
         };
-        let Some(back) = field(lines, path, "            back: ")? else {
-            return Ok(None);
-        };
-        let mut card = Card {
-            id: CardId(id),
-            front,
-            back,
-            notes: None,
-            example: None,
-            tags: Vec::new(),
-        };
+        let line = some_or_none!(next(lines)?);
+        let id = some_or_none!(field(lines, &line, "            id: ")?);
+        let line = some_or_none!(next(lines)?);
+        let front = some_or_none!(field(lines, &line, "            front: ")?);
+        let line = some_or_none!(next(lines)?);
+        let back = some_or_none!(field(lines, &line, "            back: ")?);
         // Optional fields, in written order, then the tags.
-        let mut next = lines.next(path)?.map(str::to_owned);
-        if let Some(line) = next.as_deref()
-            && line.starts_with("            notes: ")
-        {
-            card.notes = string_from(lines, path, line, "            notes: ")?;
-            if card.notes.is_none() {
-                return Ok(None);
-            }
-            next = lines.next(path)?.map(str::to_owned);
+        let mut line = some_or_none!(next(lines)?);
+        let mut notes = NO_SPAN;
+        if line.starts_with("            notes: ") {
+            notes = some_or_none!(field(lines, &line, "            notes: ")?);
+            line = some_or_none!(next(lines)?);
         }
-        if let Some(line) = next.as_deref()
-            && line.starts_with("            example: ")
-        {
-            card.example = string_from(lines, path, line, "            example: ")?;
-            if card.example.is_none() {
-                return Ok(None);
-            }
-            next = lines.next(path)?.map(str::to_owned);
+        let mut example = NO_SPAN;
+        if line.starts_with("            example: ") {
+            example = some_or_none!(field(lines, &line, "            example: ")?);
+            line = some_or_none!(next(lines)?);
         }
-        match next.as_deref() {
-            Some("            tags: [],") => {}
-            Some("            tags: [") => loop {
-                let Some(line) = lines.next(path)? else {
-                    return Ok(None);
-                };
+        match line.as_str() {
+            "            tags: []," => {}
+            "            tags: [" => loop {
+                let line = some_or_none!(next(lines)?);
                 if line == "            ]," {
                     break;
                 }
-                let line = line.to_owned();
-                let Some(tag) = string_from(lines, path, &line, "                ")? else {
+                let mut tag = String::new();
+                if !string_into(lines, path, &line, "                ", &mut tag)? {
                     return Ok(None);
-                };
-                card.tags.push(tag);
+                }
+                builder.push_tag(&tag);
             },
             _ => return Ok(None),
         }
         if lines.next(path)? != Some("        ),") {
             return Ok(None);
         }
-        Ok(Some(card))
+        builder.finish_card(id, front, back, notes, example);
+        Ok(Some(()))
     }
 
     /// `PREFIX123,`
@@ -315,53 +333,49 @@ mod fast {
         c.is_empty().then_some(value)
     }
 
-    /// The next line(s): `PREFIX"text",` or a raw string, possibly over several lines.
-    fn field(lines: &mut Lines<impl BufRead>, path: &Path, prefix: &str) -> Result<Option<String>> {
-        let Some(first) = lines.next(path)? else {
-            return Ok(None);
-        };
-        let first = first.to_owned();
-        string_from(lines, path, &first, prefix)
-    }
-
-    /// A string value starting in `first` after `prefix`, ending with `",` or `"#,` on this
-    /// or a later line. Plain strings may hold no `\` (escapes go to the slow path).
-    fn string_from(
+    /// Appends to `out` a string value starting in `first` after `prefix` and ending with
+    /// `",` or `"#,` on this or a later line; `false` if it is not one. Plain strings may hold
+    /// no `\` (escapes go to the slow path).
+    fn string_into(
         lines: &mut Lines<impl BufRead>,
         path: &Path,
         first: &str,
         prefix: &str,
-    ) -> Result<Option<String>> {
+        out: &mut String,
+    ) -> Result<bool> {
         let Some(rest) = first.strip_prefix(prefix) else {
-            return Ok(None);
+            return Ok(false);
         };
-        let (body, closing) = if let Some(body) = rest.strip_prefix('"') {
-            (body, "\"".to_owned())
+        let (body, hashes) = if let Some(body) = rest.strip_prefix('"') {
+            (body, None)
         } else if let Some(raw) = rest.strip_prefix('r') {
             let hashes = raw.bytes().take_while(|b| *b == b'#').count();
             let Some(body) = raw[hashes..].strip_prefix('"') else {
-                return Ok(None);
+                return Ok(false);
             };
-            (body, format!("\"{}", "#".repeat(hashes)))
+            (body, Some(hashes))
         } else {
-            return Ok(None);
+            return Ok(false);
         };
-        let plain = closing.len() == 1;
-        let mut text = String::new();
+        let closing = format!("\"{}", "#".repeat(hashes.unwrap_or(0)));
+        let start = out.len();
         let mut segment = body.to_owned();
         loop {
             if let Some(end) = segment.find(closing.as_str()) {
-                text.push_str(&segment[..end]);
+                out.push_str(&segment[..end]);
                 let after = &segment[end + closing.len()..];
-                let ok = after == "," && !(plain && text.contains('\\'));
-                return Ok(ok.then_some(text));
+                // A raw string needs a `#` (the writer always uses one); a plain one no `\`.
+                let ok = after == ","
+                    && hashes.is_none_or(|n| n > 0)
+                    && !(hashes.is_none() && out[start..].contains('\\'));
+                return Ok(ok);
             }
-            text.push_str(&segment);
-            text.push('\n');
+            out.push_str(&segment);
+            out.push('\n');
             let Some(next) = lines.next(path)? else {
-                return Ok(None);
+                return Ok(false);
             };
-            segment = next.to_owned();
+            next.clone_into(&mut segment);
         }
     }
 }
@@ -461,7 +475,7 @@ fn locate(source: &str, needle: &str, nth: usize) -> Option<TextPosition> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn sample_deck() -> Deck {

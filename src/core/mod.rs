@@ -10,6 +10,7 @@ pub mod deck;
 pub mod error;
 mod fastparse;
 pub mod journal;
+pub mod packed;
 pub mod progress;
 pub mod review_log;
 pub mod scheduler;

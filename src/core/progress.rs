@@ -375,9 +375,9 @@ fn read_fast(
             let Some((card, state)) = card_line(&line) else {
                 return Ok(None);
             };
+            // Of repeated keys, `ron` keeps the last; so does this.
             cards.insert(CardId(card.to_owned()), state);
         }
-        // A repeated deck key: `ron` would keep the last one; so does this.
         progress.cards.insert(deck, cards);
     }
     expect_line!();

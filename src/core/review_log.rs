@@ -116,8 +116,7 @@ fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedErr
     // Counting line breaks before it only happens on this rare path.
     let line_number = File::open(path)
         .ok()
-        .map(|file| BufReader::new(file.take(offset)).split(b'\n').count())
-        .unwrap_or(0)
+        .map_or(0, |file| BufReader::new(file.take(offset)).split(b'\n').count())
         + 1;
     match ron_parse_error(path, line, err) {
         Error::Parse {
@@ -399,7 +398,9 @@ pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
     }
     let mut text = String::new();
     if tail_len == 0 {
-        text.push_str(&format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n"));
+        text.push_str(HEADER);
+        text.push_str(&REVIEW_LOG_FORMAT_VERSION.to_string());
+        text.push('\n');
     }
     for entry in entries {
         text.push_str(&entry.to_line());

@@ -201,11 +201,11 @@ impl KartuApp {
             let card = deck?.card(card_id)?;
             let preview = self.collection.preview(deck_id, card_id, now).ok()?;
             Some(CardView {
-                front: card.front.clone(),
-                back: card.back.clone(),
-                notes: card.notes.clone(),
-                example: card.example.clone(),
-                tags: card.tags.clone(),
+                front: card.front().to_owned(),
+                back: card.back().to_owned(),
+                notes: card.notes().map(str::to_owned),
+                example: card.example().map(str::to_owned),
+                tags: card.tags().map(str::to_owned).collect(),
                 intervals: Rating::ALL.map(|rating| tr.interval(preview.get(rating).interval_secs)),
             })
         });

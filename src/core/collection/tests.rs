@@ -1,5 +1,5 @@
 use super::*;
-use crate::core::deck::DECK_FORMAT_VERSION;
+use crate::core::deck::{Card, DECK_FORMAT_VERSION};
 use crate::core::journal;
 use crate::core::time::DAY_SECS;
 
@@ -79,12 +79,11 @@ fn bundled_decks_are_installed_with_the_same_card_ids() {
         .collection
         .deck(&DeckId("backend-developer-en".into()))
         .unwrap();
-    assert!(id.deck.cards.len() >= 40);
+    assert!(id.deck.len() >= 40);
     let ids = |d: &InstalledDeck| {
         d.deck
-            .cards
-            .iter()
-            .map(|c| c.id.clone())
+            .cards()
+            .map(|c| c.id().to_owned())
             .collect::<Vec<_>>()
     };
     assert_eq!(ids(id), ids(en));
@@ -393,7 +392,7 @@ fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
             .to_string()
             .contains("older")
     );
-    assert_eq!(f.collection.deck(&f.deck).unwrap().deck.cards.len(), 3);
+    assert_eq!(f.collection.deck(&f.deck).unwrap().deck.len(), 3);
 }
 
 #[test]
@@ -424,5 +423,5 @@ fn export_writes_a_deck_file_that_imports_back() {
     let out = dir.path().join("out.ron");
     f.collection.export_deck(&f.deck, &out).unwrap();
     let deck = deck::load_deck_file(&out).unwrap();
-    assert_eq!(deck, f.collection.deck(&f.deck).unwrap().deck);
+    assert_eq!(deck, f.collection.deck(&f.deck).unwrap().deck.to_deck());
 }
