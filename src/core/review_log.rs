@@ -114,10 +114,9 @@ fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedEr
 /// The error for a bad line starting at byte `offset` of the file at `path`.
 fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedError) -> Error {
     // Counting line breaks before it only happens on this rare path.
-    let line_number = File::open(path)
-        .ok()
-        .map_or(0, |file| BufReader::new(file.take(offset)).split(b'\n').count())
-        + 1;
+    let line_number = File::open(path).ok().map_or(0, |file| {
+        BufReader::new(file.take(offset)).split(b'\n').count()
+    }) + 1;
     match ron_parse_error(path, line, err) {
         Error::Parse {
             path,
