@@ -9,9 +9,13 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::{Card, CardId, Deck, DeckId, parse_deck};
+use kartu::core::backup::BackupJob;
+use kartu::core::deck::{Card, CardId, Deck, DeckId, parse_deck, parse_packed_deck};
+use kartu::core::error::ron_options;
 use kartu::core::journal;
 use kartu::core::progress::{Progress, ReviewEntry};
+use kartu::core::review_log::{self, LogEntry};
+use kartu::core::time::DayClock;
 use kartu::core::scheduler::{CardProgress, CardState, Rating};
 use kartu::core::storage::DataPaths;
 use kartu::core::time::Timestamp;
@@ -125,10 +129,15 @@ fn card_progress() -> impl Strategy<Value = CardProgress> {
         )
 }
 
-fn progress() -> impl Strategy<Value = Progress> {
-    let review = (
-        id(),
-        id(),
+/// Ids as Kartu writes them, or any text (which the fast path leaves to `ron`).
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![4 => id(), 1 => text()]
+}
+
+fn review() -> impl Strategy<Value = ReviewEntry> {
+    (
+        key(),
+        key(),
         any::<i64>(),
         rating(),
         state(),
@@ -149,16 +158,19 @@ fn progress() -> impl Strategy<Value = Progress> {
                     interval_secs,
                 }
             },
-        );
+        )
+}
+
+fn progress() -> impl Strategy<Value = Progress> {
     let cards = proptest::collection::btree_map(
-        id(),
-        proptest::collection::btree_map(id(), card_progress(), 1..4),
+        key(),
+        proptest::collection::btree_map(key(), card_progress(), 1..4),
         0..4,
     );
     (
         any::<u64>(),
         cards,
-        proptest::collection::vec(review, 0..10),
+        proptest::collection::vec(review(), 0..10),
     )
         .prop_map(|(seq, cards, reviews)| Progress {
             seq,
@@ -179,7 +191,80 @@ fn progress() -> impl Strategy<Value = Progress> {
         })
 }
 
+/// A small edit of the kind a person (or a damaged disk) makes: something inserted, a
+/// character deleted, a line doubled or two lines swapped.
+fn edit(text: &str, at: usize, kind: usize) -> String {
+    const INSERTS: [&str; 12] = [
+        " ", "\n", "\"", "\\", "#", "r#\"", ",", "0", "-", "//x\n", "(", "None",
+    ];
+    let mut at = at % (text.len() + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (before, after) = text.split_at(at);
+    match kind {
+        0..12 => format!("{before}{}{after}", INSERTS[kind]),
+        12 => {
+            let mut rest = after.chars();
+            rest.next();
+            format!("{before}{}", rest.as_str())
+        }
+        _ => {
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            let line = text[..at].matches('\n').count();
+            if kind == 13 {
+                lines.insert(line, lines[line]);
+            } else if line + 1 < lines.len() {
+                lines.swap(line, line + 1);
+            }
+            lines.join("\n")
+        }
+    }
+}
+
 proptest! {
+    /// Whatever the fast path for deck files accepts, `ron` reads the same way; whatever it
+    /// refuses goes to `ron`, so both give the same result for any text.
+    #[test]
+    fn the_deck_fast_path_reads_exactly_like_ron(deck in deck(), at in any::<usize>(), kind in 0usize..15) {
+        for text in [deck.to_ron(), edit(&deck.to_ron(), at, kind)] {
+            let fast = parse_packed_deck(&text, Path::new("d.ron")).map(|d| d.to_deck());
+            let slow = parse_deck(&text, Path::new("d.ron"));
+            match (&fast, &slow) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "fast {fast:?} but ron {slow:?} for\n{text}"),
+            }
+        }
+    }
+
+    /// The same for progress files and review log lines.
+    #[test]
+    fn the_progress_fast_paths_read_exactly_like_ron(
+        progress in progress(),
+        review in review(),
+        at in any::<usize>(),
+        kind in 0usize..15,
+    ) {
+        for text in [progress.to_ron(), edit(&progress.to_ron(), at, kind)] {
+            let fast = Progress::parse(&text, Path::new("p.ron"));
+            let slow = Progress::parse_ron(&text, Path::new("p.ron"));
+            match (&fast, &slow) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "fast {fast:?} but ron {slow:?} for\n{text}"),
+            }
+        }
+        let entry = if kind == 14 { LogEntry::Undo(at as u64) } else { LogEntry::Review(at as u64, review) };
+        let line = entry.to_line().trim_end().to_owned();
+        prop_assert_eq!(review_log::parse_line(&line).ok(), Some(entry));
+        for text in [line.clone(), edit(&line, at, kind)] {
+            let fast = review_log::parse_line(&text).ok();
+            let slow = ron_options().from_str::<LogEntry>(&text).ok();
+            prop_assert_eq!(fast, slow, "{}", text);
+        }
+    }
+
     #[test]
     fn decks_round_trip_byte_stable(deck in deck()) {
         let text = deck.to_ron();
@@ -220,11 +305,13 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// Answers and undos applied to a collection, with snapshots at random points: reloading
-    /// (snapshot + journal replay) gives exactly the state in memory.
+    /// Answers and undos applied to a collection, with snapshots at random points and time
+    /// jumping days ahead now and then: reloading (snapshot, review log tail and journal
+    /// replay) gives exactly the card states in memory and the reviews of the last two days,
+    /// and a backup streamed from the files holds every review not taken back.
     #[test]
     fn journals_replay_to_the_state_the_answers_made(
-        steps in proptest::collection::vec((rating(), any::<bool>(), any::<bool>()), 1..40),
+        steps in proptest::collection::vec((rating(), any::<bool>(), any::<bool>(), 0u8..8), 1..40),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let paths = DataPaths::new(dir.path());
@@ -232,12 +319,14 @@ proptest! {
         let deck = DeckId("backend-developer-en".into());
         let mut now = Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").unwrap();
         let mut undo = Vec::new();
-        for (rating, take_back, snapshot) in steps {
-            now = now.add_secs(3_600);
+        let mut last_answer = now;
+        for (rating, take_back, snapshot, jump) in steps {
+            now = now.add_secs(if jump == 0 { 3 * 86_400 } else { 3_600 });
             if take_back && let Some(record) = undo.pop() {
                 collection.undo(&record).unwrap();
             } else if let Some(card) = collection.next_card(&deck, now).unwrap() {
                 undo.push(collection.answer(&deck, &card, rating, now, 10).unwrap());
+                last_answer = now;
             }
             if snapshot && let Some(job) = collection.snapshot_job(true) {
                 let seq = job.run().unwrap();
@@ -246,6 +335,21 @@ proptest! {
         }
         let (replayed, _, report) = journal::load(&paths).unwrap();
         prop_assert!(!report.dropped_torn_line);
-        prop_assert_eq!(&replayed, collection.progress());
+        let in_memory = collection.progress();
+        prop_assert_eq!(&replayed.cards, &in_memory.cards);
+        prop_assert_eq!(replayed.seq, in_memory.seq);
+        // All of this session's reviews are in memory; reloading keeps the recent ones.
+        let all = &in_memory.reviews;
+        prop_assert!(all.ends_with(&replayed.reviews), "{:?} vs {:?}", replayed.reviews, all);
+        // Every review of the two days before the last answer (taken back or not: the log's
+        // newest line may be one), which covers "today" for the daily limits.
+        let window_start = last_answer.add_secs(-review_log::TAIL_WINDOW_SECS);
+        let recent = all.iter().filter(|r| r.at >= window_start).count();
+        prop_assert!(replayed.reviews.len() >= recent);
+        let backup = BackupJob::new(&paths, now, DayClock::utc(4)).run().unwrap();
+        prop_assert_eq!(backup.reviews, all.len());
+        let restored = Progress::load(&backup.path).unwrap();
+        prop_assert_eq!(&restored.reviews, all);
+        prop_assert_eq!(&restored.cards, &in_memory.cards);
     }
 }

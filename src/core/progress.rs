@@ -236,7 +236,9 @@ impl Progress {
         Self::parse_ron(source, path)
     }
 
-    fn parse_ron(source: &str, path: &Path) -> Result<Self> {
+    /// Parses with the general RON parser only, never the fast path: the reference the fast
+    /// path is tested against.
+    pub fn parse_ron(source: &str, path: &Path) -> Result<Self> {
         let options = ron_options();
         probe_format(path, source, PROGRESS_FORMAT_VERSION)?;
         let progress: Self = options

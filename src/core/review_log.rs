@@ -56,7 +56,9 @@ impl LogEntry {
         }
     }
 
-    fn to_line(&self) -> String {
+    /// The entry as a log line, with its `\n`.
+    #[must_use]
+    pub fn to_line(&self) -> String {
         let mut line = compact_ron(self);
         line.push('\n');
         line
@@ -90,7 +92,10 @@ pub struct Tail {
 }
 
 /// Parses one log line: the fast path for the form Kartu writes, else `ron`.
-fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedError> {
+///
+/// # Errors
+/// When the line is not a log entry.
+pub fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedError> {
     let fast = (|| {
         let mut c = Cursor::new(line);
         if c.lit("Undo(").is_some() {
