@@ -1,29 +1,41 @@
-//! Speed targets of the walking skeleton, with the bundled decks and a generated 10,000-card
-//! deck: start-up to the first frame (headless, through `egui_kittest`) and answer → next card,
-//! including the durable (fdatasync'd) journal append.
+//! Speed targets, with the bundled decks, a generated 10,000-card deck, and the scale
+//! collection of issue 3 (100,000 cards and 1,000,000 reviews, made by the same generator as
+//! the hidden `kartu generate`): loading the collection, start-up to the first frame
+//! (headless, through `egui_kittest`), and answer → next card including the durable
+//! (fdatasync'd) journal append. `answer_latency` also prints the median and 99th percentile
+//! of 2,000 single answers at scale and the time of one compaction there (criterion reports
+//! means and medians, not tails).
 //!
-//! Run: `cargo bench --bench speed`.
+//! Run: `cargo bench --bench speed` (or one group: `cargo bench --bench speed -- load`).
 
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
+use kartu::core::backup::BackupJob;
 use kartu::core::collection::{Access, Collection};
 use kartu::core::deck::DeckId;
 use kartu::core::scheduler::Rating;
 use kartu::core::session::StudySession;
 use kartu::core::settings::Settings;
 use kartu::core::storage::DataPaths;
-use kartu::core::time::Timestamp;
+use kartu::core::time::{DayClock, Timestamp};
 use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::NativeDialogs;
 
 const BUNDLED_DECK: &str = "backend-developer-en";
 const BIG_DECK: &str = "generated";
 
+/// The collections benchmarked: name, generated cards, generated reviews, deck studied.
+const SIZES: [(&str, usize, usize, &str); 3] = [
+    ("bundled", 0, 0, BUNDLED_DECK),
+    ("10k", 10_000, 0, BIG_DECK),
+    ("100k_1M", 100_000, 1_000_000, BIG_DECK),
+];
+
 /// A data directory with settings that never run out of new cards, and optionally a
-/// generated deck of `cards` cards.
-fn data_dir(cards: usize) -> tempfile::TempDir {
+/// generated deck of `cards` cards with a history of `reviews` reviews.
+fn data_dir(cards: usize, reviews: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let paths = DataPaths::new(dir.path());
     paths.create_dirs().expect("data dirs");
@@ -36,10 +48,15 @@ fn data_dir(cards: usize) -> tempfile::TempDir {
     .save(&paths.settings_file())
     .expect("settings");
     if cards > 0 {
-        // The same generator as the hidden `kartu generate`, without a history.
+        // The same generator as the hidden `kartu generate`.
         open(&dir)
-            .generate_history(cards, 0, start())
+            .generate_history(cards, reviews, start())
             .expect("generated deck");
+        // A current backup, so opening the window does not start one (at 1,000,000 reviews
+        // it streams for seconds on a worker, and the window waits for it at exit).
+        BackupJob::new(&paths, start(), DayClock::utc(4))
+            .run()
+            .expect("backup");
     }
     dir
 }
@@ -57,11 +74,31 @@ fn start() -> Timestamp {
     Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").expect("time")
 }
 
+/// Opening a data directory read-only: decks, settings, snapshot, review log tail, journal.
+fn load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    for (name, cards, reviews, _) in SIZES {
+        let dir = data_dir(cards, reviews);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                Collection::open(
+                    DataPaths::new(dir.path()),
+                    jiff::tz::TimeZone::UTC,
+                    Access::ReadOnly,
+                )
+                .expect("collection")
+            });
+        });
+    }
+    group.finish();
+}
+
 fn startup(c: &mut Criterion) {
     let mut group = c.benchmark_group("startup_to_first_frame");
-    group.sample_size(20);
-    for (name, cards) in [("bundled", 0), ("10k", 10_000)] {
-        let dir = data_dir(cards);
+    group.sample_size(10);
+    for (name, cards, reviews, _) in SIZES {
+        let dir = data_dir(cards, reviews);
         group.bench_function(name, |b| {
             b.iter(|| {
                 let collection = open(&dir);
@@ -81,35 +118,74 @@ fn startup(c: &mut Criterion) {
 
 fn answer_to_next_card(c: &mut Criterion) {
     let mut group = c.benchmark_group("answer_to_next_card");
-    for (name, cards, deck) in [("bundled", 0, BUNDLED_DECK), ("10k", 10_000, BIG_DECK)] {
-        let dir = data_dir(cards);
+    for (name, cards, reviews, deck) in SIZES {
+        let dir = data_dir(cards, reviews);
         let mut collection = open(&dir);
         let mut now = start();
         let mut session =
             StudySession::start(&collection, DeckId(deck.into()), now).expect("session");
         group.bench_function(name, |b| {
-            b.iter(|| {
-                // Time moves on a minute per answer; when nothing is due, skip ahead a day.
-                now = now.add_secs(60);
-                while session.current().is_none() {
-                    now = now.add_secs(86_400);
-                    session.refresh(&collection, now).expect("refresh");
-                }
-                let answered = collection.progress().reviews.len();
-                session
-                    .answer(&mut collection, Rating::Good, now, 1_000)
-                    .expect("answer");
-                assert_eq!(
-                    collection.progress().reviews.len(),
-                    answered + 1,
-                    "an answer was recorded"
-                );
-                session.current().cloned()
-            });
+            b.iter(|| answer_one(&mut collection, &mut session, &mut now));
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, startup, answer_to_next_card);
+/// One answer and the choice of the next card, as the window does it. Time moves on a minute
+/// per answer; when nothing is due, it skips ahead a day.
+fn answer_one(
+    collection: &mut Collection,
+    session: &mut StudySession,
+    now: &mut Timestamp,
+) -> Option<kartu::core::deck::CardId> {
+    *now = now.add_secs(60);
+    while session.current().is_none() {
+        *now = now.add_secs(86_400);
+        session.refresh(collection, *now).expect("refresh");
+    }
+    let seq = collection.progress().seq;
+    session
+        .answer(collection, Rating::Good, *now, 1_000)
+        .expect("answer");
+    assert_eq!(collection.progress().seq, seq + 1, "an answer was recorded");
+    session.current().cloned()
+}
+
+/// The tail criterion does not report: 2,000 single answers at scale, median and 99th
+/// percentile, and one compaction of their journal (which the window runs on a worker).
+fn answer_latency(_c: &mut Criterion) {
+    let (name, cards, reviews, deck) = SIZES[2];
+    let dir = data_dir(cards, reviews);
+    let mut collection = open(&dir);
+    collection.set_snapshot_every(usize::MAX);
+    let mut now = start();
+    let mut session = StudySession::start(&collection, DeckId(deck.into()), now).expect("session");
+    let mut times: Vec<std::time::Duration> = (0..2_000)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            std::hint::black_box(answer_one(&mut collection, &mut session, &mut now));
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    eprintln!(
+        "answer_latency/{name}: median {:.3} ms, p99 {:.3} ms, max {:.3} ms over {} answers",
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3,
+        at(1.0).as_secs_f64() * 1e3,
+        times.len()
+    );
+    let job = collection.snapshot_job(true).expect("a snapshot is due");
+    let started = std::time::Instant::now();
+    let seq = job.run().expect("snapshot");
+    let snapshot_time = started.elapsed();
+    collection.finish_snapshot(seq).expect("trim");
+    eprintln!(
+        "compaction/{name}: {:.0} ms for 2,000 journal records (on a worker thread in the window)",
+        snapshot_time.as_secs_f64() * 1e3
+    );
+}
+
+criterion_group!(benches, load, startup, answer_to_next_card, answer_latency);
 criterion_main!(benches);

@@ -204,6 +204,19 @@ pub fn run(
     {
         bail!("{reason}");
     }
+    // A deck file that does not parse stops the data commands too, naming it; the window
+    // moves it aside.
+    if !collection.unreadable_decks().is_empty() && !matches!(command, Command::Backup { .. }) {
+        let errors: Vec<&str> = collection
+            .unreadable_decks()
+            .iter()
+            .map(|(_, error)| error.as_str())
+            .collect();
+        bail!(
+            "{}\nthe file was left as it is; fix or remove it (opening the window moves it aside)",
+            errors.join("\n")
+        );
+    }
     for problem in collection.problems() {
         eprintln!("warning: {problem}");
     }

@@ -232,6 +232,29 @@ fn next_reports_when_nothing_is_left() {
 }
 
 #[test]
+fn a_deck_file_that_does_not_parse_stops_data_commands_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let decks = dir.path().join("decks");
+    fs::create_dir_all(&decks).unwrap();
+    let broken = decks.join("teacher.ron");
+    fs::write(&broken, "(\n    format: 1,\n    id: oops,\n)\n").unwrap();
+    for args in [
+        &["decks"][..],
+        &["answer", "--deck", DECK, "--card", CARD, "--rating", "good"][..],
+    ] {
+        let output = kartu(dir.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("teacher.ron:3:9"), "{stderr}");
+    }
+    assert!(broken.exists(), "the CLI leaves the file where it is");
+    assert!(
+        !dir.path().join("progress.journal").exists(),
+        "nothing was answered"
+    );
+}
+
+#[test]
 fn an_unreadable_progress_file_is_reported_with_its_position_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let progress = dir.path().join("progress.ron");

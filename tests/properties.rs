@@ -8,16 +8,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::tz::TimeZone;
-use kartu::core::collection::{Access, Collection};
 use kartu::core::backup::BackupJob;
+use kartu::core::collection::{Access, Collection};
 use kartu::core::deck::{Card, CardId, Deck, DeckId, parse_deck, parse_packed_deck};
 use kartu::core::error::ron_options;
 use kartu::core::journal;
 use kartu::core::progress::{Progress, ReviewEntry};
 use kartu::core::review_log::{self, LogEntry};
-use kartu::core::time::DayClock;
 use kartu::core::scheduler::{CardProgress, CardState, Rating};
 use kartu::core::storage::DataPaths;
+use kartu::core::time::DayClock;
 use kartu::core::time::Timestamp;
 use proptest::prelude::*;
 

@@ -426,3 +426,31 @@ fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
         2
     );
 }
+
+#[test]
+fn a_deck_file_that_does_not_parse_is_set_aside_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    paths.create_dirs().unwrap();
+    let broken = paths.decks_dir().join("teacher.ron");
+    let text = "(\n    format: 1,\n    id: \"teacher\",\n    title: oops\n)\n";
+    fs::write(&broken, text).unwrap();
+    let harness = window_on(&paths);
+    harness.get_by_label_contains("A deck file could not be read");
+    harness.get_by_label_contains("teacher.ron:4:12");
+    assert!(!broken.exists(), "moved out of the way");
+    let aside: Vec<PathBuf> = fs::read_dir(paths.decks_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains("teacher.ron.unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        fs::read_to_string(&aside[0]).unwrap(),
+        text,
+        "kept as it was"
+    );
+    // The bundled decks are still there to study.
+    harness.get_by_label("What is a Backend Developer?");
+}

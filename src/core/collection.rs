@@ -245,6 +245,8 @@ pub struct Collection {
     problems: Vec<String>,
     /// The settings file could not be read; it is moved aside before settings are saved.
     settings_unreadable: bool,
+    /// Deck files in `decks/` that do not parse, with the error (path, line and column).
+    unreadable_decks: Vec<(PathBuf, String)>,
     /// The writer's journal (and lock); `None` when read-only.
     journal: Option<Journal>,
     /// Journal records after which a snapshot is due.
@@ -280,7 +282,8 @@ impl Collection {
                 (Settings::default(), true)
             }
         };
-        let decks = load_decks(&paths.decks_dir(), &mut problems);
+        let mut unreadable_decks = Vec::new();
+        let decks = load_decks(&paths.decks_dir(), &mut problems, &mut unreadable_decks);
         let scheduler = Scheduler::new(settings.scheduler_config())?;
         let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
         let mut collection = Self {
@@ -298,6 +301,7 @@ impl Collection {
             newest_backup: None,
             problems,
             settings_unreadable,
+            unreadable_decks,
             journal: None,
             snapshot_every: journal::COMPACT_AFTER_RECORDS,
         };
@@ -537,6 +541,28 @@ impl Collection {
         // Still holding the lock: no other writer can start in between.
         self.load_progress(Some(lock));
         self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
+        Ok(moved)
+    }
+
+    /// Deck files in `decks/` that do not parse, with the error naming path, line and column.
+    #[must_use]
+    pub fn unreadable_decks(&self) -> &[(PathBuf, String)] {
+        &self.unreadable_decks
+    }
+
+    /// Moves deck files that do not parse aside (`NAME.ron.unreadable-ID`, no longer loaded),
+    /// so the learner sees what happened once and the teacher's file is kept. Returns the
+    /// file each went to, with its error. Writers only.
+    pub fn set_aside_unreadable_decks(&mut self, now: Timestamp) -> Result<Vec<(PathBuf, String)>> {
+        self.require_writer()?;
+        let suffix = format!("unreadable-{}", backup::backup_id(now));
+        let mut moved = Vec::new();
+        for (path, error) in std::mem::take(&mut self.unreadable_decks) {
+            let aside = set_aside_name(&path, &suffix);
+            fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
+            self.problems.retain(|p| !p.starts_with(&error));
+            moved.push((aside, error));
+        }
         Ok(moved)
     }
 
@@ -1052,7 +1078,11 @@ fn sort_decks(decks: &mut [InstalledDeck]) {
 
 /// Bundled decks, then the data directory's deck files; of decks sharing an id the highest
 /// version wins, a file winning a tie (it may hold the teacher's edits).
-fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
+fn load_decks(
+    dir: &Path,
+    problems: &mut Vec<String>,
+    unreadable: &mut Vec<(PathBuf, String)>,
+) -> Vec<InstalledDeck> {
     let mut by_id: HashMap<DeckId, InstalledDeck> = HashMap::new();
     for (name, text) in BUNDLED_DECKS {
         match deck::parse_packed_deck(text, Path::new(name)) {
@@ -1091,7 +1121,12 @@ fn load_decks(dir: &Path, problems: &mut Vec<String>) -> Vec<InstalledDeck> {
                     );
                 }
             }
-            Err(err) => problems.push(format!("{err} (deck skipped; the file was left as it is)")),
+            Err(err) => {
+                if matches!(err, Error::Parse { .. }) {
+                    unreadable.push((path.clone(), err.to_string()));
+                }
+                problems.push(format!("{err} (deck skipped; the file was left as it is)"));
+            }
         }
     }
     let mut decks: Vec<InstalledDeck> = by_id.into_values().collect();

@@ -152,7 +152,8 @@ impl KartuApp {
             clock,
             commands: Vec::new(),
         };
-        app.recover_unreadable_progress();
+        let progress_set_aside = app.recover_unreadable_progress();
+        app.set_aside_unreadable_decks(progress_set_aside);
         app.refresh_summaries((app.clock)());
         if let Some(id) = &app.state.selected_deck {
             app.selected_deck = app
@@ -234,11 +235,52 @@ impl KartuApp {
         }
     }
 
+    /// Deck files that do not parse are set aside (kept, renamed) and the learner told where.
+    /// `after_progress`: the status already says progress was set aside; add to it.
+    fn set_aside_unreadable_decks(&mut self, after_progress: bool) {
+        if self.collection.unreadable_decks().is_empty()
+            || self.collection.read_only_reason().is_some()
+        {
+            return;
+        }
+        let tr = self.texts();
+        match self.collection.set_aside_unreadable_decks((self.clock)()) {
+            Ok(moved) => {
+                let text: Vec<String> = moved
+                    .iter()
+                    .map(|(path, error)| {
+                        fill(
+                            tr.deck_set_aside,
+                            &[("error", error), ("path", &path.display().to_string())],
+                        )
+                    })
+                    .collect();
+                let mut text = text.join(" ");
+                if !after_progress {
+                    // Replaces the list of problems read at start, which named the deck.
+                    let others = self.collection.problems();
+                    if !others.is_empty() {
+                        text = format!("{text} {} {}", tr.open_problems, others.join(" · "));
+                    }
+                } else if let Some(status) = &self.status {
+                    // After the message about progress set aside.
+                    text = format!("{} {text}", status.text);
+                }
+                self.status = Some(Status {
+                    text,
+                    kind: StatusKind::Error,
+                });
+            }
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+
     /// Progress that does not parse is set aside (kept, renamed) so the learner can go on,
     /// and the newest backup is offered.
-    fn recover_unreadable_progress(&mut self) {
+    /// Returns whether it did (and said so in the status line).
+    fn recover_unreadable_progress(&mut self) -> bool {
         let Some(error) = self.collection.progress_error().map(str::to_owned) else {
-            return;
+            return false;
         };
         let tr = self.texts();
         match self.collection.set_aside_corrupt_progress((self.clock)()) {
@@ -256,10 +298,14 @@ impl KartuApp {
                     .backups()
                     .ok()
                     .and_then(|b| b.into_iter().next());
+                true
             }
             // Not a parse problem (permissions, a newer Kartu): stay read-only, as the banner says.
-            Ok(_) => {}
-            Err(err) => self.set_error(tr.failed, &err),
+            Ok(_) => false,
+            Err(err) => {
+                self.set_error(tr.failed, &err);
+                false
+            }
         }
     }
 
