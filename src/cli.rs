@@ -266,21 +266,22 @@ pub fn run(
             // Read under the lock: another process may have answered meanwhile.
             let before = collection.card_progress(&deck, &card).state;
             collection.answer(&deck, &card, *rating, now, *duration_ms)?;
-            // The answer is safe in the journal; fold it into the snapshot now and then, and
-            // back up when the policy says so. Neither failing undoes the answer, so they are
-            // warnings: a script must not retry (and answer twice).
-            if let Err(err) = collection.compact_if_due() {
-                eprintln!("warning: the answer is saved, but writing the snapshot failed: {err}");
-            }
-            if let Some(job) = collection.backup_job(now)
-                && let Err(err) = job.run()
-            {
-                eprintln!("warning: the answer is saved, but the backup failed: {err}");
-            }
             let mut value = card_json(&deck, &card, &collection.card_progress(&deck, &card), now);
             value["rating"] = json!(rating.as_str());
             value["previous_state"] = json!(before.as_str());
-            print_card(&value, at.json, out)
+            let printed = print_card(&value, at.json, out);
+            // The answer is safe in the journal; fold it into the snapshot now and then, and
+            // back up when the policy says so, with the collection out of memory (both read
+            // the files). Neither failing undoes the answer, so they are warnings: a script
+            // must not retry (and answer twice).
+            let (snapshot, backup) = collection.into_upkeep(now).run();
+            if let Err(err) = snapshot {
+                eprintln!("warning: the answer is saved, but writing the snapshot failed: {err}");
+            }
+            if let Err(err) = backup {
+                eprintln!("warning: the answer is saved, but the backup failed: {err}");
+            }
+            printed
         }
         Command::Backup { action } => backup(&mut collection, action, clock_now, out),
         Command::Card { target, at } => card(

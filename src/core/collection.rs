@@ -253,6 +253,31 @@ pub struct Collection {
     snapshot_every: usize,
 }
 
+/// The snapshot and backup a one-shot command leaves due (see [`Collection::into_upkeep`]).
+#[derive(Debug)]
+pub struct Upkeep {
+    /// Holds the lock; trimmed after the snapshot.
+    journal: Option<Journal>,
+    snapshot: Option<SnapshotJob>,
+    backup: Option<BackupJob>,
+}
+
+impl Upkeep {
+    /// Runs the snapshot (then trims the journal) and the backup, if due. Either may fail
+    /// without the other being skipped; the answers are safe in the journal regardless.
+    pub fn run(mut self) -> (Result<()>, Result<Option<backup::BackupInfo>>) {
+        let snapshot = match self.snapshot.take() {
+            Some(job) => job.run().and_then(|seq| match &mut self.journal {
+                Some(journal) => journal.trim_through(seq),
+                None => Ok(()),
+            }),
+            None => Ok(()),
+        };
+        let backup = self.backup.take().map(BackupJob::run).transpose();
+        (snapshot, backup)
+    }
+}
+
 /// How a data directory is opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -682,6 +707,19 @@ impl Collection {
     pub(crate) fn fail_next_write(&mut self) {
         if let Some(journal) = &mut self.journal {
             journal.fail_next_append = true;
+        }
+    }
+
+    /// Ends a one-shot command: the snapshot and backup that are due, to run after the
+    /// collection is gone from memory (both read the files on disk), still holding the lock.
+    #[must_use]
+    pub fn into_upkeep(mut self, now: Timestamp) -> Upkeep {
+        let snapshot = self.snapshot_job(false);
+        let backup = self.backup_job(now);
+        Upkeep {
+            journal: self.journal.take(),
+            snapshot,
+            backup,
         }
     }
 

@@ -282,16 +282,24 @@ impl<'a> ReviewStream<'a> {
         log: Option<&Path>,
         later: &'a [Record],
     ) -> Result<Self> {
-        // By their place among all reviews.
-        let mut stack: Vec<usize> = Vec::new();
+        // By their place among all reviews. The reviews not taken back form a stack, kept
+        // as runs of consecutive places: as many runs as undos, not a million entries.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut taken_back: HashSet<usize> = HashSet::new();
         let mut count = 0usize;
         let mut note = |is_review: bool| {
             if is_review {
-                stack.push(count);
+                match runs.last_mut() {
+                    Some((_, end)) if *end == count => *end += 1,
+                    _ => runs.push((count, count + 1)),
+                }
                 count += 1;
-            } else if let Some(index) = stack.pop() {
-                taken_back.insert(index);
+            } else if let Some((start, end)) = runs.last_mut() {
+                *end -= 1;
+                taken_back.insert(*end);
+                if end == start {
+                    runs.pop();
+                }
             }
         };
         for _ in &inline {
