@@ -557,9 +557,17 @@ impl Collection {
             if !path.exists() {
                 break;
             }
-            let aside = set_aside_name(&path, &suffix);
-            fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
-            moved.push(aside);
+            // The journal's records only make sense on top of its snapshot: they go together.
+            let mut files = vec![path.clone()];
+            let journal_file = journal::journal_path(&self.paths);
+            if path == self.paths.progress_file() && journal_file.exists() {
+                files.push(journal_file);
+            }
+            for file in files {
+                let aside = set_aside_name(&file, &suffix);
+                fs::rename(&file, &aside).map_err(|err| Error::io(&file, err))?;
+                moved.push(aside);
+            }
         }
         self.problems
             .retain(|p| Some(p) != self.progress_error.as_ref());

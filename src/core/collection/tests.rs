@@ -425,3 +425,67 @@ fn export_writes_a_deck_file_that_imports_back() {
     let deck = deck::load_deck_file(&out).unwrap();
     assert_eq!(deck, f.collection.deck(&f.deck).unwrap().deck.to_deck());
 }
+
+#[test]
+fn setting_aside_moves_exactly_the_unreadable_files() {
+    let mut f = fixture(3, &Settings::default());
+    for id in ["c0", "c1"] {
+        f.collection
+            .answer(&f.deck, &card(id), Rating::Good, now(), 0)
+            .unwrap();
+    }
+    let seq = f.collection.snapshot_job(true).unwrap().run().unwrap();
+    f.collection.finish_snapshot(seq).unwrap();
+    f.collection
+        .answer(&f.deck, &card("c2"), Rating::Good, now(), 0)
+        .unwrap();
+    let paths = f.collection.paths().clone();
+    let expected_cards = f.collection.progress().cards.clone();
+    drop(f.collection);
+
+    // A damaged review log: only it goes; the card states stay.
+    let log = paths.root.join("reviews-1.ron");
+    let mut text = fs::read_to_string(&log).unwrap();
+    text.insert_str(text.find("Review(").unwrap(), "garbage\n");
+    fs::write(&log, &text).unwrap();
+    let mut opened = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert!(
+        opened
+            .progress_error()
+            .unwrap()
+            .contains("reviews-1.ron:2:")
+    );
+    let moved = opened.set_aside_corrupt_progress(now()).unwrap();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert!(
+        moved[0]
+            .to_string_lossy()
+            .contains("reviews-1.ron.unreadable-")
+    );
+    assert_eq!(
+        fs::read_to_string(&moved[0]).unwrap(),
+        text,
+        "kept as it was"
+    );
+    assert_eq!(opened.progress().cards, expected_cards);
+    assert!(opened.read_only_reason().is_none());
+    drop(opened);
+
+    // A damaged snapshot: its journal goes with it (its records need that snapshot).
+    fs::write(paths.progress_file(), "(format: 3, seq: oops").unwrap();
+    let mut opened = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    let moved = opened.set_aside_corrupt_progress(now()).unwrap();
+    let names: Vec<String> = moved
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with("progress.ron.unreadable-"));
+    assert!(names[1].starts_with("progress.journal.unreadable-"));
+    assert!(
+        opened.read_only_reason().is_none(),
+        "{:?}",
+        opened.read_only_reason()
+    );
+    assert!(opened.progress().cards.is_empty());
+}
