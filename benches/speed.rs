@@ -15,6 +15,7 @@ use egui_kittest::Harness;
 use kartu::core::backup::BackupJob;
 use kartu::core::collection::{Access, Collection};
 use kartu::core::deck::DeckId;
+use kartu::core::progress::Progress;
 use kartu::core::scheduler::Rating;
 use kartu::core::session::StudySession;
 use kartu::core::settings::Settings;
@@ -72,6 +73,32 @@ fn open(dir: &tempfile::TempDir) -> Collection {
 
 fn start() -> Timestamp {
     Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").expect("time")
+}
+
+/// The two big files of the scale collection read on their own: the snapshot and the deck,
+/// each by the fast path for Kartu's own form and by the general RON parser.
+fn parse(c: &mut Criterion) {
+    let (name, cards, reviews, _) = SIZES[2];
+    let dir = data_dir(cards, reviews);
+    let paths = DataPaths::new(dir.path());
+    let snapshot = std::fs::read_to_string(paths.progress_file()).expect("snapshot");
+    let deck_file = paths.decks_dir().join("generated.ron");
+    let deck_text = std::fs::read_to_string(&deck_file).expect("deck");
+    let mut group = c.benchmark_group("parse");
+    group.sample_size(10);
+    group.bench_function(format!("snapshot_{name}"), |b| {
+        b.iter(|| Progress::parse(&snapshot, &paths.progress_file()).expect("parse"));
+    });
+    group.bench_function(format!("snapshot_{name}_ron"), |b| {
+        b.iter(|| Progress::parse_ron(&snapshot, &paths.progress_file()).expect("parse"));
+    });
+    group.bench_function(format!("deck_{name}"), |b| {
+        b.iter(|| kartu::core::deck::load_packed_deck_file(&deck_file).expect("parse"));
+    });
+    group.bench_function(format!("deck_{name}_ron"), |b| {
+        b.iter(|| kartu::core::deck::parse_deck(&deck_text, &deck_file).expect("parse"));
+    });
+    group.finish();
 }
 
 /// Opening a data directory read-only: decks, settings, snapshot, review log tail, journal.
@@ -187,5 +214,12 @@ fn answer_latency(_c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, load, startup, answer_to_next_card, answer_latency);
+criterion_group!(
+    benches,
+    parse,
+    load,
+    startup,
+    answer_to_next_card,
+    answer_latency
+);
 criterion_main!(benches);
