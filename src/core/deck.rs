@@ -19,7 +19,7 @@ use super::storage;
 pub const DECK_FORMAT_VERSION: u32 = 1;
 
 /// Deck files larger than this are refused before parsing.
-pub const MAX_DECK_FILE_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_DECK_FILE_BYTES: u64 = 128 * 1024 * 1024;
 
 /// A deck's stable id, e.g. `backend-developer-id`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -591,5 +591,18 @@ pub(crate) mod tests {
         for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
             let _ = parse_deck(&text[..end], Path::new("d.ron"));
         }
+    }
+
+    #[test]
+    fn an_oversized_deck_file_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.ron");
+        // Sparse: no disk space, no time.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(MAX_DECK_FILE_BYTES + 1)
+            .unwrap();
+        let err = load_packed_deck_file(&path).unwrap_err().to_string();
+        assert!(err.contains("the limit is"), "{err}");
     }
 }
