@@ -133,6 +133,32 @@ pub fn ron_parse_error(path: &Path, source: &str, err: &ron::error::SpannedError
     }
 }
 
+/// [`ron_parse_error`] for one line of a line-per-value file (journal, review log), with
+/// the position moved to that line of the file.
+#[must_use]
+pub fn ron_line_error(
+    path: &Path,
+    line: &str,
+    line_number: usize,
+    err: &ron::error::SpannedError,
+) -> Error {
+    match ron_parse_error(path, line, err) {
+        Error::Parse {
+            path,
+            position,
+            message,
+        } => Error::Parse {
+            path,
+            position: position.map(|p| TextPosition {
+                line: line_number,
+                col: p.col,
+            }),
+            message,
+        },
+        other => other,
+    }
+}
+
 /// Refuses a file whose format number is newer than this build reads.
 pub fn check_format(path: &Path, found: u32, supported: u32) -> Result<()> {
     if found > supported {

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, TextPosition, check_format, ron_options, ron_parse_error};
+use super::error::{Error, Result, TextPosition, check_format, ron_line_error, ron_options};
 use super::progress::{Progress, ReviewEntry, ReviewSink, compact_ron};
 use super::review_log::{self, LogEntry, NewLog};
 use super::scheduler::CardProgress;
@@ -193,17 +193,7 @@ fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
 }
 
 fn read_bytes_limited(path: &Path) -> Result<Vec<u8>> {
-    let len = fs::metadata(path)
-        .map_err(|err| Error::io(path, err))?
-        .len();
-    if len > MAX_JOURNAL_BYTES {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            position: None,
-            message: format!("file is {len} bytes; the limit is {MAX_JOURNAL_BYTES}"),
-        });
-    }
-    fs::read(path).map_err(|err| Error::io(path, err))
+    storage::read_bytes_limited(path, MAX_JOURNAL_BYTES)
 }
 
 /// The journal as text. Bytes that are not UTF-8 are only forgiven in the last, unfinished
@@ -265,21 +255,7 @@ pub fn parse_records(text: &str, path: &Path) -> Result<(Vec<Record>, u64, bool)
             }
             Err(err) if !is_last => {
                 // A bad line with records after it: not a crash mid-write, so stop here.
-                return Err(match ron_parse_error(path, line, &err) {
-                    Error::Parse {
-                        path,
-                        position,
-                        message,
-                    } => Error::Parse {
-                        path,
-                        position: position.map(|p| TextPosition {
-                            line: line_number,
-                            col: p.col,
-                        }),
-                        message,
-                    },
-                    other => other,
-                });
+                return Err(ron_line_error(path, line, line_number, &err));
             }
             // The last line, cut short (no newline) or unreadable: a write a crash
             // interrupted, whose answer was never confirmed.

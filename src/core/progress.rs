@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read as _};
 use std::path::Path;
 
@@ -259,19 +258,9 @@ impl Progress {
     /// Loads `path`, handing its inline reviews to `sink` rather than keeping them; a missing
     /// file is empty progress. Files Kartu wrote are read line by line, never whole.
     pub(crate) fn load_with(path: &Path, sink: &mut dyn ReviewSink) -> Result<Self> {
-        let file = match File::open(path) {
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(err) => return Err(Error::io(path, err)),
-            Ok(file) => file,
+        let Some((file, _)) = storage::open_limited(path, MAX_PROGRESS_FILE_BYTES)? else {
+            return Ok(Self::default());
         };
-        let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
-        if len > MAX_PROGRESS_FILE_BYTES {
-            return Err(Error::Parse {
-                path: path.to_path_buf(),
-                position: None,
-                message: format!("file is {len} bytes; the limit is {MAX_PROGRESS_FILE_BYTES}"),
-            });
-        }
         let reader = BufReader::with_capacity(256 * 1024, file.take(MAX_PROGRESS_FILE_BYTES));
         if let Some(progress) = read_fast(reader, path, sink)? {
             return Ok(progress);

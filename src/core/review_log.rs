@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, TextPosition, check_format, ron_options, ron_parse_error};
+use super::error::{Error, Result, check_format, ron_line_error, ron_options};
 use super::fastparse::Cursor;
 use super::journal::{Change, Record};
 use super::progress::{Next, ReviewEntry, ReviewSink, compact_ron, next_line, review_value};
@@ -122,21 +122,7 @@ fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedErr
     let line_number = File::open(path).ok().map_or(0, |file| {
         BufReader::new(file.take(offset)).split(b'\n').count()
     }) + 1;
-    match ron_parse_error(path, line, err) {
-        Error::Parse {
-            path,
-            position,
-            message,
-        } => Error::Parse {
-            path,
-            position: position.map(|p| TextPosition {
-                line: line_number,
-                col: p.col,
-            }),
-            message,
-        },
-        other => other,
-    }
+    ron_line_error(path, line, line_number, err)
 }
 
 /// Checks the header line, if the file has one.
@@ -149,20 +135,7 @@ fn check_header(path: &Path, first_line: &str) -> Result<()> {
 }
 
 fn open_limited(path: &Path) -> Result<Option<(File, u64)>> {
-    let file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(Error::io(path, err)),
-    };
-    let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
-    if len > MAX_REVIEW_LOG_BYTES {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            position: None,
-            message: format!("file is {len} bytes; the limit is {MAX_REVIEW_LOG_BYTES}"),
-        });
-    }
-    Ok(Some((file, len)))
+    storage::open_limited(path, MAX_REVIEW_LOG_BYTES)
 }
 
 /// How far back loading reads the log: two days before the newest review covers "today" in

@@ -180,9 +180,14 @@ fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads a UTF-8 file, refusing files over `max_bytes` before reading them.
-pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String> {
-    let file = fs::File::open(path).map_err(|err| Error::io(path, err))?;
+/// Opens a file and its length, refusing one over `max_bytes` before reading it (with a
+/// message that names the limit). `None` when there is no such file.
+pub fn open_limited(path: &Path, max_bytes: u64) -> Result<Option<(fs::File, u64)>> {
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(Error::io(path, err)),
+    };
     let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
     if len > max_bytes {
         return Err(Error::Parse {
@@ -191,10 +196,27 @@ pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String> {
             message: format!("file is {len} bytes; the limit is {max_bytes}"),
         });
     }
+    Ok(Some((file, len)))
+}
+
+/// Reads a whole file, refusing files over `max_bytes` before reading them.
+pub fn read_bytes_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let Some((file, len)) = open_limited(path, max_bytes)? else {
+        return Err(Error::io(
+            path,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    };
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| Error::io(path, err))?;
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 file, refusing files over `max_bytes` before reading them.
+pub fn read_text_limited(path: &Path, max_bytes: u64) -> Result<String> {
+    let bytes = read_bytes_limited(path, max_bytes)?;
     String::from_utf8(bytes).map_err(|err| Error::Parse {
         path: path.to_path_buf(),
         position: None,
