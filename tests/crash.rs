@@ -53,6 +53,30 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
     .map(|c| c.id.0)
     .collect();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // How long one answer takes on this machine and build, so the kills are spread over a
+    // whole run whether the binary is a debug or a release build.
+    let run_micros = {
+        let scratch = tempfile::tempdir().unwrap();
+        // The fastest of three: the first also pays for loading the binary from disk.
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let status = Command::new(env!("CARGO_BIN_EXE_kartu"))
+                    .arg("--data-dir")
+                    .arg(scratch.path())
+                    .args([
+                        "answer", "--deck", deck, "--card", &cards[0], "--rating", "good",
+                    ])
+                    .env_remove("KARTU_DATA_DIR")
+                    .stdout(Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+                u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+            })
+            .min()
+            .unwrap()
+    };
     let mut confirmed = 0;
     let mut killed_mid_run = 0;
     for attempt in 0..KILLS {
@@ -77,7 +101,7 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.below(12_000)));
+        std::thread::sleep(Duration::from_micros(rng.below(run_micros * 6 / 5 + 1)));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
         }
