@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{Error, Result, check_format, ron_line_error, ron_options};
 use super::fastparse::Cursor;
 use super::journal::{Change, Record};
-use super::progress::{Next, ReviewEntry, ReviewSink, compact_ron, next_line, review_value};
+use super::progress::{ReviewEntry, ReviewSink, compact_ron, review_value};
 use super::storage::{self, DataPaths};
 use super::time::Timestamp;
 
@@ -37,6 +37,9 @@ const HEADER: &str = "// kartu review log, format ";
 
 /// How much of the file is read at a time from its end.
 const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Longer lines are damage (a review line is about 170 bytes).
+const MAX_LINE_BYTES: u64 = 1024 * 1024;
 
 /// One line of the log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -149,11 +152,11 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
     let Some((mut file, len)) = open_limited(path)? else {
         return Ok(Tail::default());
     };
-    let mut first = String::new();
+    let mut first = Vec::new();
     BufReader::new((&file).take(256))
-        .read_line(&mut first)
+        .read_until(b'\n', &mut first)
         .map_err(|err| Error::io(path, err))?;
-    check_header(path, &first)?;
+    check_header(path, &String::from_utf8_lossy(&first))?;
     // `buf` holds the file from offset `base` to `end`.
     let mut buf: Vec<u8> = Vec::new();
     let mut base = len;
@@ -172,10 +175,20 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
         *base = start;
         Ok(true)
     };
+    // A damaged file may have no line break for gigabytes: never hold more than one
+    // over-long line's worth.
+    let too_long = || Error::Parse {
+        path: path.to_path_buf(),
+        position: None,
+        message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
+    };
     // Find where the whole lines end.
     let intact_len = loop {
         if let Some(pos) = buf.iter().rposition(|b| *b == b'\n') {
             break base + pos as u64 + 1;
+        }
+        if len - base > MAX_LINE_BYTES {
+            return Err(too_long());
         }
         if !read_before(&mut file, &mut buf, &mut base)? {
             break 0;
@@ -195,6 +208,9 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
             let rel_newline = usize::try_from(line_end - 1 - base).unwrap_or(0);
             if let Some(pos) = buf[..rel_newline].iter().rposition(|b| *b == b'\n') {
                 break base + pos as u64 + 1;
+            }
+            if line_end - base > MAX_LINE_BYTES {
+                return Err(too_long());
             }
             if !read_before(&mut file, &mut buf, &mut base)? {
                 break 0;
@@ -341,24 +357,43 @@ fn scan(path: &Path, each: &mut dyn FnMut(LogEntry) -> Result<()>) -> Result<()>
         return Ok(());
     };
     let mut reader = BufReader::with_capacity(CHUNK_BYTES, file);
-    let mut line = String::new();
+    let mut bytes = Vec::new();
     let mut offset = 0u64;
     let mut first = true;
     loop {
-        match next_line(&mut reader, &mut line, path)? {
-            Next::Line => {}
-            Next::End | Next::Odd => return Ok(()),
+        bytes.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|err| Error::io(path, err))?;
+        if bytes.pop() != Some(b'\n') {
+            if read as u64 > MAX_LINE_BYTES {
+                return Err(Error::Parse {
+                    path: path.to_path_buf(),
+                    position: None,
+                    message: format!("a line longer than {MAX_LINE_BYTES} bytes"),
+                });
+            }
+            // The end, or a torn last line (its records are still in the journal).
+            return Ok(());
         }
         let start = offset;
-        offset += line.len() as u64 + 1;
+        offset += read as u64;
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: None,
+                message: format!("not UTF-8 text in the line at byte {start}"),
+            });
+        };
         if first {
-            check_header(path, &line)?;
+            check_header(path, line)?;
             first = false;
         }
         if line.trim().is_empty() || line.starts_with("//") {
             continue;
         }
-        let entry = parse_line(&line).map_err(|err| line_error(path, start, &line, &err))?;
+        let entry = parse_line(line).map_err(|err| line_error(path, start, line, &err))?;
         each(entry)?;
     }
 }
@@ -535,5 +570,35 @@ mod tests {
             read_tail(&path, 0),
             Err(Error::NewerFormat { found: 9, .. })
         ));
+    }
+
+    #[test]
+    fn a_log_without_line_breaks_is_refused_without_reading_it_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        fs::write(&path, vec![b'x'; 3 * 1024 * 1024]).unwrap();
+        let err = read_tail(&path, 0).unwrap_err().to_string();
+        assert!(err.contains("a line longer than"), "{err}");
+    }
+
+    #[test]
+    fn streaming_stops_at_damage_with_an_error_never_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        append(
+            &path,
+            &[
+                LogEntry::Review(1, review("a", 1)),
+                LogEntry::Review(2, review("b", 2)),
+            ],
+        )
+        .unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        let second = bytes.iter().rposition(|b| *b == b'(').unwrap();
+        bytes[second + 3] = 0xff;
+        fs::write(&path, &bytes).unwrap();
+        let stream = ReviewStream::prepare(Vec::new(), Some(&path), &[]);
+        let err = stream.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("not UTF-8"), "{err}");
     }
 }
