@@ -1,12 +1,17 @@
-//! Deck files: `parse_deck` never panics; a deck it accepts is the deck plain `ron` reads from
-//! the same text (the fast line reader must agree with the general parser), and it survives a
-//! round trip through its canonical form (`Deck::to_ron`).
+//! Deck files, through both entry points:
+//!
+//! - `parse_deck` (the general `ron` parser plus validation) and `parse_packed_deck` (the fast
+//!   line reader into a `PackedDeck`, falling back to `parse_deck`) never panic;
+//! - they accept the same texts, and give the same deck (`PackedDeck::to_deck`);
+//! - packing an accepted deck and unpacking it gives it back (`PackedDeck::from_deck`);
+//! - an accepted deck survives a round trip through its canonical form (`Deck::to_ron`), read
+//!   back by both entry points (the canonical form is the fast reader's input).
 #![no_main]
 
 use std::path::Path;
 
-use kartu::core::deck::{Deck, parse_deck};
-use kartu::core::error::ron_options;
+use kartu::core::deck::{parse_deck, parse_packed_deck};
+use kartu::core::packed::PackedDeck;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,20 +19,47 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = Path::new("fuzz.ron");
-    let result = parse_deck(text, path);
+    let general = parse_deck(text, path);
+    let packed = parse_packed_deck(text, path);
     if std::env::var_os("KARTU_FUZZ_PRINT").is_some() {
-        eprintln!("parse_deck: {result:?}");
+        eprintln!("parse_deck: {general:?}\nparse_packed_deck: {packed:?}");
     }
-    let Ok(deck) = result else {
-        return;
+    let deck = match (general, packed) {
+        (Ok(deck), Ok(packed)) => {
+            assert_eq!(
+                packed.to_deck(),
+                deck,
+                "parse_packed_deck and parse_deck disagree"
+            );
+            deck
+        }
+        (Err(_), Err(_)) => return,
+        (Ok(deck), Err(err)) => {
+            panic!("parse_packed_deck refused ({err}) a deck parse_deck accepts: {deck:?}")
+        }
+        (Err(err), Ok(packed)) => {
+            panic!("parse_packed_deck accepted a deck parse_deck refuses ({err}): {packed:?}")
+        }
     };
-    match ron_options().from_str::<Deck>(text) {
-        Ok(reference) => assert_eq!(deck, reference, "parse_deck and plain ron disagree"),
-        Err(err) => panic!("parse_deck accepted text that plain ron refuses ({err}): {deck:?}"),
-    }
+    assert_eq!(
+        PackedDeck::from_deck(&deck).to_deck(),
+        deck,
+        "packing changed the deck"
+    );
+
     let written = deck.to_ron();
     match parse_deck(&written, path) {
         Ok(again) => assert_eq!(again, deck, "round trip changed the deck:\n{written}"),
         Err(err) => panic!("the canonical form of an accepted deck is refused: {err}\n{written}"),
+    }
+    match parse_packed_deck(&written, path) {
+        Ok(again) => assert_eq!(
+            again.to_deck(),
+            deck,
+            "round trip through parse_packed_deck changed the deck:\n{written}"
+        ),
+        Err(err) => panic!(
+            "parse_packed_deck refuses the canonical form of an accepted deck: {err}\n{written}"
+        ),
     }
 });

@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok((_records, intact_len, _torn)) = result {
         let intact_len = usize::try_from(intact_len).expect("intact length fits in usize");
-        assert!(intact_len <= text.len(), "intact length {intact_len} > {}", text.len());
+        assert!(
+            intact_len <= text.len(),
+            "intact length {intact_len} > {}",
+            text.len()
+        );
         assert!(
             intact_len == 0 || text.as_bytes()[intact_len - 1] == b'\n',
             "intact length {intact_len} does not end on a line break"

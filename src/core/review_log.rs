@@ -156,7 +156,11 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
     BufReader::new((&file).take(256))
         .read_until(b'\n', &mut first)
         .map_err(|err| Error::io(path, err))?;
-    check_header(path, &String::from_utf8_lossy(&first))?;
+    // A header without its line break is a torn first write, like any torn last line: it
+    // holds nothing, and the next append cuts it off.
+    if first.last() == Some(&b'\n') {
+        check_header(path, &String::from_utf8_lossy(&first))?;
+    }
     // `buf` holds the file from offset `base` to `end`.
     let mut buf: Vec<u8> = Vec::new();
     let mut base = len;
@@ -600,5 +604,19 @@ mod tests {
         let stream = ReviewStream::prepare(Vec::new(), Some(&path), &[]);
         let err = stream.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_torn_header_is_an_empty_log_and_the_next_append_repairs_it() {
+        // Found by the review_log fuzz target: the first append cut short inside its header.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        fs::write(&path, HEADER).unwrap();
+        let tail = read_tail(&path, TAIL_WINDOW_SECS).unwrap();
+        assert_eq!((tail.intact_len, tail.reviews.len()), (0, 0));
+        append(&path, &[LogEntry::Review(1, review("a", 1))]).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(HEADER).count(), 1, "{text}");
+        assert_eq!(read_tail(&path, TAIL_WINDOW_SECS).unwrap().reviews.len(), 1);
     }
 }
