@@ -242,7 +242,17 @@ pub fn parse_records(text: &str, path: &Path) -> Result<(Vec<Record>, u64, bool)
         }
         if line.starts_with("//") && complete {
             if let Some(format) = line.strip_prefix(HEADER) {
-                let found = format.trim().parse().unwrap_or(u32::MAX);
+                // A number that is not one is damage, not a newer Kartu.
+                let Ok(found) = format.trim().parse() else {
+                    return Err(Error::Parse {
+                        path: path.to_path_buf(),
+                        position: Some(TextPosition {
+                            line: line_number,
+                            col: HEADER.chars().count() + 1,
+                        }),
+                        message: "the header's format number is damaged".to_owned(),
+                    });
+                };
                 check_format(path, found, JOURNAL_FORMAT_VERSION)?;
             }
             intact_len += consumed;

@@ -317,13 +317,13 @@ fn read_fast(
     let Some(format) = header_number(&line, "format") else {
         return Ok(None);
     };
-    check_format(
-        path,
-        u32::try_from(format).unwrap_or(u32::MAX),
-        PROGRESS_FORMAT_VERSION,
-    )?;
+    // Past u32 `ron` reports an error; so leave that to it.
+    let Ok(format) = u32::try_from(format) else {
+        return Ok(None);
+    };
+    check_format(path, format, PROGRESS_FORMAT_VERSION)?;
     let mut progress = Progress {
-        format: u32::try_from(format).unwrap_or(u32::MAX),
+        format,
         ..Progress::default()
     };
     expect_line!();

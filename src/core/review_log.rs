@@ -131,7 +131,17 @@ fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedErr
 /// Checks the header line, if the file has one.
 fn check_header(path: &Path, first_line: &str) -> Result<()> {
     if let Some(format) = first_line.strip_prefix(HEADER) {
-        let found = format.trim().parse().unwrap_or(u32::MAX);
+        let Ok(found) = format.trim().parse() else {
+            // Not a number at all: damage, not a newer Kartu.
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: Some(super::error::TextPosition {
+                    line: 1,
+                    col: HEADER.chars().count() + 1,
+                }),
+                message: "the header's format number is damaged".to_owned(),
+            });
+        };
         check_format(path, found, REVIEW_LOG_FORMAT_VERSION)?;
     }
     Ok(())
@@ -153,7 +163,7 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
         return Ok(Tail::default());
     };
     let mut first = Vec::new();
-    BufReader::new((&file).take(256))
+    BufReader::new((&file).take(MAX_LINE_BYTES + 1))
         .read_until(b'\n', &mut first)
         .map_err(|err| Error::io(path, err))?;
     // A header without its line break is a torn first write, like any torn last line: it
@@ -618,5 +628,18 @@ mod tests {
         let text = fs::read_to_string(&path).unwrap();
         assert_eq!(text.matches(HEADER).count(), 1, "{text}");
         assert_eq!(read_tail(&path, TAIL_WINDOW_SECS).unwrap().reviews.len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_header_is_damage_not_a_newer_format() {
+        // Found by the review_log fuzz target: a header line longer than the first read.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        fs::write(&path, format!("{HEADER}{}\n", "x".repeat(400))).unwrap();
+        assert!(matches!(read_tail(&path, 0), Err(Error::Parse { .. })));
+        assert!(matches!(
+            ReviewStream::prepare(Vec::new(), Some(&path), &[]),
+            Err(Error::Parse { .. })
+        ));
     }
 }
