@@ -369,11 +369,10 @@ impl Collection {
     fn move_history_to_review_log(&mut self) -> Result<()> {
         if self.progress.review_log.is_none() {
             let snapshot = self.paths.progress_file();
-            if let Ok(old) = Progress::load_with(&snapshot, &mut DiscardReviews)
-                && snapshot.exists()
-            {
+            // `self.progress` was just read from it, so its format is the file's.
+            if snapshot.exists() {
                 let mut kept = snapshot.clone().into_os_string();
-                kept.push(format!(".format-{}", old.format));
+                kept.push(format!(".format-{}", self.progress.format));
                 // A hard link costs no space; if it exists, an earlier migration kept it.
                 match fs::hard_link(&snapshot, &kept) {
                     Ok(()) => {}
@@ -731,15 +730,6 @@ impl Collection {
         }
     }
 
-    /// Writes a snapshot now if one is due (for one-shot commands).
-    pub fn compact_if_due(&mut self) -> Result<()> {
-        if let Some(job) = self.snapshot_job(false) {
-            let seq = job.run()?;
-            self.finish_snapshot(seq)?;
-        }
-        Ok(())
-    }
-
     /// Problems met while opening, for the learner to read.
     #[must_use]
     pub fn problems(&self) -> &[String] {
@@ -1087,19 +1077,6 @@ impl Collection {
     /// Writes an installed deck to `path` as a deck file.
     pub fn export_deck(&self, deck: &DeckId, path: &Path) -> Result<()> {
         deck::save_deck_file(&self.deck(deck)?.deck.to_deck(), path)
-    }
-}
-
-/// A review sink that keeps nothing, for reading only a progress file's header and cards.
-struct DiscardReviews;
-
-impl ReviewSink for DiscardReviews {
-    fn review(&mut self, _review: ReviewEntry) -> Result<()> {
-        Ok(())
-    }
-
-    fn restart(&mut self) -> Result<()> {
-        Ok(())
     }
 }
 
