@@ -64,6 +64,9 @@ pub enum Command {
         /// Reviews in the generated history, spread over the cards
         #[arg(long, default_value_t = 1_000_000)]
         reviews: usize,
+        /// The time the history ends at (RFC 3339) [default: now]
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
     },
     /// Rewrite deck files in canonical form (stable field order and layout), after checking them
     Fmt {
@@ -134,6 +137,10 @@ pub enum BackupAction {
     Restore {
         /// The backup's id, as `kartu backup list` shows it
         id: String,
+        /// The time of the restore (RFC 3339), which names the backup of the current state
+        /// [default: now]
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
     },
 }
 
@@ -220,6 +227,7 @@ pub fn run(
     for problem in collection.problems() {
         eprintln!("warning: {problem}");
     }
+    let problems_shown = collection.problems().len();
     if cli.no_fuzz {
         collection.override_fuzz(false)?;
     }
@@ -233,9 +241,13 @@ pub fn run(
     };
     match command {
         Command::Check { .. } | Command::Fmt { .. } => unreachable_check(),
-        Command::Generate { cards, reviews } => {
+        Command::Generate {
+            cards,
+            reviews,
+            now,
+        } => {
             collection.become_writer()?;
-            collection.generate_history(*cards, *reviews, clock_now)?;
+            collection.generate_history(*cards, *reviews, parse_now(now)?)?;
             writeln!(
                 out,
                 "generated deck \"generated\" with {cards} cards and {reviews} reviews"
@@ -263,27 +275,45 @@ pub fn run(
             if let Some(reason) = collection.progress_error() {
                 bail!("{reason}");
             }
+            // Found while reading progress under the lock (a damaged journal end cut off).
+            for problem in collection.problems().iter().skip(problems_shown) {
+                eprintln!("warning: {problem}");
+            }
             // Read under the lock: another process may have answered meanwhile.
             let before = collection.card_progress(&deck, &card).state;
             collection.answer(&deck, &card, *rating, now, *duration_ms)?;
             let mut value = card_json(&deck, &card, &collection.card_progress(&deck, &card), now);
             value["rating"] = json!(rating.as_str());
             value["previous_state"] = json!(before.as_str());
-            let printed = print_card(&value, at.json, out);
+            // The answer is saved: failing to print it (a full disk, a closed pipe) must not
+            // look like a failed answer, or a script retrying would answer twice.
+            if let Err(err) = print_card(&value, at.json, out).and_then(|_| Ok(out.flush()?)) {
+                eprintln!("warning: answer saved; could not print it: {err:#}");
+            }
             // The answer is safe in the journal; fold it into the snapshot now and then, and
             // back up when the policy says so, with the collection out of memory (both read
             // the files). Neither failing undoes the answer, so they are warnings: a script
             // must not retry (and answer twice).
-            let (snapshot, backup) = collection.into_upkeep(now).run();
+            let mut upkeep = collection.into_upkeep(now);
+            for notice in upkeep.take_notices() {
+                eprintln!("warning: {notice}");
+            }
+            let (snapshot, backup) = upkeep.run();
             if let Err(err) = snapshot {
                 eprintln!("warning: the answer is saved, but writing the snapshot failed: {err}");
             }
             if let Err(err) = backup {
                 eprintln!("warning: the answer is saved, but the backup failed: {err}");
             }
-            printed
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Backup { action } => backup(&mut collection, action, clock_now, out),
+        Command::Backup { action } => {
+            let now = match action {
+                BackupAction::Restore { now, .. } => parse_now(now)?,
+                BackupAction::List { .. } => clock_now,
+            };
+            backup(&mut collection, action, now, out)
+        }
         Command::Card { target, at } => card(
             &collection,
             &target.deck,
@@ -378,7 +408,7 @@ fn backup(
                 }
             }
         }
-        BackupAction::Restore { id } => {
+        BackupAction::Restore { id, .. } => {
             // Check the backup exists before setting anything aside.
             if !collection.backups()?.iter().any(|b| &b.id == id) {
                 return Err(crate::core::Error::UnknownBackup(id.clone()).into());
@@ -388,7 +418,11 @@ fn backup(
             for path in moved {
                 writeln!(out, "Unreadable progress moved to {}", path.display())?;
             }
-            if let Some(reason) = collection.progress_error() {
+            // Progress whose files do not fit together is restored over (copies are kept);
+            // anything else unreadable (a newer Kartu's, permissions) stops here.
+            if let Some(reason) = collection.progress_error()
+                && !collection.progress_restorable()
+            {
                 bail!("{reason}");
             }
             if let Some(current) = collection.restore_backup(id, now)? {

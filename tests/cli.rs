@@ -322,7 +322,16 @@ fn backups_follow_the_policy_and_restore_with_the_current_state_saved_first() {
     );
     assert_eq!(list[0]["reviews"], 3);
 
-    let output = kartu(dir.path(), &["backup", "restore", "20261125-090000"]);
+    let output = kartu(
+        dir.path(),
+        &[
+            "backup",
+            "restore",
+            "20261125-090000",
+            "--now",
+            "2026-11-25T10:30:00Z",
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("Current progress backed up"));
     let decks = json(&kartu(
@@ -355,19 +364,25 @@ fn unreadable_progress_is_set_aside_when_a_backup_is_restored() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A bad line with a record after it: not a damaged end that can be cut off.
+    let journal = dir.path().join("progress.journal");
+    let text = fs::read_to_string(&journal).unwrap();
     fs::write(
-        dir.path().join("progress.journal"),
-        "(seq: 1, change: Answer(\ngarbage\n",
+        &journal,
+        text.replacen("\n(seq: 1,", "\ngarbage\n(seq: 1,", 1),
     )
     .unwrap();
     let decks = kartu(dir.path(), &["decks"]);
     assert!(!decks.status.success());
     assert!(
-        String::from_utf8_lossy(&decks.stderr).contains("progress.journal:1:"),
+        String::from_utf8_lossy(&decks.stderr).contains("progress.journal:2:"),
         "{decks:?}"
     );
 
-    let output = kartu(dir.path(), &["backup", "restore", &id]);
+    let output = kartu(
+        dir.path(),
+        &["backup", "restore", &id, "--now", "2026-11-25T09:30:00Z"],
+    );
     assert!(output.status.success(), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("Unreadable progress moved to"));
     let aside: Vec<String> = fs::read_dir(dir.path())

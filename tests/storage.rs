@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
+use std::path::Path;
 
 use jiff::tz::TimeZone;
 use kartu::core::collection::{Access, Collection};
@@ -156,7 +157,7 @@ fn migrates(golden: &str, format: u32, seq: u64, reviews: usize) {
     let text = fs::read_to_string(paths.progress_file()).unwrap();
     assert!(
         text.contains(&format!(
-            "    format: 3,\n    seq: {seq},\n    review_log: 1,\n"
+            "    format: 4,\n    seq: {seq},\n    review_log: 1,\n    review_log_bytes: "
         )),
         "{text}"
     );
@@ -202,10 +203,77 @@ fn bytes_that_are_not_text_are_forgiven_only_in_the_torn_last_line() {
         (progress.reviews.len(), report.dropped_torn_line),
         (2, true)
     );
-    // The same damage in a line with more after it is an error naming that line.
-    bytes.extend_from_slice(b"\n(seq: 4)\n");
+    // The same damage in a line with a record after it is an error naming that line.
+    let record = String::from_utf8_lossy(&bytes)
+        .lines()
+        .nth(2)
+        .unwrap()
+        .replace("(seq: 2,", "(seq: 4,");
+    bytes.extend_from_slice(format!("\n{record}\n").as_bytes());
     fs::write(&path, &bytes).unwrap();
     let err = journal::load(&paths).unwrap_err().to_string();
     // Line 1 is the journal's header.
     assert!(err.contains("progress.journal:4:1: not UTF-8"), "{err}");
+}
+
+#[test]
+fn a_format_3_snapshot_with_its_log_and_journal_loads_and_is_rewritten_as_format_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    for name in ["progress.ron", "reviews-1.ron", "progress.journal"] {
+        fs::copy(
+            Path::new("tests/golden/progress-v3").join(name),
+            dir.path().join(name),
+        )
+        .unwrap();
+    }
+    let reader = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert!(reader.problems().is_empty(), "{:?}", reader.problems());
+    assert_eq!(reader.progress().seq, 3);
+    assert_eq!(reader.progress().card_count(), 3);
+    assert_eq!(reader.progress().reviews.len(), 3);
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let seq = collection.snapshot_job(true).unwrap().run().unwrap();
+    collection.finish_snapshot(seq).unwrap();
+    drop(collection);
+    let text = fs::read_to_string(paths.progress_file()).unwrap();
+    assert!(
+        text.contains("    format: 4,\n    seq: 3,\n    review_log: 1,\n    review_log_bytes: "),
+        "{text}"
+    );
+    assert!(text.contains("    folded: (seq: 3, hash: "), "{text}");
+    let reopened = Collection::open(paths, TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert_eq!(reopened.progress().cards, reader.progress().cards);
+    assert_eq!(reopened.progress().reviews, reader.progress().reviews);
+}
+
+#[test]
+fn a_repeated_journal_record_counts_once_and_a_conflicting_one_is_damage() {
+    let (_dir, paths) = answered(3);
+    let path = journal_path(&paths);
+    let text = fs::read_to_string(&path).unwrap();
+    let second = text.lines().nth(2).unwrap().to_owned();
+    fs::write(&path, format!("{text}{second}\n")).unwrap();
+    // Anywhere after itself (a sync tool's doing), a repeat is skipped.
+    let (progress, _, _) = journal::load(&paths).unwrap();
+    assert_eq!((progress.seq, progress.reviews.len()), (3, 3));
+    let lines: Vec<&str> = text.lines().collect();
+    let repeated = [lines[0], lines[1], lines[2], lines[2], lines[3]].join("\n") + "\n";
+    fs::write(&path, &repeated).unwrap();
+    let (progress, _, _) = journal::load(&paths).unwrap();
+    assert_eq!((progress.seq, progress.reviews.len()), (3, 3));
+    // The same number with a different change is damage.
+    let conflicting = [
+        lines[0],
+        lines[1],
+        lines[2],
+        &lines[2].replace("rating: good", "rating: hard"),
+        lines[3],
+    ]
+    .join("\n")
+        + "\n";
+    fs::write(&path, &conflicting).unwrap();
+    let err = journal::load(&paths).unwrap_err().to_string();
+    assert!(err.contains("progress.journal:4:"), "{err}");
+    assert!(err.contains("appears twice"), "{err}");
 }

@@ -398,9 +398,12 @@ fn backups_screen_lists_and_restores() {
 #[test]
 fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
     let (dir, paths) = data_with_backup();
+    // A bad line with a record after it (a damaged end alone would be cut off).
+    let journal = kartu::core::journal::journal_path(&paths);
+    let text = fs::read_to_string(&journal).unwrap();
     fs::write(
-        kartu::core::journal::journal_path(&paths),
-        "(seq: 1, oops\n(seq: 2)\n",
+        &journal,
+        text.replacen("\n(seq: 2,", "\n(seq: 2, oops\n(seq: 2,", 1),
     )
     .unwrap();
     let mut harness = window_on(&paths);
@@ -425,6 +428,43 @@ fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
         kartu::core::journal::load(&paths).unwrap().0.reviews.len(),
         2
     );
+}
+
+#[test]
+fn progress_files_that_do_not_fit_together_are_kept_and_a_backup_offered() {
+    let (dir, paths) = data_with_backup();
+    let mut collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    let seq = collection.snapshot_job(true).unwrap().run().unwrap();
+    collection.finish_snapshot(seq).unwrap();
+    drop(collection);
+    // The review log loses its last line: history lost, found on load.
+    let log = paths.root.join("reviews-1.ron");
+    let text = fs::read_to_string(&log).unwrap();
+    let cut = text.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
+    fs::write(&log, &cut).unwrap();
+    let mut harness = window_on(&paths);
+    harness.get_by_label_contains("Your progress files do not fit together");
+    assert_eq!(fs::read_to_string(&log).unwrap(), cut, "nothing written");
+    harness
+        .get_by_label_contains("(2 cards, 2 reviews)")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Restored the backup from");
+    assert_eq!(
+        kartu::core::journal::load(&paths).unwrap().0.reviews.len(),
+        2
+    );
+    let kept = fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("reviews-1.ron.inconsistent-")
+        })
+        .count();
+    assert_eq!(kept, 1, "the short log is kept");
 }
 
 #[test]

@@ -8,22 +8,19 @@ use kartu::core::journal::parse_records;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let result = parse_records(text, Path::new("fuzz.journal"));
+    let result = parse_records(data, Path::new("fuzz.journal"));
     if std::env::var_os("KARTU_FUZZ_PRINT").is_some() {
         eprintln!("parse_records: {result:?}");
     }
-    if let Ok((_records, intact_len, _torn)) = result {
-        let intact_len = usize::try_from(intact_len).expect("intact length fits in usize");
+    if let Ok(parsed) = result {
+        let intact_len = usize::try_from(parsed.intact_len).expect("intact length fits in usize");
         assert!(
-            intact_len <= text.len(),
+            intact_len <= data.len(),
             "intact length {intact_len} > {}",
-            text.len()
+            data.len()
         );
         assert!(
-            intact_len == 0 || text.as_bytes()[intact_len - 1] == b'\n',
+            intact_len == 0 || data[intact_len - 1] == b'\n',
             "intact length {intact_len} does not end on a line break"
         );
     }

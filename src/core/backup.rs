@@ -56,10 +56,7 @@ pub fn backups_dir(paths: &DataPaths) -> PathBuf {
 /// The id of a backup made at `at`.
 #[must_use]
 pub fn backup_id(at: Timestamp) -> String {
-    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
-        |_| at.unix_secs().to_string(),
-        |t| t.strftime("%Y%m%d-%H%M%S").to_string(),
-    )
+    at.compact_id()
 }
 
 fn parse_id(id: &str) -> Option<Timestamp> {
@@ -107,11 +104,31 @@ fn read_info(path: &Path) -> Option<BackupInfo> {
     })
 }
 
-/// Whether an automatic backup is due: none yet, or the newest is 30 minutes old and the
-/// progress changed since.
+/// The backup of the latest progress: the highest sequence number (then the latest time).
+/// Not simply the latest time: one made while the clock was wrong can be dated in the future.
+#[must_use]
+pub fn newest(backups: &[BackupInfo]) -> Option<&BackupInfo> {
+    backups.iter().max_by_key(|b| (b.seq, b.at))
+}
+
+/// Whether an automatic backup is due at `now` for progress at `seq`, given the backup of the
+/// latest progress ([`newest`]): none yet, or progress changed since it and it is 30 minutes
+/// old. One dated more than 30 minutes after `now` ([`is_from_the_future`]: a clock that went
+/// forward and came back) counts as old, or backups would stop until the clock caught up.
 #[must_use]
 pub fn is_due(newest: Option<&BackupInfo>, seq: u64, now: Timestamp) -> bool {
-    newest.is_none_or(|b| b.seq != seq && now.unix_secs() - b.at.unix_secs() >= MIN_INTERVAL_SECS)
+    newest.is_none_or(|b| {
+        b.seq != seq
+            && (is_from_the_future(b, now)
+                || now.unix_secs() - b.at.unix_secs() >= MIN_INTERVAL_SECS)
+    })
+}
+
+/// Whether `backup` is dated more than 30 minutes after `now`. (A backup's id may run a few
+/// seconds ahead, when two are made in the same second.)
+#[must_use]
+pub fn is_from_the_future(backup: &BackupInfo, now: Timestamp) -> bool {
+    backup.at.unix_secs() - now.unix_secs() > MIN_INTERVAL_SECS
 }
 
 /// A backup to write, possibly on another thread: it reads the state on disk (snapshot,
@@ -122,6 +139,8 @@ pub struct BackupJob {
     paths: DataPaths,
     at: Timestamp,
     clock: DayClock,
+    /// A backup pruning must keep (the one being restored).
+    pinned: Option<String>,
 }
 
 impl BackupJob {
@@ -132,7 +151,15 @@ impl BackupJob {
             paths: paths.clone(),
             at,
             clock,
+            pinned: None,
         }
+    }
+
+    /// Keeps backup `id` whatever the policy says (it is about to be restored).
+    #[must_use]
+    pub fn pin(mut self, id: &str) -> Self {
+        self.pinned = Some(id.to_owned());
+        self
     }
 
     /// Writes the backup (atomically, as a whole progress document streamed from the files)
@@ -152,9 +179,10 @@ impl BackupJob {
         };
         let (mut progress, inline) = {
             let mut inline = Vec::new();
-            let progress = Progress::load_with(&self.paths.progress_file(), &mut inline)?;
+            let progress = Progress::load_snapshot_with(&self.paths.progress_file(), &mut inline)?;
             (progress, inline)
         };
+        journal::check_review_log(&self.paths, &progress)?;
         let log = progress
             .review_log
             .map(|generation| review_log::log_path(&self.paths, generation));
@@ -163,28 +191,24 @@ impl BackupJob {
             None => progress.seq,
         };
         let mut later = Vec::new();
-        for record in journal::read_records(&self.paths)? {
-            if record.seq <= progress.seq {
-                continue;
-            }
-            if record.seq != progress.seq + 1 {
-                return Err(Error::JournalGap {
-                    path: journal::journal_path(&self.paths),
-                    expected: progress.seq + 1,
-                    found: record.seq,
-                });
-            }
-            progress.apply_to_cards(&record.change);
-            progress.seq = record.seq;
-            if record.seq > logged {
-                later.push(record);
-            }
-        }
+        journal::replay(
+            &mut progress,
+            &journal::read_records(&self.paths)?,
+            &journal::journal_path(&self.paths),
+            u64::MAX,
+            &mut |record, _| {
+                if record.seq > logged {
+                    later.push(record.clone());
+                }
+            },
+        )?;
         let history = ReviewStream::prepare(inline, log.as_deref(), &later)?;
         let cards = progress.card_count();
         let reviews = history.len();
         let seq = progress.seq;
         progress.review_log = None;
+        progress.review_log_bytes = None;
+        progress.folded = None;
         let mut head = format!("{HEADER} cards {cards}, reviews {reviews}, seq {seq}\n");
         progress.write_head(&mut head);
         head.push_str("    reviews: [\n");
@@ -199,7 +223,9 @@ impl BackupJob {
         writer.write(b"    ],\n)\n")?;
         writer.finish()?;
         let backups = list(&self.paths)?;
-        for old in to_remove(&backups, at, &self.clock) {
+        let mut keep = vec![id.as_str()];
+        keep.extend(self.pinned.as_deref());
+        for old in to_remove(&backups, at, &self.clock, &keep) {
             // One that cannot be removed now is pruned the next time.
             fs::remove_file(&old.path).ok();
         }
@@ -216,8 +242,11 @@ impl BackupJob {
 
 /// A backup's file, if there is a backup with this id.
 pub fn backup_path(paths: &DataPaths, id: &str) -> Result<PathBuf> {
+    if parse_id(id).is_none() {
+        return Err(Error::UnknownBackup(id.to_owned()));
+    }
     let path = backups_dir(paths).join(format!("{PREFIX}{id}.ron"));
-    if !path.exists() || parse_id(id).is_none() {
+    if !path.exists() {
         return Err(Error::UnknownBackup(id.to_owned()));
     }
     Ok(path)
@@ -231,13 +260,16 @@ pub fn load(paths: &DataPaths, id: &str) -> Result<Progress> {
 /// The backups (of `backups`, newest first) the policy no longer keeps at `now`: today's
 /// and yesterday's stay; before that the newest of each day for 12 days, then the newest of
 /// each week for 10 weeks, then the newest of each month for 9 months (a week or month that
-/// already has a kept backup is skipped, so the tiers reach further back).
+/// already has a kept backup is skipped, so the tiers reach further back). The backups in
+/// `keep` and the newest ([`newest`]) always stay.
 #[must_use]
 pub fn to_remove<'a>(
     backups: &'a [BackupInfo],
     now: Timestamp,
     clock: &DayClock,
+    keep: &[&str],
 ) -> Vec<&'a BackupInfo> {
+    let newest = newest(backups).map(|b| b.id.as_str());
     let yesterday = clock.day(now).0 - 1;
     let (mut daily, mut weekly, mut monthly) = (HashSet::new(), HashSet::new(), HashSet::new());
     let (mut covered_weeks, mut covered_months) = (HashSet::new(), HashSet::new());
@@ -249,7 +281,7 @@ pub fn to_remove<'a>(
         }
         let week = day.0.div_euclid(7);
         let month = month_of(day);
-        let keep = if daily.len() < KEEP_DAILY || daily.contains(&day) {
+        let keep_it = if daily.len() < KEEP_DAILY || daily.contains(&day) {
             daily.insert(day)
         } else if weekly.len() < KEEP_WEEKLY || weekly.contains(&week) {
             !covered_weeks.contains(&week) && weekly.insert(week)
@@ -258,10 +290,10 @@ pub fn to_remove<'a>(
                 && !covered_months.contains(&month)
                 && monthly.insert(month)
         };
-        if keep {
+        if keep_it {
             covered_weeks.insert(week);
             covered_months.insert(month);
-        } else {
+        } else if !keep.contains(&backup.id.as_str()) && Some(backup.id.as_str()) != newest {
             remove.push(backup);
         }
     }
@@ -303,7 +335,7 @@ mod tests {
         let now = Timestamp::parse_rfc3339("2026-11-25T12:00:00Z").unwrap();
         // One backup every 6 hours for two years.
         let backups = backups_every(6, 4 * 730, now);
-        let removed: HashSet<&str> = to_remove(&backups, now, &clock)
+        let removed: HashSet<&str> = to_remove(&backups, now, &clock, &[])
             .iter()
             .map(|b| b.id.as_str())
             .collect();
@@ -330,7 +362,7 @@ mod tests {
         );
         // Pruning again removes nothing more.
         let kept_owned: Vec<BackupInfo> = kept.into_iter().cloned().collect();
-        assert!(to_remove(&kept_owned, now, &clock).is_empty());
+        assert!(to_remove(&kept_owned, now, &clock, &[]).is_empty());
     }
 
     #[test]
@@ -352,6 +384,59 @@ mod tests {
         ));
         assert!(!is_due(Some(&newest), 5, now.add_secs(MIN_INTERVAL_SECS)));
         assert!(is_due(Some(&newest), 6, now.add_secs(MIN_INTERVAL_SECS)));
+        // Dated a month ahead (the clock was wrong then): due as soon as progress changes.
+        let ahead = BackupInfo {
+            at: now.add_secs(30 * DAY_SECS),
+            ..newest.clone()
+        };
+        assert!(is_due(Some(&ahead), 6, now));
+        assert!(!is_due(Some(&ahead), 5, now));
+        // A few seconds ahead is not the future: ids move on a second when taken.
+        let bumped = BackupInfo {
+            at: now.add_secs(2),
+            ..newest
+        };
+        assert!(!is_due(Some(&bumped), 6, now));
+    }
+
+    #[test]
+    fn the_newest_is_the_latest_progress_not_the_latest_date() {
+        let now = Timestamp(1_000_000);
+        let mut backups = backups_every(1, 3, now);
+        for (i, backup) in backups.iter_mut().enumerate() {
+            backup.seq = 10 - i as u64;
+        }
+        // A backup written while the clock was a month ahead, of older progress.
+        backups.insert(
+            0,
+            BackupInfo {
+                id: backup_id(now.add_secs(30 * DAY_SECS)),
+                at: now.add_secs(30 * DAY_SECS),
+                seq: 3,
+                ..backups[0].clone()
+            },
+        );
+        assert_eq!(newest(&backups).map(|b| b.seq), Some(10));
+    }
+
+    #[test]
+    fn pruning_keeps_the_pinned_and_the_newest() {
+        let clock = DayClock::utc(4);
+        let now = Timestamp::parse_rfc3339("2026-12-30T12:00:00Z").unwrap();
+        // Three backups a month ago, the same day: pruning keeps one of that day.
+        let old = Timestamp::parse_rfc3339("2026-11-25T10:20:00Z").unwrap();
+        let mut backups = backups_every(1, 3, old);
+        for (i, backup) in backups.iter_mut().enumerate() {
+            backup.seq = 3 - i as u64;
+        }
+        let removed: Vec<&str> = to_remove(&backups, now, &clock, &[])
+            .iter()
+            .map(|b| b.id.as_str())
+            .collect();
+        assert_eq!(removed, vec!["20261125-092000", "20261125-082000"]);
+        let pinned = to_remove(&backups, now, &clock, &["20261125-082000"]);
+        assert_eq!(pinned.len(), 1);
+        assert_eq!(pinned[0].id, "20261125-092000");
     }
 
     #[test]

@@ -16,11 +16,11 @@ use super::deck::{self, CardId, Deck, DeckId};
 use super::error::{Error, Result};
 use super::journal::{self, Change, Journal, Record, SnapshotJob};
 use super::packed::{CardRef, PackedDeck};
-use super::progress::{Progress, ReviewEntry, ReviewSink};
+use super::progress::{Folded, Progress, ReviewEntry, ReviewSink, record_hash};
 use super::review_log::{self, NewLog};
 use super::scheduler::{CardProgress, CardState, FuzzSeed, NextStates, Rating, Scheduler};
 use super::settings::Settings;
-use super::storage::DataPaths;
+use super::storage::{self, DataPaths};
 use super::time::{DayClock, DayNumber, Timestamp};
 
 /// Learning cards due this soon are shown rather than making the learner wait (Anki's
@@ -240,9 +240,15 @@ pub struct Collection {
     /// The progress files exist but do not parse (as opposed to unreadable for permissions,
     /// or from a newer Kartu): they may be set aside and a backup offered.
     progress_corrupt: bool,
-    /// The newest backup's time and sequence number, once known (writer only).
+    /// The progress files read but do not belong together (a review log cut short, a
+    /// snapshot ahead of its journal): kept as they are, and a backup offered.
+    progress_inconsistent: bool,
+    /// The backup of the latest progress's time and sequence number ([`backup::newest`]),
+    /// once known (writer only).
     newest_backup: Option<(Timestamp, u64)>,
     problems: Vec<String>,
+    /// Things the learner should hear about that happened after opening, not yet shown.
+    notices: Vec<String>,
     /// The settings file could not be read; it is moved aside before settings are saved.
     settings_unreadable: bool,
     /// Deck files in `decks/` that do not parse, with the error (path, line and column).
@@ -260,9 +266,15 @@ pub struct Upkeep {
     journal: Option<Journal>,
     snapshot: Option<SnapshotJob>,
     backup: Option<BackupJob>,
+    notices: Vec<String>,
 }
 
 impl Upkeep {
+    /// What the learner should hear about (see [`Collection::take_notices`]).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
     /// Runs the snapshot (then trims the journal) and the backup, if due. Either may fail
     /// without the other being skipped; the answers are safe in the journal regardless.
     pub fn run(mut self) -> (Result<()>, Result<Option<backup::BackupInfo>>) {
@@ -301,7 +313,10 @@ impl Collection {
     pub fn open(paths: DataPaths, time_zone: TimeZone, access: Access) -> Result<Self> {
         let mut problems = Vec::new();
         let (settings, settings_unreadable) = match Settings::load(&paths.settings_file()) {
-            Ok(settings) => (settings, false),
+            Ok(mut settings) => {
+                problems.extend(settings.repair(&paths.settings_file()));
+                (settings, false)
+            }
             Err(err) => {
                 problems.push(format!("{err}; using default settings (the file is kept until settings are saved, then renamed to settings.ron.unreadable)"));
                 (Settings::default(), true)
@@ -323,8 +338,10 @@ impl Collection {
             read_only: None,
             progress_error: None,
             progress_corrupt: false,
+            progress_inconsistent: false,
             newest_backup: None,
             problems,
+            notices: Vec::new(),
             settings_unreadable,
             unreadable_decks,
             journal: None,
@@ -353,7 +370,12 @@ impl Collection {
         if self.journal.is_some() {
             self.move_history_to_review_log()?;
         }
-        self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
+        self.refresh_newest_backup()?;
+        Ok(())
+    }
+
+    fn refresh_newest_backup(&mut self) -> Result<()> {
+        self.newest_backup = backup::newest(&backup::list(&self.paths)?).map(|b| (b.at, b.seq));
         Ok(())
     }
 
@@ -396,7 +418,14 @@ impl Collection {
     /// Loads the snapshot and journal; with `lock`, opens the journal for writing.
     fn load_progress(&mut self, lock: Option<std::fs::File>) {
         let writable = lock.is_some();
+        let journal_file = journal::journal_path(&self.paths);
         let loaded = journal::load(&self.paths).and_then(|(progress, intact_len, report)| {
+            // Damage at the journal's end is cut off by the writer: keep the file as it
+            // was first.
+            let kept = match (&report.damaged_tail, writable) {
+                (Some(_), true) => Some(keep_copy(&journal_file)?),
+                _ => None,
+            };
             let journal = match lock {
                 Some(lock) => Some(Journal::open(
                     &self.paths,
@@ -406,27 +435,61 @@ impl Collection {
                 )?),
                 None => None,
             };
-            Ok((progress, journal, report))
+            Ok((progress, journal, report, kept))
         });
         match loaded {
-            Ok((progress, journal, report)) => {
-                // A reader may just have caught the writer mid-append; only the writer drops.
-                if report.dropped_torn_line && writable {
-                    self.problems.push(format!(
-                        "{}: the last line was cut short (Kartu was stopped while saving an answer); that one unconfirmed answer was dropped",
-                        journal::journal_path(&self.paths).display()
-                    ));
+            Ok((progress, journal, report, kept)) => {
+                if report.dropped_torn_line {
+                    // A reader may have caught the writer mid-append: it only says so.
+                    self.problems.push(if writable {
+                        format!(
+                            "{}: the last line was cut short (Kartu was stopped while saving an answer); that one unconfirmed answer was dropped",
+                            journal_file.display()
+                        )
+                    } else {
+                        format!(
+                            "{}: the last line is incomplete (an answer being saved right now, or one cut short by a crash); it is left out",
+                            journal_file.display()
+                        )
+                    });
+                }
+                if let Some(damage) = &report.damaged_tail {
+                    let answers = if damage.lines == 1 {
+                        "1 answer".to_owned()
+                    } else {
+                        format!("{} answers", damage.lines)
+                    };
+                    self.problems.push(match &kept {
+                        Some(copy) => format!(
+                            "{}; the damaged end of the journal (from line {}) was cut off and {answers} lost; the journal as it was is kept as {}",
+                            damage.error,
+                            damage.line,
+                            copy.display()
+                        ),
+                        None => format!(
+                            "{}; the journal is damaged from line {} on: {answers} cannot be read and are left out",
+                            damage.error, damage.line
+                        ),
+                    });
                 }
                 self.set_progress(progress);
                 self.journal = journal;
                 self.progress_error = None;
                 self.progress_corrupt = false;
+                self.progress_inconsistent = false;
                 self.read_only = (!writable).then(|| "opened read-only".to_owned());
             }
             Err(err) => {
-                self.progress_corrupt = matches!(err, Error::Parse { .. });
-                let message =
-                    format!("{err}. The file was left as it is and nothing will be written to it.");
+                self.progress_corrupt =
+                    matches!(err, Error::Parse { .. } | Error::JournalGap { .. });
+                self.progress_inconsistent = matches!(err, Error::Inconsistent { .. });
+                let message = if self.progress_inconsistent {
+                    format!(
+                        "{err}. The files were left as they are and nothing will be written to them; restore a backup to go on studying."
+                    )
+                } else {
+                    format!("{err}. The file was left as it is and nothing will be written to it.")
+                };
                 if !self.problems.contains(&message) {
                     self.problems.push(message.clone());
                 }
@@ -438,12 +501,13 @@ impl Collection {
         }
     }
 
-    /// A backup to write when one is due (the newest is 30 minutes old and progress changed);
-    /// run it anywhere. Writers only.
+    /// A backup to write when one is due (progress changed since the backup of the latest
+    /// progress, and that one is 30 minutes old or dated in the future); run it anywhere.
+    /// Writers only.
     pub fn backup_job(&mut self, now: Timestamp) -> Option<BackupJob> {
         self.journal.as_ref()?;
         let newest = self.newest_backup.map(|(at, seq)| backup::BackupInfo {
-            id: String::new(),
+            id: at.compact_id(),
             at,
             cards: 0,
             reviews: 0,
@@ -453,9 +517,24 @@ impl Collection {
         if self.progress.seq == 0 || !backup::is_due(newest.as_ref(), self.progress.seq, now) {
             return None;
         }
+        if let Some(newest) = &newest
+            && backup::is_from_the_future(newest, now)
+        {
+            // Said once: from now on the newest backup is this one.
+            self.notices.push(format!(
+                "the latest backup ({}) is dated after the current time {} (the clock was changed?); backing up now anyway",
+                newest.at, now
+            ));
+        }
         // Counted as made when handed out, so one slow job is not started twice.
         self.newest_backup = Some((now, self.progress.seq));
         Some(BackupJob::new(&self.paths, now, self.clock.clone()))
+    }
+
+    /// Things that happened since opening that the learner should hear about (for the status
+    /// bar, or stderr), each given once.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// All backups, newest first.
@@ -465,58 +544,156 @@ impl Collection {
 
     /// Replaces progress with backup `id`, after backing up the current state. Returns the
     /// backup of the current state, when there was anything to back up.
+    ///
+    /// The backup is read whole first (into a review log not yet in use), so one that is
+    /// missing or does not read changes nothing, and the backup of the current state cannot
+    /// prune it away first. Progress whose files do not belong together
+    /// ([`Error::Inconsistent`]) cannot be backed up: its files are kept as copies
+    /// (`FILE.inconsistent-TIME`) instead.
     pub fn restore_backup(
         &mut self,
         id: &str,
         now: Timestamp,
     ) -> Result<Option<backup::BackupInfo>> {
-        if self.journal.is_none() {
-            return Err(Error::ReadOnly(
-                self.read_only
-                    .clone()
-                    .unwrap_or_else(|| "opened read-only".to_owned()),
-            ));
-        }
         let backup_file = backup::backup_path(&self.paths, id)?;
-        let current = if self.progress.seq > 0 || self.progress.card_count() > 0 {
-            let info = BackupJob::new(&self.paths, now, self.clock.clone()).run()?;
-            self.newest_backup = Some((info.at, info.seq));
+        // Only the writer restores; progress that does not fit together may be restored
+        // over once the lock is held.
+        let lock = match &self.journal {
+            Some(_) => None,
+            None if self.progress_inconsistent => Some(journal::lock(&self.paths)?),
+            None => return Err(self.read_only_error()),
+        };
+        let generation = self.free_generation();
+        let log_file = review_log::log_path(&self.paths, generation);
+        let mut log = NewLog::create(&log_file, 0)?;
+        let restored = Progress::load_with(&backup_file, &mut log)?;
+        let log_bytes = log.finish()?;
+        let current = if lock.is_some() {
+            let suffix = format!("inconsistent-{}", now.compact_id());
+            for file in self.progress_files() {
+                fs::copy(&file, storage::set_aside_name(&file, &suffix))
+                    .map_err(|err| Error::io(&file, err))?;
+            }
+            None
+        } else if self.progress.seq > 0 || self.progress.card_count() > 0 {
+            let info = BackupJob::new(&self.paths, now, self.clock.clone())
+                .pin(id)
+                .run()?;
             Some(info)
         } else {
             None
         };
-        self.replace_history(&mut |log| Progress::load_with(&backup_file, log))?;
+        self.install_history(restored, generation, log_bytes, lock)?;
+        self.refresh_newest_backup()?;
         Ok(current)
     }
 
+    /// The progress files on disk: snapshot, journal and review logs.
+    fn progress_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![
+            self.paths.progress_file(),
+            journal::journal_path(&self.paths),
+        ];
+        if let Ok(entries) = fs::read_dir(&self.paths.root) {
+            let mut logs: Vec<PathBuf> = entries
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(review_log::generation_of)
+                        .is_some()
+                })
+                .map(|e| e.path())
+                .collect();
+            logs.sort();
+            files.extend(logs);
+        }
+        files.retain(|file| file.exists());
+        files
+    }
+
+    /// A review log generation no file has yet.
+    fn free_generation(&self) -> u32 {
+        let mut generation = self.review_log_generation() + 1;
+        while review_log::log_path(&self.paths, generation).exists() {
+            generation += 1;
+        }
+        generation
+    }
+
     /// Replaces all progress: `fill` writes the reviews into a new review log (a new
-    /// generation) and returns the card states. The new snapshot naming the new log is the
-    /// one moment the switch happens; a crash before it leaves the old state whole (and the
-    /// unfinished log is removed at the next start). Writers only.
+    /// generation) and returns the card states. Writers only.
     fn replace_history(
         &mut self,
         fill: &mut dyn FnMut(&mut NewLog) -> Result<Progress>,
     ) -> Result<()> {
         self.require_writer()?;
-        let old_generation = self.review_log_generation();
-        let mut generation = old_generation + 1;
-        while review_log::log_path(&self.paths, generation).exists() {
-            generation += 1;
-        }
+        let generation = self.free_generation();
         let log_file = review_log::log_path(&self.paths, generation);
         let mut log = NewLog::create(&log_file, 0)?;
-        let mut progress = fill(&mut log)?;
-        log.finish()?;
-        // A sequence number past everything in the journal, so none of it is replayed.
-        progress.seq = self.progress.seq + 1;
+        let progress = fill(&mut log)?;
+        let log_bytes = log.finish()?;
+        self.install_history(progress, generation, log_bytes, None)
+    }
+
+    /// Puts `progress`, whose history is the finished review log `generation`, in place of
+    /// all progress. The new snapshot naming the new log is the one moment the switch
+    /// happens; a crash before it leaves the old state whole (and the unused log is removed
+    /// at the next start). It accounts for every journal record (a sequence number past them
+    /// all, and `folded` naming the last), so none is replayed on top of it. `lock`: the
+    /// writer's lock, when progress was not loaded (it is loaded afresh after).
+    fn install_history(
+        &mut self,
+        mut progress: Progress,
+        generation: u32,
+        log_bytes: u64,
+        lock: Option<std::fs::File>,
+    ) -> Result<()> {
+        let records = journal::read_records(&self.paths)?;
+        let last = records.last().map(|r| &r.record);
+        let on_disk = if lock.is_some() {
+            Progress::load_snapshot(&self.paths.progress_file()).map_or(0, |p| p.seq)
+        } else {
+            0
+        };
+        progress.seq = self
+            .progress
+            .seq
+            .max(on_disk)
+            .max(last.map_or(0, |r| r.seq))
+            + 1;
         progress.review_log = Some(generation);
+        progress.review_log_bytes = Some(log_bytes);
+        progress.folded = last.map(|record| Folded {
+            seq: record.seq,
+            hash: record_hash(record),
+        });
         progress.reviews.clear();
         progress.save(&self.paths.progress_file())?;
-        self.finish_snapshot(progress.seq)?;
-        // Its reviews are in the backup just made (or there were none).
-        fs::remove_file(review_log::log_path(&self.paths, old_generation)).ok();
-        progress.reviews = review_log::read_tail(&log_file, review_log::TAIL_WINDOW_SECS)?.reviews;
-        self.set_progress(progress);
+        let log_file = review_log::log_path(&self.paths, generation);
+        match lock {
+            None => {
+                self.finish_snapshot(progress.seq)?;
+                // The old history is in the backup just made (or copied aside).
+                review_log::sweep_other_generations(&self.paths, generation);
+                progress.reviews =
+                    review_log::read_tail(&log_file, review_log::TAIL_WINDOW_SECS)?.reviews;
+                self.set_progress(progress);
+            }
+            Some(lock) => {
+                storage::atomic_write(
+                    &journal::journal_path(&self.paths),
+                    journal::empty_journal().as_bytes(),
+                )?;
+                review_log::sweep_other_generations(&self.paths, generation);
+                self.problems
+                    .retain(|p| Some(p) != self.progress_error.as_ref());
+                self.load_progress(Some(lock));
+                if let Some(reason) = &self.progress_error {
+                    return Err(Error::ReadOnly(reason.clone()));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -545,34 +722,55 @@ impl Collection {
             return Ok(Vec::new());
         }
         let lock = journal::lock(&self.paths)?;
-        let suffix = format!("unreadable-{}", backup::backup_id(now));
+        let suffix = format!("unreadable-{}", now.compact_id());
         let mut moved = Vec::new();
         // The snapshot, the journal or the review log: whichever the error names, until
         // everything left loads (at most those three).
         for _ in 0..3 {
-            let Err(Error::Parse { path, .. }) = journal::load(&self.paths) else {
+            let Err(Error::Parse { path, .. } | Error::JournalGap { path, .. }) =
+                journal::load(&self.paths)
+            else {
                 break;
             };
             if !path.exists() {
                 break;
             }
-            // The journal's records only make sense on top of its snapshot: they go together.
+            // The journal's records only make sense on top of its snapshot, and the history
+            // is the one the snapshot names: they go together (a new writer would start a
+            // new log in their place).
             let mut files = vec![path.clone()];
-            let journal_file = journal::journal_path(&self.paths);
-            if path == self.paths.progress_file() && journal_file.exists() {
-                files.push(journal_file);
+            if path == self.paths.progress_file() {
+                files.extend(
+                    self.progress_files()
+                        .into_iter()
+                        .filter(|file| file != &path),
+                );
             }
-            for file in files {
-                let aside = set_aside_name(&file, &suffix);
-                fs::rename(&file, &aside).map_err(|err| Error::io(&file, err))?;
+            for file in &files {
+                let aside = storage::set_aside_name(file, &suffix);
+                fs::rename(file, &aside).map_err(|err| Error::io(file, err))?;
                 moved.push(aside);
+            }
+            // A review log alone: the card states stay, with a history that starts afresh.
+            if let Some(generation) = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(review_log::generation_of)
+            {
+                let log_bytes = NewLog::create(&path, 0)?.finish()?;
+                let snapshot = self.paths.progress_file();
+                let mut progress = Progress::load_snapshot(&snapshot)?;
+                if progress.review_log == Some(generation) {
+                    progress.review_log_bytes = Some(log_bytes);
+                    progress.save(&snapshot)?;
+                }
             }
         }
         self.problems
             .retain(|p| Some(p) != self.progress_error.as_ref());
         // Still holding the lock: no other writer can start in between.
         self.load_progress(Some(lock));
-        self.newest_backup = backup::list(&self.paths)?.first().map(|b| (b.at, b.seq));
+        self.refresh_newest_backup()?;
         Ok(moved)
     }
 
@@ -587,10 +785,10 @@ impl Collection {
     /// file each went to, with its error. Writers only.
     pub fn set_aside_unreadable_decks(&mut self, now: Timestamp) -> Result<Vec<(PathBuf, String)>> {
         self.require_writer()?;
-        let suffix = format!("unreadable-{}", backup::backup_id(now));
+        let suffix = format!("unreadable-{}", now.compact_id());
         let mut moved = Vec::new();
         for (path, error) in std::mem::take(&mut self.unreadable_decks) {
-            let aside = set_aside_name(&path, &suffix);
+            let aside = storage::set_aside_name(&path, &suffix);
             fs::rename(&path, &aside).map_err(|err| Error::io(&path, err))?;
             self.problems.retain(|p| !p.starts_with(&error));
             moved.push((aside, error));
@@ -685,6 +883,14 @@ impl Collection {
         self.progress_error.as_deref()
     }
 
+    /// Whether progress cannot be used but a backup may be restored over it: its files do
+    /// not parse, or do not belong together (as opposed to a newer Kartu's, or unreadable for
+    /// permissions).
+    #[must_use]
+    pub fn progress_restorable(&self) -> bool {
+        self.progress_corrupt || self.progress_inconsistent
+    }
+
     /// Sets how many journal records make a snapshot due (at least 1).
     pub fn set_snapshot_every(&mut self, records: usize) {
         self.snapshot_every = records.max(1);
@@ -727,6 +933,7 @@ impl Collection {
             journal: self.journal.take(),
             snapshot,
             backup,
+            notices: self.take_notices(),
         }
     }
 
@@ -1080,19 +1287,22 @@ impl Collection {
     }
 }
 
-/// `path` + `.SUFFIX`, never onto an earlier set-aside file.
-fn set_aside_name(path: &Path, suffix: &str) -> PathBuf {
-    (0..u32::MAX)
-        .map(|n| {
-            let mut name = path.to_path_buf().into_os_string();
-            name.push(format!(".{suffix}"));
-            if n > 0 {
-                name.push(format!("-{n}"));
-            }
-            PathBuf::from(name)
-        })
-        .find(|candidate| !candidate.exists())
-        .unwrap_or_default()
+/// Copies `path` beside itself as `NAME.unreadable-TIME` before damage in it is cut off;
+/// TIME is when the file was last written (UTC), which is when the damage was last touched.
+fn keep_copy(path: &Path) -> Result<PathBuf> {
+    let written = fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|err| Error::io(path, err))?;
+    let secs = written
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let copy = storage::set_aside_name(
+        path,
+        &format!("unreadable-{}", Timestamp(secs).compact_id()),
+    );
+    fs::copy(path, &copy).map_err(|err| Error::io(&copy, err))?;
+    storage::sync_parent(&copy)?;
+    Ok(copy)
 }
 
 fn sort_decks(decks: &mut [InstalledDeck]) {

@@ -72,14 +72,26 @@ pub enum Error {
     Locked(PathBuf),
     /// The journal's records do not follow on from the snapshot (read while the writer was
     /// compacting, or damaged).
-    #[error("{}: record {found} follows {}, a gap (the file may be damaged)", path.display(), expected - 1)]
+    #[error("{}:{line}: record {found} follows record {}, a gap (the file is damaged)", path.display(), expected - 1)]
     JournalGap {
         /// The journal.
         path: PathBuf,
+        /// The line of the record after the gap.
+        line: usize,
         /// The sequence number that should have come next.
         expected: u64,
         /// The one that came.
         found: u64,
+    },
+    /// Progress files that each read but do not belong together: a review log shorter than
+    /// its snapshot says, or a snapshot claiming journal records it does not hold. Nothing
+    /// is moved or written; the learner is offered a backup.
+    #[error("{}: {message}", path.display())]
+    Inconsistent {
+        /// The file found wanting.
+        path: PathBuf,
+        /// What does not fit, for a person.
+        message: String,
     },
     /// No backup with this id.
     #[error("no backup with id {0:?} (see `kartu backup list`)")]

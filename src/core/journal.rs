@@ -8,6 +8,7 @@
 //! out of context. Compaction writes a new snapshot (atomically, possibly on another thread)
 //! and then drops the journal records it contains.
 
+use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -15,8 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, TextPosition, check_format, ron_line_error, ron_options};
-use super::progress::{Progress, ReviewEntry, ReviewSink, compact_ron};
+use super::error::{Error, Result, TextPosition, ron_line_error, ron_options};
+use super::progress::{Folded, Progress, ReviewEntry, ReviewSink, compact_ron, record_hash};
 use super::review_log::{self, LogEntry, NewLog};
 use super::scheduler::CardProgress;
 use super::storage::{self, DataPaths};
@@ -119,6 +120,20 @@ pub struct LoadReport {
     pub replayed: usize,
     /// A torn last journal line was dropped (its answer had not been confirmed).
     pub dropped_torn_line: bool,
+    /// Whole lines at the journal's end that do not parse: damage, not a crash. Their
+    /// answers are lost; a writer keeps a copy of the journal before cutting them off.
+    pub damaged_tail: Option<DamagedTail>,
+}
+
+/// Whole lines at the end of the journal that do not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DamagedTail {
+    /// The first damaged line (1-based).
+    pub line: usize,
+    /// How many lines from there on (each was one answer or undo).
+    pub lines: usize,
+    /// What is wrong with the first one, as `FILE:LINE:COL: message`.
+    pub error: String,
 }
 
 /// The journal's path.
@@ -143,7 +158,8 @@ pub fn load(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
 }
 
 fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
-    let mut progress = Progress::load(&paths.progress_file())?;
+    let mut progress = Progress::load_snapshot(&paths.progress_file())?;
+    check_review_log(paths, &progress)?;
     // Records up to `logged` are in the review log already (and so in `progress.reviews`).
     let logged = match progress.review_log {
         Some(generation) => {
@@ -157,122 +173,334 @@ fn load_once(paths: &DataPaths) -> Result<(Progress, u64, LoadReport)> {
         None => progress.seq,
     };
     let path = journal_path(paths);
-    let bytes = match read_bytes_limited(&path) {
-        Ok(bytes) => bytes,
-        Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
-            return Ok((progress, 0, LoadReport::default()));
+    let Some(parsed) = read_journal(&path)? else {
+        progress.review_log_bytes = None;
+        progress.folded = None;
+        return Ok((progress, 0, LoadReport::default()));
+    };
+    let replayed = replay(
+        &mut progress,
+        &parsed.records,
+        &path,
+        u64::MAX,
+        &mut |record, progress| {
+            if record.seq > logged {
+                progress.apply_to_reviews(&record.change);
+            }
+        },
+    )?;
+    // What the snapshot says of the files on disk was checked; memory has no use for it.
+    progress.review_log_bytes = None;
+    progress.folded = None;
+    let report = LoadReport {
+        replayed: replayed.count,
+        dropped_torn_line: matches!(parsed.tail, JournalTail::Torn),
+        damaged_tail: match parsed.tail {
+            JournalTail::Damaged(damage) => Some(damage),
+            JournalTail::Clean | JournalTail::Torn => None,
+        },
+    };
+    Ok((progress, parsed.intact_len, report))
+}
+
+/// A snapshot's review log must be there, and no shorter than when the snapshot was
+/// written: the log is only ever appended to, so a shorter one lost history.
+pub(crate) fn check_review_log(paths: &DataPaths, progress: &Progress) -> Result<()> {
+    let Some(generation) = progress.review_log else {
+        return Ok(());
+    };
+    let log = review_log::log_path(paths, generation);
+    let len = match fs::metadata(&log) {
+        Ok(metadata) => metadata.len(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Inconsistent {
+                path: log,
+                message: format!(
+                    "missing, but {} names it: the history of answers is gone",
+                    paths.progress_file().display()
+                ),
+            });
         }
-        Err(err) => return Err(err),
+        Err(err) => return Err(Error::io(&log, err)),
     };
-    let text = journal_text(&bytes, &path)?;
-    let (records, intact_len, dropped_torn_line) = parse_records(text, &path)?;
-    let mut report = LoadReport {
-        replayed: 0,
-        dropped_torn_line,
+    if let Some(expected) = progress.review_log_bytes
+        && len < expected
+    {
+        return Err(Error::Inconsistent {
+            path: log,
+            message: format!(
+                "{len} bytes, shorter than the {expected} bytes {} says it held: answers of the history were lost (the file was cut short)",
+                paths.progress_file().display()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// One record of the journal and the line it is on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalRecord {
+    /// 1-based line number.
+    pub line: usize,
+    /// The record.
+    pub record: Record,
+}
+
+/// What follows the journal's last intact line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JournalTail {
+    /// Nothing: every line is whole and reads.
+    Clean,
+    /// A last line without its line break: an append a crash cut short, whose answer was
+    /// never confirmed.
+    Torn,
+    /// Whole lines at the end that do not read: damage (a disk, a sync tool), not a crash.
+    Damaged(DamagedTail),
+}
+
+/// A journal as read: its records, the byte length of its intact lines, and what follows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedJournal {
+    /// The records, in file order.
+    pub records: Vec<JournalRecord>,
+    /// The length of the header and the records that read; anything after is cut off by
+    /// the next writer.
+    pub intact_len: u64,
+    /// What follows the intact lines.
+    pub tail: JournalTail,
+}
+
+/// Parses journal bytes; `path` is only used in messages.
+///
+/// A line that does not read (or is not UTF-8) with a record after it is an error naming its
+/// line: the records after it would be replayed out of context. At the end it is a
+/// [`JournalTail`]: torn (no line break, a crash mid-append) or damaged.
+pub fn parse_records(bytes: &[u8], path: &Path) -> Result<ParsedJournal> {
+    let mut records = Vec::new();
+    let mut intact_len = 0usize;
+    let mut offset = 0usize;
+    let mut line_number = 0;
+    // The first line that did not read, not yet followed by one that did.
+    let mut bad: Option<(usize, Error)> = None;
+    let mut bad_lines = 0;
+    while offset < bytes.len() {
+        line_number += 1;
+        let rest = &bytes[offset..];
+        let (raw, complete) = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&rest[..end], true),
+            None => (rest, false),
+        };
+        offset += raw.len() + usize::from(complete);
+        if !complete {
+            // A torn last line (a write cut short, possibly inside a character).
+            return Ok(ParsedJournal {
+                records,
+                intact_len: intact_len as u64,
+                tail: match bad {
+                    Some((line, error)) => damaged_tail(line, bad_lines + 1, &error),
+                    None => JournalTail::Torn,
+                },
+            });
+        }
+        let parsed = match std::str::from_utf8(raw) {
+            Err(_) => Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: Some(TextPosition {
+                    line: line_number,
+                    col: 1,
+                }),
+                message: "not UTF-8 text".to_owned(),
+            }),
+            Ok(line) if line.trim().is_empty() => Ok(None),
+            Ok(line) if line.starts_with("//") => {
+                storage::check_header(path, line, line_number, HEADER, JOURNAL_FORMAT_VERSION)
+                    .map(|()| None)
+            }
+            Ok(line) => ron_options()
+                .from_str::<Record>(line)
+                .map(Some)
+                .map_err(|err| ron_line_error(path, line, line_number, &err)),
+        };
+        match parsed {
+            Err(err @ Error::NewerFormat { .. }) => return Err(err),
+            Err(err) => {
+                if bad.is_none() {
+                    bad = Some((line_number, err));
+                }
+                bad_lines += 1;
+            }
+            Ok(record) => {
+                if let Some((_, err)) = bad {
+                    // A bad line with records after it: not a crash mid-write, so stop here.
+                    return Err(err);
+                }
+                if let Some(record) = record {
+                    records.push(JournalRecord {
+                        line: line_number,
+                        record,
+                    });
+                }
+                intact_len = offset;
+            }
+        }
+    }
+    Ok(ParsedJournal {
+        records,
+        intact_len: intact_len as u64,
+        tail: match bad {
+            Some((line, error)) => damaged_tail(line, bad_lines, &error),
+            None => JournalTail::Clean,
+        },
+    })
+}
+
+fn damaged_tail(line: usize, lines: usize, error: &Error) -> JournalTail {
+    JournalTail::Damaged(DamagedTail {
+        line,
+        lines,
+        error: error.to_string(),
+    })
+}
+
+/// Reads and parses the journal; `None` when there is none.
+fn read_journal(path: &Path) -> Result<Option<ParsedJournal>> {
+    match storage::read_bytes_limited(path, MAX_JOURNAL_BYTES) {
+        Ok(bytes) => parse_records(&bytes, path).map(Some),
+        Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// What [`replay`] did.
+pub(crate) struct Replayed {
+    /// Records applied.
+    pub count: usize,
+    /// The last journal record at or below the new `seq`: what a snapshot at that `seq`
+    /// accounts for.
+    pub folded: Option<Folded>,
+}
+
+/// Replays journal `records` with sequence numbers up to `through` onto `progress`'s card
+/// states, advancing its `seq`; `each` is called with every record applied (and the progress
+/// after it). The one place that decides whether a journal fits its snapshot:
+///
+/// - records at or below the snapshot's `seq` were folded into it by a compaction that
+///   stopped before trimming the journal, and are skipped: but only those the snapshot says
+///   it accounts for (`folded`, format 4), the last of them byte for byte. Records a snapshot
+///   claims without having seen them (a sync tool mixing versions of the two files) are an
+///   [`Error::Inconsistent`], so nothing compacts over them;
+/// - the records after follow on one by one: a gap is [`Error::JournalGap`];
+/// - a record repeated exactly is skipped; a different record with the same number, or one
+///   out of order, is damage naming its line.
+pub(crate) fn replay(
+    progress: &mut Progress,
+    records: &[JournalRecord],
+    path: &Path,
+    through: u64,
+    each: &mut dyn FnMut(&Record, &mut Progress),
+) -> Result<Replayed> {
+    let snapshot_seq = progress.seq;
+    let mut replayed = Replayed {
+        count: 0,
+        folded: progress.folded,
     };
-    for record in records {
-        if record.seq <= progress.seq {
-            // Already in the snapshot: compaction stopped before trimming the journal.
+    // Records by number, to tell a repeated record (skipped) from a conflicting one.
+    let mut seen: HashMap<u64, &Record> = HashMap::with_capacity(records.len());
+    let mut last_seq = 0;
+    // Format 1–3 snapshots say nothing of what they folded: trusted, as they always were.
+    let checked = progress.format >= 4;
+    let mut below_snapshot = false;
+    for JournalRecord { line, record } in records {
+        if let Some(&earlier) = seen.get(&record.seq) {
+            if earlier == record {
+                continue;
+            }
+            return Err(journal_damage(
+                path,
+                *line,
+                format!(
+                    "record {} appears twice with different changes: the journal is damaged",
+                    record.seq
+                ),
+            ));
+        }
+        if record.seq < last_seq {
+            return Err(journal_damage(
+                path,
+                *line,
+                format!(
+                    "record {} comes after record {last_seq}: the journal is out of order (damaged)",
+                    record.seq
+                ),
+            ));
+        }
+        seen.insert(record.seq, record);
+        last_seq = record.seq;
+        if record.seq <= snapshot_seq {
+            below_snapshot = true;
+            if checked {
+                let accounted = progress.folded.is_some_and(|folded| {
+                    record.seq < folded.seq
+                        || (record.seq == folded.seq && record_hash(record) == folded.hash)
+                });
+                if !accounted {
+                    return Err(snapshot_ahead(path, *line, record.seq, snapshot_seq));
+                }
+            }
+            replayed.folded = Some(Folded {
+                seq: record.seq,
+                hash: record_hash(record),
+            });
             continue;
+        }
+        if record.seq > through {
+            break;
         }
         if record.seq != progress.seq + 1 {
             return Err(Error::JournalGap {
-                path: path.clone(),
+                path: path.to_path_buf(),
+                line: *line,
                 expected: progress.seq + 1,
                 found: record.seq,
             });
         }
         progress.apply_to_cards(&record.change);
-        if record.seq > logged {
-            progress.apply_to_reviews(&record.change);
-        }
         progress.seq = record.seq;
-        report.replayed += 1;
+        replayed.count += 1;
+        replayed.folded = Some(Folded {
+            seq: record.seq,
+            hash: record_hash(record),
+        });
+        each(record, progress);
     }
-    Ok((progress, intact_len, report))
+    // Records below the snapshot must reach the record it names, or it claims records that
+    // are not there.
+    if checked
+        && below_snapshot
+        && let Some(folded) = progress.folded
+        && !records.iter().any(|r| r.record.seq == folded.seq)
+    {
+        let line = records.first().map_or(1, |r| r.line);
+        return Err(snapshot_ahead(path, line, folded.seq, snapshot_seq));
+    }
+    Ok(replayed)
 }
 
-fn read_bytes_limited(path: &Path) -> Result<Vec<u8>> {
-    storage::read_bytes_limited(path, MAX_JOURNAL_BYTES)
-}
-
-/// The journal as text. Bytes that are not UTF-8 are only forgiven in the last, unfinished
-/// line (a write cut short inside a character); anywhere else the file is damaged.
-fn journal_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(err) => {
-            let bad = err.valid_up_to();
-            if bytes[bad..].contains(&b'\n') {
-                let line = String::from_utf8_lossy(&bytes[..bad])
-                    .lines()
-                    .count()
-                    .max(1);
-                return Err(Error::Parse {
-                    path: path.to_path_buf(),
-                    position: Some(TextPosition { line, col: 1 }),
-                    message: "not UTF-8 text".to_owned(),
-                });
-            }
-            // Only the torn last line is damaged: `parse_records` drops it.
-            Ok(std::str::from_utf8(&bytes[..bad]).unwrap_or_default())
-        }
+fn journal_damage(path: &Path, line: usize, message: String) -> Error {
+    Error::Parse {
+        path: path.to_path_buf(),
+        position: Some(TextPosition { line, col: 1 }),
+        message,
     }
 }
 
-/// Parses journal text: the records, the byte length of the intact lines, and whether a torn
-/// last line was dropped.
-pub fn parse_records(text: &str, path: &Path) -> Result<(Vec<Record>, u64, bool)> {
-    let mut records = Vec::new();
-    let mut intact_len = 0;
-    let mut rest = text;
-    let mut line_number = 0;
-    while !rest.is_empty() {
-        line_number += 1;
-        let (line, complete) = match rest.find('\n') {
-            Some(end) => (&rest[..end], true),
-            None => (rest, false),
-        };
-        let consumed = line.len() + usize::from(complete);
-        let is_last = consumed == rest.len();
-        rest = &rest[consumed..];
-        if line.trim().is_empty() && complete {
-            intact_len += consumed;
-            continue;
-        }
-        if line.starts_with("//") && complete {
-            if let Some(format) = line.strip_prefix(HEADER) {
-                // A number that is not one is damage, not a newer Kartu.
-                let Ok(found) = format.trim().parse() else {
-                    return Err(Error::Parse {
-                        path: path.to_path_buf(),
-                        position: Some(TextPosition {
-                            line: line_number,
-                            col: HEADER.chars().count() + 1,
-                        }),
-                        message: "the header's format number is damaged".to_owned(),
-                    });
-                };
-                check_format(path, found, JOURNAL_FORMAT_VERSION)?;
-            }
-            intact_len += consumed;
-            continue;
-        }
-        match ron_options().from_str::<Record>(line) {
-            Ok(record) if complete => {
-                records.push(record);
-                intact_len += consumed;
-            }
-            Err(err) if !is_last => {
-                // A bad line with records after it: not a crash mid-write, so stop here.
-                return Err(ron_line_error(path, line, line_number, &err));
-            }
-            // The last line, cut short (no newline) or unreadable: a write a crash
-            // interrupted, whose answer was never confirmed.
-            _ => return Ok((records, intact_len as u64, true)),
-        }
+fn snapshot_ahead(path: &Path, line: usize, seq: u64, snapshot_seq: u64) -> Error {
+    Error::Inconsistent {
+        path: path.to_path_buf(),
+        message: format!(
+            "line {line}: record {seq} is one progress.ron (at {snapshot_seq}) says it holds, but it does not hold this record: the two files do not belong together (copied or synced separately?)"
+        ),
     }
-    Ok((records, intact_len as u64, false))
 }
 
 /// The writer's side: the lock and the open journal.
@@ -391,9 +619,14 @@ impl Journal {
 
     /// After a snapshot up to `seq` is safely written: keeps only the newer records.
     pub fn trim_through(&mut self, seq: u64) -> Result<()> {
-        let text = fs::read_to_string(&self.path).map_err(|err| Error::io(&self.path, err))?;
-        let (records, _, _) = parse_records(&text, &self.path)?;
-        let newer: Vec<&Record> = records.iter().filter(|r| r.seq > seq).collect();
+        let bytes = storage::read_bytes_limited(&self.path, MAX_JOURNAL_BYTES)?;
+        let parsed = parse_records(&bytes, &self.path)?;
+        let newer: Vec<&Record> = parsed
+            .records
+            .iter()
+            .map(|r| &r.record)
+            .filter(|r| r.seq > seq)
+            .collect();
         let mut kept = header_line();
         for record in &newer {
             kept.push_str(&compact_ron(*record));
@@ -413,21 +646,18 @@ impl Journal {
 }
 
 fn header_line() -> String {
-    format!("{HEADER}{JOURNAL_FORMAT_VERSION}\n")
+    storage::header_line(HEADER, JOURNAL_FORMAT_VERSION)
 }
 
-/// The journal's whole records, as on disk now (a torn last line is left out).
-pub fn read_records(paths: &DataPaths) -> Result<Vec<Record>> {
-    let path = journal_path(paths);
-    let bytes = match read_bytes_limited(&path) {
-        Ok(bytes) => bytes,
-        Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Vec::new());
-        }
-        Err(err) => return Err(err),
-    };
-    let text = journal_text(&bytes, &path)?;
-    Ok(parse_records(text, &path)?.0)
+/// A journal with no records: its header line.
+#[must_use]
+pub(crate) fn empty_journal() -> String {
+    header_line()
+}
+
+/// The journal's whole records, as on disk now (a torn or damaged end is left out).
+pub fn read_records(paths: &DataPaths) -> Result<Vec<JournalRecord>> {
+    Ok(read_journal(&journal_path(paths))?.map_or_else(Vec::new, |parsed| parsed.records))
 }
 
 /// Reviews read from a whole progress document go into a new review log, created only when
@@ -486,7 +716,7 @@ impl SnapshotJob {
             path: log_path.clone(),
             log: None,
         };
-        let mut progress = Progress::load_with(&snapshot_path, &mut sink)?;
+        let mut progress = Progress::load_snapshot_with(&snapshot_path, &mut sink)?;
         if progress.review_log.is_none() {
             // A whole document: its reviews are the new log's start.
             let log = match sink.log {
@@ -495,14 +725,15 @@ impl SnapshotJob {
             };
             log.finish()?;
         } else if progress.review_log != Some(self.generation) {
-            return Err(Error::Parse {
+            return Err(Error::Inconsistent {
                 path: snapshot_path,
-                position: None,
                 message: format!(
                     "the snapshot names review log {:?}, expected {}",
                     progress.review_log, self.generation
                 ),
             });
+        } else {
+            check_review_log(&self.paths, &progress)?;
         }
         if progress.seq >= self.through && progress.review_log.is_some() {
             return Ok(progress.seq);
@@ -511,32 +742,31 @@ impl SnapshotJob {
             .last_seq
             .max(progress.seq);
         let mut entries = Vec::new();
-        for record in read_records(&self.paths)? {
-            if record.seq <= progress.seq || record.seq > self.through {
-                continue;
-            }
-            if record.seq != progress.seq + 1 {
-                return Err(Error::JournalGap {
-                    path: journal_path(&self.paths),
-                    expected: progress.seq + 1,
-                    found: record.seq,
-                });
-            }
-            progress.apply_to_cards(&record.change);
-            progress.seq = record.seq;
-            if record.seq > logged {
-                entries.push(record.change.log_entry(record.seq));
-            }
-        }
+        let journal = journal_path(&self.paths);
+        let replayed = replay(
+            &mut progress,
+            &read_records(&self.paths)?,
+            &journal,
+            self.through,
+            &mut |record, _| {
+                if record.seq > logged {
+                    entries.push(record.change.log_entry(record.seq));
+                }
+            },
+        )?;
         if progress.seq != self.through {
-            return Err(Error::JournalGap {
-                path: journal_path(&self.paths),
-                expected: progress.seq + 1,
-                found: self.through,
+            return Err(Error::Inconsistent {
+                path: journal,
+                message: format!(
+                    "ends at record {}, but the answers in memory reach record {}",
+                    progress.seq, self.through
+                ),
             });
         }
-        review_log::append(&log_path, &entries)?;
+        let log_bytes = review_log::append(&log_path, &entries)?;
         progress.review_log = Some(self.generation);
+        progress.review_log_bytes = Some(log_bytes);
+        progress.folded = replayed.folded;
         progress.reviews.clear();
         progress.save(&snapshot_path)?;
         Ok(progress.seq)

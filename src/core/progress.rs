@@ -25,8 +25,9 @@ use super::time::Timestamp;
 ///
 /// Format 2 added `seq`, the last journal record the snapshot contains; format 1 files load
 /// with `seq: 0`. Format 3 added `review_log`: a snapshot with it keeps its reviews in that
-/// review log instead of inline.
-pub const PROGRESS_FORMAT_VERSION: u32 = 3;
+/// review log instead of inline. Format 4 added `review_log_bytes` and `folded`, so loading
+/// can tell a review log cut short, or a snapshot that claims journal records it lacks.
+pub const PROGRESS_FORMAT_VERSION: u32 = 4;
 
 /// Progress files larger than this are refused before parsing.
 pub const MAX_PROGRESS_FILE_BYTES: u64 = 1024 * 1024 * 1024;
@@ -64,6 +65,15 @@ pub struct Progress {
     /// snapshot; `None` in a whole document, whose reviews are all in `reviews`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_log: Option<u32>,
+    /// In a snapshot: the review log's length in bytes when the snapshot was written. The
+    /// log only grows, so a shorter log lost history (format 4; `None` before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_log_bytes: Option<u64>,
+    /// In a snapshot: the last journal record it accounts for (folded in, or replaced by a
+    /// restore), so journal records at or below `seq` can be told from records it never
+    /// saw (format 4; `None`: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded: Option<Folded>,
     /// Scheduling state of every card answered at least once, by deck id then card id.
     /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
     pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
@@ -74,12 +84,34 @@ pub struct Progress {
     pub reviews: Vec<ReviewEntry>,
 }
 
+/// The last journal record a snapshot accounts for: its sequence number and a hash of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folded {
+    /// The record's sequence number.
+    pub seq: u64,
+    /// FNV-1a of the record in its canonical one-line form ([`record_hash`]).
+    pub hash: u64,
+}
+
+/// FNV-1a (64-bit) of a value's canonical one-line RON: the same record hashes the same
+/// however its line was laid out.
+#[must_use]
+pub fn record_hash<T: Serialize>(record: &T) -> u64 {
+    compact_ron(record)
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 impl Default for Progress {
     fn default() -> Self {
         Self {
             format: PROGRESS_FORMAT_VERSION,
             seq: 0,
             review_log: None,
+            review_log_bytes: None,
+            folded: None,
             cards: BTreeMap::new(),
             reviews: Vec::new(),
         }
@@ -201,6 +233,12 @@ impl Progress {
         .ok();
         if let Some(generation) = self.review_log {
             writeln!(text, "    review_log: {generation},").ok();
+            if let Some(bytes) = self.review_log_bytes {
+                writeln!(text, "    review_log_bytes: {bytes},").ok();
+            }
+            if let Some(Folded { seq, hash }) = self.folded {
+                writeln!(text, "    folded: (seq: {seq}, hash: {hash}),").ok();
+            }
         }
         text.push_str("    cards: {\n");
         for (deck, cards) in &self.cards {
@@ -247,7 +285,7 @@ impl Progress {
         Ok(progress)
     }
 
-    /// Loads `path`; a missing file is empty progress.
+    /// Loads a whole progress file (a backup, say); a missing file is an error.
     pub fn load(path: &Path) -> Result<Self> {
         let mut reviews = Vec::new();
         let mut progress = Self::load_with(path, &mut reviews)?;
@@ -255,11 +293,33 @@ impl Progress {
         Ok(progress)
     }
 
+    /// Loads the snapshot `progress.ron`. Its absence means a first start: empty progress.
+    /// (Only this file may be missing; see [`Progress::load`].)
+    pub fn load_snapshot(path: &Path) -> Result<Self> {
+        let mut reviews = Vec::new();
+        let mut progress = Self::load_snapshot_with(path, &mut reviews)?;
+        progress.reviews = reviews;
+        Ok(progress)
+    }
+
+    /// [`Progress::load_snapshot`], handing inline reviews to `sink`.
+    pub(crate) fn load_snapshot_with(path: &Path, sink: &mut dyn ReviewSink) -> Result<Self> {
+        match Self::load_with(path, sink) {
+            Err(Error::Io { cause, .. }) if cause.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Self::default())
+            }
+            other => other,
+        }
+    }
+
     /// Loads `path`, handing its inline reviews to `sink` rather than keeping them; a missing
-    /// file is empty progress. Files Kartu wrote are read line by line, never whole.
+    /// file is an error. Files Kartu wrote are read line by line, never whole.
     pub(crate) fn load_with(path: &Path, sink: &mut dyn ReviewSink) -> Result<Self> {
         let Some((file, _)) = storage::open_limited(path, MAX_PROGRESS_FILE_BYTES)? else {
-            return Ok(Self::default());
+            return Err(Error::io(
+                path,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
         };
         let reader = BufReader::with_capacity(256 * 1024, file.take(MAX_PROGRESS_FILE_BYTES));
         if let Some(progress) = read_fast(reader, path, sink)? {
@@ -337,6 +397,14 @@ fn read_fast(
         };
         progress.review_log = Some(generation);
         expect_line!();
+        if let Some(bytes) = header_number(&line, "review_log_bytes") {
+            progress.review_log_bytes = Some(bytes);
+            expect_line!();
+        }
+        if let Some(folded) = folded_line(&line) {
+            progress.folded = Some(folded);
+            expect_line!();
+        }
     }
     if line != "    cards: {" {
         return Ok(None);
@@ -438,6 +506,21 @@ fn header_number(line: &str, name: &str) -> Option<u64> {
     let value = cursor.u64()?;
     cursor.lit(",")?;
     cursor.is_empty().then_some(value)
+}
+
+/// `    folded: (seq: 12, hash: 345),`
+fn folded_line(line: &str) -> Option<Folded> {
+    let mut c = Cursor::new(line);
+    c.lit("    ")?;
+    c.key("folded")?;
+    c.lit("(")?;
+    c.key("seq")?;
+    let seq = c.u64()?;
+    c.lit(", ")?;
+    c.key("hash")?;
+    let hash = c.u64()?;
+    c.lit("),")?;
+    c.is_empty().then_some(Folded { seq, hash })
 }
 
 /// `            "card": (state: review, …),`
@@ -617,13 +700,20 @@ mod tests {
     }
 
     #[test]
-    fn missing_file_is_empty_and_newer_format_is_named() {
+    fn only_a_missing_snapshot_is_empty_and_newer_format_is_named() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(
-            Progress::load(&dir.path().join("none.ron")).unwrap(),
+            Progress::load_snapshot(&dir.path().join("none.ron")).unwrap(),
             Progress::default()
         );
-        let text = sample().to_ron().replace("format: 3", "format: 9");
+        // A backup or import that is not there is an error, never empty progress.
+        assert!(matches!(
+            Progress::load(&dir.path().join("none.ron")),
+            Err(Error::Io { .. })
+        ));
+        let text = sample()
+            .to_ron()
+            .replace(&format!("format: {PROGRESS_FORMAT_VERSION}"), "format: 9");
         assert!(matches!(
             Progress::parse(&text, Path::new("p")),
             Err(Error::NewerFormat { found: 9, .. })

@@ -13,14 +13,14 @@
 //! only when a restore replaces the whole history: the new log is written under a new name
 //! and the snapshot that names it is the single point where the switch happens.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{Error, Result, check_format, ron_line_error, ron_options};
+use super::error::{Error, Result, ron_line_error, ron_options};
 use super::fastparse::Cursor;
 use super::journal::{Change, Record};
 use super::progress::{ReviewEntry, ReviewSink, compact_ron, review_value};
@@ -121,30 +121,115 @@ pub fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::Spann
 
 /// The error for a bad line starting at byte `offset` of the file at `path`.
 fn line_error(path: &Path, offset: u64, line: &str, err: &ron::error::SpannedError) -> Error {
-    // Counting line breaks before it only happens on this rare path.
-    let line_number = File::open(path).ok().map_or(0, |file| {
+    ron_line_error(path, line, line_number_at(path, offset), err)
+}
+
+/// The 1-based line number of the line starting at byte `offset` (counted only on the rare
+/// path of an error).
+fn line_number_at(path: &Path, offset: u64) -> usize {
+    File::open(path).ok().map_or(0, |file| {
         BufReader::new(file.take(offset)).split(b'\n').count()
-    }) + 1;
-    ron_line_error(path, line, line_number, err)
+    }) + 1
+}
+
+/// Damage found at the line starting at byte `offset`.
+fn damage_at(path: &Path, offset: u64, message: String) -> Error {
+    Error::Parse {
+        path: path.to_path_buf(),
+        position: Some(super::error::TextPosition {
+            line: line_number_at(path, offset),
+            col: 1,
+        }),
+        message,
+    }
+}
+
+/// Sequence numbers rise line by line (reviews brought in whole, on migration or restore,
+/// carry 0 and come first). A line repeating an earlier one exactly (a sync tool's doing) is
+/// skipped, as the journal skips a repeated record; a different line under a number already
+/// used, or a number out of order, is damage: a review counted twice would skew backups and
+/// statistics. Checking costs nothing until a number fails to rise: only then are the lines
+/// read so far hashed, to tell a repeat from a conflict.
+#[derive(Default)]
+struct SeqGuard {
+    max_seq: u64,
+    /// Hash of the line of every number seen, built at the first number that did not rise.
+    seen: Option<HashMap<u64, u64>>,
+}
+
+fn line_hash(line: &str) -> u64 {
+    line.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl SeqGuard {
+    /// Whether the line at byte `offset` of `path` (read in file order) counts: `false` for
+    /// an exact repeat of an earlier line.
+    fn admit(&mut self, path: &Path, offset: u64, seq: u64, line: &str) -> Result<bool> {
+        if seq == 0 {
+            if self.max_seq > 0 {
+                return Err(damage_at(
+                    path,
+                    offset,
+                    format!(
+                        "a review without a sequence number after number {}: the review log is out of order (damaged)",
+                        self.max_seq
+                    ),
+                ));
+            }
+            return Ok(true);
+        }
+        if seq > self.max_seq {
+            self.max_seq = seq;
+            if let Some(seen) = &mut self.seen {
+                seen.insert(seq, line_hash(line));
+            }
+            return Ok(true);
+        }
+        if self.seen.is_none() {
+            // The lines before this one all rose: hash them once.
+            let mut seen = HashMap::new();
+            scan_lines(path, offset, &mut |_, line| {
+                if let Ok(entry) = parse_line(line)
+                    && entry.seq() > 0
+                {
+                    seen.insert(entry.seq(), line_hash(line));
+                }
+                Ok(())
+            })?;
+            self.seen = Some(seen);
+        }
+        match self.seen.as_ref().and_then(|seen| seen.get(&seq)) {
+            Some(&hash) if hash == line_hash(line) => Ok(false),
+            Some(_) => Err(damage_at(
+                path,
+                offset,
+                format!(
+                    "sequence number {seq} appears twice with different reviews: the review log is damaged"
+                ),
+            )),
+            None => Err(damage_at(
+                path,
+                offset,
+                format!(
+                    "sequence number {seq} follows {}: the review log is out of order (damaged)",
+                    self.max_seq
+                ),
+            )),
+        }
+    }
 }
 
 /// Checks the header line, if the file has one.
 fn check_header(path: &Path, first_line: &str) -> Result<()> {
-    if let Some(format) = first_line.strip_prefix(HEADER) {
-        let Ok(found) = format.trim().parse() else {
-            // Not a number at all: damage, not a newer Kartu.
-            return Err(Error::Parse {
-                path: path.to_path_buf(),
-                position: Some(super::error::TextPosition {
-                    line: 1,
-                    col: HEADER.chars().count() + 1,
-                }),
-                message: "the header's format number is damaged".to_owned(),
-            });
-        };
-        check_format(path, found, REVIEW_LOG_FORMAT_VERSION)?;
-    }
-    Ok(())
+    storage::check_header(
+        path,
+        first_line.trim_end_matches('\n'),
+        1,
+        HEADER,
+        REVIEW_LOG_FORMAT_VERSION,
+    )
 }
 
 fn open_limited(path: &Path) -> Result<Option<(File, u64)>> {
@@ -208,14 +293,12 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
             break 0;
         }
     };
-    let mut tail = Tail {
-        intact_len,
-        ..Tail::default()
-    };
+    let mut tail = TailBuilder::new(intact_len, window_secs);
     let mut line_end = intact_len;
-    let mut pending_undos = 0usize;
-    let mut found_last = false;
-    let mut since: Option<Timestamp> = None;
+    // The smallest sequence number among the lines after this one (reading backwards, they
+    // must fall), and whether one of them had none.
+    let mut min_later: Option<u64> = None;
+    let mut zero_later = false;
     // Walk whole lines from the end; `line_end` is just past a line's `\n`.
     while line_end > 0 {
         let line_start = loop {
@@ -245,25 +328,88 @@ pub fn read_tail(path: &Path, window_secs: i64) -> Result<Tail> {
             continue;
         }
         let entry = parse_line(text).map_err(|err| line_error(path, line_start, text, &err))?;
-        if !found_last {
-            tail.last_seq = entry.seq();
-            found_last = true;
+        let seq = entry.seq();
+        if seq != 0 && (zero_later || min_later.is_some_and(|later| seq >= later)) {
+            // A number that does not rise: a repeated line, or damage. Rare, so the whole
+            // log is read in order, where repeats are told from conflicts.
+            return read_tail_in_order(path, intact_len, window_secs);
+        }
+        if seq == 0 {
+            zero_later = true;
+        } else {
+            min_later = Some(seq);
+        }
+        if !tail.take(entry) {
+            break;
+        }
+    }
+    Ok(tail.finish())
+}
+
+/// [`read_tail`] by reading the whole log in order: for a log whose numbers do not rise.
+fn read_tail_in_order(path: &Path, intact_len: u64, window_secs: i64) -> Result<Tail> {
+    let mut entries = Vec::new();
+    scan(path, &mut |entry| {
+        entries.push(entry);
+        Ok(())
+    })?;
+    let mut tail = TailBuilder::new(intact_len, window_secs);
+    for entry in entries.into_iter().rev() {
+        if !tail.take(entry) {
+            break;
+        }
+    }
+    Ok(tail.finish())
+}
+
+/// A [`Tail`] built from the log's entries, last first.
+struct TailBuilder {
+    tail: Tail,
+    window_secs: i64,
+    found_last: bool,
+    pending_undos: usize,
+    since: Option<Timestamp>,
+}
+
+impl TailBuilder {
+    fn new(intact_len: u64, window_secs: i64) -> Self {
+        Self {
+            tail: Tail {
+                intact_len,
+                ..Tail::default()
+            },
+            window_secs,
+            found_last: false,
+            pending_undos: 0,
+            since: None,
+        }
+    }
+
+    /// Takes the entry before the ones taken so far; `false` once the window is full.
+    fn take(&mut self, entry: LogEntry) -> bool {
+        if !self.found_last {
+            self.tail.last_seq = entry.seq();
+            self.found_last = true;
         }
         match entry {
-            LogEntry::Undo(_) => pending_undos += 1,
-            LogEntry::Review(..) if pending_undos > 0 => pending_undos -= 1,
+            LogEntry::Undo(_) => self.pending_undos += 1,
+            LogEntry::Review(..) if self.pending_undos > 0 => self.pending_undos -= 1,
             LogEntry::Review(_, review) => {
-                let newest = *since.get_or_insert(review.at);
-                let before_since = review.at < newest.add_secs(-window_secs);
-                tail.reviews.push(review);
+                let newest = *self.since.get_or_insert(review.at);
+                let before_since = review.at < newest.add_secs(-self.window_secs);
+                self.tail.reviews.push(review);
                 if before_since {
-                    break;
+                    return false;
                 }
             }
         }
+        true
     }
-    tail.reviews.reverse();
-    Ok(tail)
+
+    fn finish(mut self) -> Tail {
+        self.tail.reviews.reverse();
+        self.tail
+    }
 }
 
 /// Every review of a history not taken back, in order, without holding them in memory: the
@@ -365,16 +511,39 @@ impl<'a> ReviewStream<'a> {
     }
 }
 
-/// Reads the log's whole lines in order (a torn last line is left out).
+/// Reads the log's whole lines in order (a torn last line is left out), with undos and
+/// repeats as written: each entry once, checked by [`SeqGuard`].
 fn scan(path: &Path, each: &mut dyn FnMut(LogEntry) -> Result<()>) -> Result<()> {
+    let mut first = true;
+    let mut guard = SeqGuard::default();
+    scan_lines(path, u64::MAX, &mut |start, line| {
+        if std::mem::take(&mut first) {
+            check_header(path, line)?;
+        }
+        if line.trim().is_empty() || line.starts_with("//") {
+            return Ok(());
+        }
+        let entry = parse_line(line).map_err(|err| line_error(path, start, line, &err))?;
+        if guard.admit(path, start, entry.seq(), line)? {
+            each(entry)?;
+        }
+        Ok(())
+    })
+}
+
+/// Calls `each` with every whole line starting before byte `limit`, and its offset.
+fn scan_lines(
+    path: &Path,
+    limit: u64,
+    each: &mut dyn FnMut(u64, &str) -> Result<()>,
+) -> Result<()> {
     let Some((file, _)) = open_limited(path)? else {
         return Ok(());
     };
     let mut reader = BufReader::with_capacity(CHUNK_BYTES, file);
     let mut bytes = Vec::new();
     let mut offset = 0u64;
-    let mut first = true;
-    loop {
+    while offset < limit {
         bytes.clear();
         let read = (&mut reader)
             .take(MAX_LINE_BYTES + 1)
@@ -400,24 +569,15 @@ fn scan(path: &Path, each: &mut dyn FnMut(LogEntry) -> Result<()>) -> Result<()>
                 message: format!("not UTF-8 text in the line at byte {start}"),
             });
         };
-        if first {
-            check_header(path, line)?;
-            first = false;
-        }
-        if line.trim().is_empty() || line.starts_with("//") {
-            continue;
-        }
-        let entry = parse_line(line).map_err(|err| line_error(path, start, line, &err))?;
-        each(entry)?;
+        each(start, line)?;
     }
+    Ok(())
 }
 
-/// Appends `entries` to the log at `path` and flushes them to disk. A torn last line left by
-/// a crash is cut off first; a new file gets the header.
-pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
+/// Appends `entries` to the log at `path` and flushes them to disk; returns the log's length
+/// after. A torn last line left by a crash is cut off first (even with nothing to append);
+/// a new file gets the header.
+pub fn append(path: &Path, entries: &[LogEntry]) -> Result<u64> {
     let tail_len = read_tail(path, 0)?.intact_len;
     let created = !path.exists();
     let mut file = OpenOptions::new()
@@ -432,9 +592,7 @@ pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
     }
     let mut text = String::new();
     if tail_len == 0 {
-        text.push_str(HEADER);
-        text.push_str(&REVIEW_LOG_FORMAT_VERSION.to_string());
-        text.push('\n');
+        text.push_str(&header_line());
     }
     for entry in entries {
         text.push_str(&entry.to_line());
@@ -451,7 +609,11 @@ pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
     if created {
         storage::sync_parent(path)?;
     }
-    Ok(())
+    Ok(tail_len + text.len() as u64)
+}
+
+fn header_line() -> String {
+    storage::header_line(HEADER, REVIEW_LOG_FORMAT_VERSION)
 }
 
 /// A new log written at `path` (atomically, when finished) holding reviews that all carry
@@ -459,32 +621,44 @@ pub fn append(path: &Path, entries: &[LogEntry]) -> Result<()> {
 pub(crate) struct NewLog {
     writer: storage::AtomicWriter,
     seq: u64,
+    /// Bytes written so far.
+    len: u64,
 }
 
 impl NewLog {
     /// Starts a new log file at `path`.
     pub(crate) fn create(path: &Path, seq: u64) -> Result<Self> {
-        let mut writer = storage::AtomicWriter::create(path)?;
-        writer.write(format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n").as_bytes())?;
-        Ok(Self { writer, seq })
+        let mut log = Self {
+            writer: storage::AtomicWriter::create(path)?,
+            seq,
+            len: 0,
+        };
+        log.write(&header_line())?;
+        Ok(log)
     }
 
-    /// Flushes the file to disk and puts it in place.
-    pub(crate) fn finish(self) -> Result<()> {
-        self.writer.finish()
+    fn write(&mut self, text: &str) -> Result<()> {
+        self.writer.write(text.as_bytes())?;
+        self.len += text.len() as u64;
+        Ok(())
+    }
+
+    /// Flushes the file to disk and puts it in place; returns its length.
+    pub(crate) fn finish(self) -> Result<u64> {
+        self.writer.finish()?;
+        Ok(self.len)
     }
 }
 
 impl ReviewSink for NewLog {
     fn review(&mut self, review: ReviewEntry) -> Result<()> {
-        self.writer
-            .write(LogEntry::Review(self.seq, review).to_line().as_bytes())
+        self.write(&LogEntry::Review(self.seq, review).to_line())
     }
 
     fn restart(&mut self) -> Result<()> {
         self.writer.restart()?;
-        self.writer
-            .write(format!("{HEADER}{REVIEW_LOG_FORMAT_VERSION}\n").as_bytes())
+        self.len = 0;
+        self.write(&header_line())
     }
 }
 
@@ -614,6 +788,50 @@ mod tests {
         let stream = ReviewStream::prepare(Vec::new(), Some(&path), &[]);
         let err = stream.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("not UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_line_counts_once_anywhere_and_a_conflicting_one_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reviews-1.ron");
+        let entries: Vec<LogEntry> = (1..=4)
+            .map(|i| LogEntry::Review(i, review(&format!("c{i}"), i as i64)))
+            .collect();
+        append(&path, &entries).unwrap();
+        let clean = fs::read_to_string(&path).unwrap();
+        // Line 3 (seq 2) repeated after the last line, as a sync tool might.
+        let repeated = clean.lines().nth(2).unwrap().to_owned();
+        fs::write(&path, format!("{clean}{repeated}\n")).unwrap();
+        let tail = read_tail(&path, 1_000).unwrap();
+        assert_eq!(tail.reviews.len(), 4);
+        assert_eq!(tail.last_seq, 4);
+        let stream = ReviewStream::prepare(Vec::new(), Some(&path), &[]).unwrap();
+        assert_eq!(stream.len(), 4);
+        // The same number with a different review.
+        let conflict = repeated.replace("rating: good", "rating: easy");
+        fs::write(&path, format!("{clean}{conflict}\n")).unwrap();
+        for err in [
+            read_tail(&path, 1_000).unwrap_err(),
+            ReviewStream::prepare(Vec::new(), Some(&path), &[])
+                .err()
+                .unwrap(),
+        ] {
+            assert!(
+                matches!(&err, Error::Parse { position: Some(p), .. } if p.line == 6),
+                "{err}"
+            );
+            assert!(err.to_string().contains("appears twice"), "{err}");
+        }
+        // A number out of order that repeats nothing.
+        let stray = LogEntry::Review(3, review("other", 9)).to_line();
+        let mut lines: Vec<&str> = clean.lines().collect();
+        lines.insert(2, stray.trim_end());
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let err = read_tail(&path, 1_000).unwrap_err().to_string();
+        assert!(
+            err.contains("out of order") || err.contains("appears twice"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -59,8 +59,14 @@ impl Settings {
     /// The scheduler configuration these settings describe (values clamped to sane ranges).
     #[must_use]
     pub fn scheduler_config(&self) -> SchedulerConfig {
+        // `clamp` passes NaN through; a value that is no number at all takes the default.
+        let desired_retention = if self.desired_retention.is_finite() {
+            self.desired_retention.clamp(0.7, 0.99)
+        } else {
+            SchedulerConfig::default().desired_retention
+        };
         SchedulerConfig {
-            desired_retention: self.desired_retention.clamp(0.7, 0.99),
+            desired_retention,
             maximum_interval_days: self.maximum_interval_days.clamp(1, 36_500),
             learning_steps_secs: self.learning_steps_secs.clone(),
             relearning_steps_secs: self.relearning_steps_secs.clone(),
@@ -83,6 +89,22 @@ impl Settings {
             .map_err(|err| ron_parse_error(path, &text, &err))?;
         check_format(path, settings.format, SETTINGS_FORMAT_VERSION)?;
         Ok(settings)
+    }
+
+    /// Puts back the default of any value that cannot be used at all (a retention that is
+    /// not a number), returning a warning for each; `path` names the file in them.
+    pub fn repair(&mut self, path: &Path) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if !self.desired_retention.is_finite() {
+            let default = Self::default().desired_retention;
+            warnings.push(format!(
+                "{}: desired_retention is {}, not a number; using the default {default}",
+                path.display(),
+                self.desired_retention
+            ));
+            self.desired_retention = default;
+        }
+        warnings
     }
 
     /// Writes `path` atomically.
@@ -117,6 +139,25 @@ mod tests {
         let partial = Settings::load(&path).unwrap();
         assert_eq!((partial.new_per_day, partial.reviews_per_day), (7, 200));
         assert_eq!(partial.language.as_deref(), Some("id"));
+    }
+
+    #[test]
+    fn a_retention_that_is_not_a_number_takes_the_default_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        for value in ["NaN", "inf", "-inf"] {
+            std::fs::write(&path, format!("(desired_retention: {value})")).unwrap();
+            let mut settings = Settings::load(&path).unwrap();
+            // Even unrepaired, the scheduler never sees it.
+            assert!(
+                (settings.scheduler_config().desired_retention - 0.9).abs() < 1e-6,
+                "{value}"
+            );
+            let warnings = settings.repair(&path);
+            assert_eq!(warnings.len(), 1, "{value}");
+            assert!(warnings[0].contains("desired_retention"), "{warnings:?}");
+            assert!((settings.desired_retention - 0.9).abs() < 1e-6);
+        }
     }
 
     #[test]

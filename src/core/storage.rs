@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use super::error::{Error, Result};
+use super::error::{Error, Result, TextPosition, check_format};
 
 /// Prefix of the temporary files [`atomic_write`] creates beside its target.
 pub const TEMP_PREFIX: &str = ".kartu-tmp-";
@@ -89,6 +89,10 @@ pub struct AtomicWriter {
 impl AtomicWriter {
     /// Starts a temp file next to `path`.
     pub fn create(path: &Path) -> Result<Self> {
+        // A symbolic link (progress kept elsewhere, a teacher's deck in a git checkout) is
+        // followed: the file it points to is replaced, in its own directory, and the link
+        // stays a link. Replacing the link itself would split the data in two.
+        let path = link_target(path)?;
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -99,7 +103,7 @@ impl AtomicWriter {
             .tempfile_in(&dir)
             .map_err(|err| Error::io(&dir, err))?;
         Ok(Self {
-            path: path.to_path_buf(),
+            path,
             dir,
             temp: std::io::BufWriter::with_capacity(256 * 1024, temp),
         })
@@ -144,6 +148,78 @@ impl AtomicWriter {
         temp.persist(&path)
             .map_err(|err| Error::io(&path, err.error))?;
         sync_dir(&dir)
+    }
+}
+
+/// The header line of a line-per-record file (journal, review log): `PREFIX` and the format
+/// number, with its line break.
+#[must_use]
+pub(crate) fn header_line(prefix: &str, version: u32) -> String {
+    format!("{prefix}{version}\n")
+}
+
+/// Checks a comment line `line_number` of a line-per-record file: if it is the header
+/// (`prefix` and a format number), the format must be one this build reads. A header whose
+/// number is not a number is damage, not a newer Kartu. Other comments pass.
+pub(crate) fn check_header(
+    path: &Path,
+    line: &str,
+    line_number: usize,
+    prefix: &str,
+    supported: u32,
+) -> Result<()> {
+    let Some(format) = line.strip_prefix(prefix) else {
+        return Ok(());
+    };
+    let Ok(found) = format.trim().parse() else {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            position: Some(TextPosition {
+                line: line_number,
+                col: prefix.chars().count() + 1,
+            }),
+            message: "the header's format number is damaged".to_owned(),
+        });
+    };
+    check_format(path, found, supported)
+}
+
+/// `path` + `.SUFFIX`, never onto an existing file (`-1`, `-2`, … are added if needed).
+#[must_use]
+pub fn set_aside_name(path: &Path, suffix: &str) -> PathBuf {
+    (0..u32::MAX)
+        .map(|n| {
+            let mut name = path.to_path_buf().into_os_string();
+            name.push(format!(".{suffix}"));
+            if n > 0 {
+                name.push(format!("-{n}"));
+            }
+            PathBuf::from(name)
+        })
+        .find(|candidate| fs::symlink_metadata(candidate).is_err())
+        .unwrap_or_default()
+}
+
+/// Where `path` leads: itself, or the file a symbolic link at `path` points to (through any
+/// chain of links). A link to nowhere is an error naming both.
+fn link_target(path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|err| {
+                let target = fs::read_link(path).unwrap_or_default();
+                Error::io(
+                    path,
+                    std::io::Error::new(
+                        err.kind(),
+                        format!(
+                            "a symbolic link to {}, which cannot be reached ({err})",
+                            target.display()
+                        ),
+                    ),
+                )
+            })
+        }
+        _ => Ok(path.to_path_buf()),
     }
 }
 
@@ -251,6 +327,39 @@ mod tests {
         let path = dir.path().join("missing").join("a.ron");
         let err = atomic_write(&path, b"x").unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        let target = elsewhere.join("progress.ron");
+        fs::write(&target, "old").unwrap();
+        let link = dir.path().join("progress.ron");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        atomic_write(&link, b"new").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        // The temp file lived beside the target and is gone.
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);
+        // A link to nowhere is refused, naming it, and nothing is written.
+        let dangling = dir.path().join("dangling.ron");
+        std::os::unix::fs::symlink(dir.path().join("missing/x.ron"), &dangling).unwrap();
+        let err = atomic_write(&dangling, b"x").unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(
+            fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]

@@ -49,6 +49,15 @@ impl Timestamp {
         self.to_jiff().to_string()
     }
 
+    /// The UTC time as `YYYYMMDD-HHMMSS`: backup ids and the suffix of files set aside.
+    #[must_use]
+    pub fn compact_id(self) -> String {
+        jiff::Timestamp::from_second(self.0).map_or_else(
+            |_| self.0.to_string(),
+            |t| t.strftime("%Y%m%d-%H%M%S").to_string(),
+        )
+    }
+
     fn to_jiff(self) -> jiff::Timestamp {
         // Out-of-range values only come from corrupt files; clamp rather than panic.
         jiff::Timestamp::from_second(self.0).unwrap_or(if self.0 < 0 {

@@ -293,11 +293,16 @@ impl KartuApp {
                     ),
                     kind: StatusKind::Error,
                 });
-                self.offered_backup = self
-                    .collection
-                    .backups()
-                    .ok()
-                    .and_then(|b| b.into_iter().next());
+                self.offered_backup = self.newest_backup();
+                true
+            }
+            // Files that read but do not fit together: kept as they are, a backup offered.
+            Ok(_) if self.collection.progress_restorable() => {
+                self.status = Some(Status {
+                    text: fill(tr.inconsistent, &[("error", &error)]),
+                    kind: StatusKind::Error,
+                });
+                self.offered_backup = self.newest_backup();
                 true
             }
             // Not a parse problem (permissions, a newer Kartu): stay read-only, as the banner says.
@@ -307,6 +312,12 @@ impl KartuApp {
                 false
             }
         }
+    }
+
+    /// The backup of the latest progress, to offer when progress cannot be used.
+    fn newest_backup(&self) -> Option<BackupInfo> {
+        let backups = self.collection.backups().ok()?;
+        crate::core::backup::newest(&backups).cloned()
     }
 
     /// Writes a backup on a worker thread when the policy says one is due.
@@ -758,6 +769,10 @@ impl eframe::App for KartuApp {
         self.apply_commands(&ui.ctx().clone(), now);
         self.start_snapshot_if_due(&ui.ctx().clone());
         self.start_backup_if_due(&ui.ctx().clone(), now);
+        let notices = self.collection.take_notices();
+        if !notices.is_empty() {
+            self.set_info(notices.join(" · "));
+        }
         if let Some(summary) = self.summaries.get(self.selected_deck) {
             self.state.selected_deck = Some(summary.id.0.clone());
         }

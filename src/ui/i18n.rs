@@ -195,6 +195,8 @@ pub struct Texts {
     pub restored: &'static str,
     /// Status: unreadable progress was set aside (`{error}`, `{path}`).
     pub set_aside: &'static str,
+    /// Progress files that read but do not belong together; `{error}`.
+    pub inconsistent: &'static str,
     /// Status: a deck file that does not parse was set aside (`{error}`, `{path}`).
     pub deck_set_aside: &'static str,
     /// Button: restore the newest backup (`{when}`, `{cards}`, `{reviews}`).
@@ -260,6 +262,7 @@ pub static EN: Texts = Texts {
     restore_help: "Replace your progress with the backup from {when}. Your current progress is backed up first.",
     restored: "Restored the backup from {when}. Your progress before that is a backup too.",
     set_aside: "Your progress could not be read ({error}). The file was kept as {path} and Kartu started with empty progress.",
+    inconsistent: "Your progress files do not fit together ({error}). Nothing was changed or written; restore a backup to go on studying (the files are kept).",
     deck_set_aside: "A deck file could not be read ({error}). It was moved to {path}; fix it and import it again.",
     offer_restore: "Restore the newest backup, from {when} ({cards} cards, {reviews} reviews)",
     units: ["s", "m", "h", "d", "mo", "y"],
@@ -322,6 +325,7 @@ pub static ID: Texts = Texts {
     restore_help: "Ganti kemajuan Anda dengan cadangan dari {when}. Kemajuan saat ini dicadangkan lebih dulu.",
     restored: "Cadangan dari {when} dipulihkan. Kemajuan Anda sebelumnya juga disimpan sebagai cadangan.",
     set_aside: "Kemajuan Anda tidak dapat dibaca ({error}). Berkasnya disimpan sebagai {path} dan Kartu mulai dengan kemajuan kosong.",
+    inconsistent: "Berkas-berkas kemajuan Anda tidak cocok satu sama lain ({error}). Tidak ada yang diubah atau ditulis; pulihkan cadangan untuk melanjutkan belajar (berkasnya tetap disimpan).",
     deck_set_aside: "Sebuah berkas dek tidak dapat dibaca ({error}). Berkas itu dipindahkan ke {path}; perbaiki lalu impor lagi.",
     offer_restore: "Pulihkan cadangan terbaru, dari {when} ({cards} kartu, {reviews} ulasan)",
     units: ["dtk", "mnt", "j", "h", "bln", "th"],

@@ -471,7 +471,8 @@ fn setting_aside_moves_exactly_the_unreadable_files() {
     assert!(opened.read_only_reason().is_none());
     drop(opened);
 
-    // A damaged snapshot: its journal goes with it (its records need that snapshot).
+    // A damaged snapshot: its journal and review log go with it (its records need that
+    // snapshot, and a new writer would start a new log in its place).
     fs::write(paths.progress_file(), "(format: 3, seq: oops").unwrap();
     let mut opened = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
     let moved = opened.set_aside_corrupt_progress(now()).unwrap();
@@ -479,9 +480,10 @@ fn setting_aside_moves_exactly_the_unreadable_files() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 3, "{names:?}");
     assert!(names[0].starts_with("progress.ron.unreadable-"));
     assert!(names[1].starts_with("progress.journal.unreadable-"));
+    assert!(names[2].starts_with("reviews-1.ron.unreadable-"));
     assert!(
         opened.read_only_reason().is_none(),
         "{:?}",
