@@ -12,14 +12,14 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use kartu::core::backup::BackupJob;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::DeckId;
-use kartu::core::progress::Progress;
-use kartu::core::scheduler::Rating;
-use kartu::core::session::StudySession;
-use kartu::core::settings::Settings;
-use kartu::core::storage::DataPaths;
+use kartu::core::ids::DeckId;
+use kartu::core::model::card::Rating;
+use kartu::core::model::progress::Progress;
+use kartu::core::model::settings::Settings;
+use kartu::core::storage::backup::BackupJob;
+use kartu::core::storage::paths::DataPaths;
+use kartu::core::study::session::StudySession;
 use kartu::core::time::{DayClock, Timestamp};
 use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::NativeDialogs;
@@ -93,10 +93,16 @@ fn parse(c: &mut Criterion) {
         b.iter(|| Progress::parse_ron(&snapshot, &paths.progress_file()).expect("parse"));
     });
     group.bench_function(format!("deck_{name}"), |b| {
-        b.iter(|| kartu::core::deck::load_packed_deck_file(&deck_file).expect("parse"));
+        b.iter(|| {
+            kartu::core::storage::format::deck_file::load_packed_deck_file(&deck_file)
+                .expect("parse")
+        });
     });
     group.bench_function(format!("deck_{name}_ron"), |b| {
-        b.iter(|| kartu::core::deck::parse_deck(&deck_text, &deck_file).expect("parse"));
+        b.iter(|| {
+            kartu::core::storage::format::deck_file::parse_deck(&deck_text, &deck_file)
+                .expect("parse")
+        });
     });
     group.finish();
 }
@@ -164,7 +170,7 @@ fn answer_one(
     collection: &mut Collection,
     session: &mut StudySession,
     now: &mut Timestamp,
-) -> Option<kartu::core::deck::CardId> {
+) -> Option<kartu::core::ids::CardId> {
     *now = now.add_secs(60);
     while session.current().is_none() {
         *now = now.add_secs(86_400);

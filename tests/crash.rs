@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use jiff::tz::TimeZone;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::journal;
-use kartu::core::storage::{DataPaths, TEMP_PREFIX};
+use kartu::core::storage::paths::{DataPaths, TEMP_PREFIX};
+use kartu::core::storage::replay;
 
 const KILLS: usize = 200;
 
@@ -43,7 +43,7 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
     let deck = "backend-developer-en";
-    let cards: Vec<String> = kartu::core::deck::parse_deck(
+    let cards: Vec<String> = kartu::core::storage::format::deck_file::parse_deck(
         include_str!("../decks/backend-developer.en.ron"),
         std::path::Path::new("en.ron"),
     )
@@ -120,7 +120,7 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
 
         // The files always load, and hold every confirmed answer (and at most one more:
         // a journalled answer whose output the kill cut off).
-        let (progress, _, _) = journal::load(&paths)
+        let (progress, _, _) = replay::load(&paths)
             .unwrap_or_else(|err| panic!("attempt {attempt}: progress does not load: {err}"));
         let reviews = progress.reviews.len();
         assert!(

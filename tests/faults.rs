@@ -12,8 +12,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use kartu::core::journal::journal_path;
-use kartu::core::storage::{DataPaths, TEMP_PREFIX};
+use kartu::core::storage::paths::{DataPaths, TEMP_PREFIX};
 
 const DECK: &str = "backend-developer-en";
 const CARDS: [&str; 6] = [
@@ -90,7 +89,7 @@ const AS_NOBODY: &str = "exec setpriv --reuid=65534 --regid=65534 --clear-groups
 #[test]
 fn a_file_size_limit_fails_the_answer_cleanly() {
     let (_top, dir) = with_answers(4);
-    let journal = journal_path(&DataPaths::new(&dir));
+    let journal = DataPaths::new(&dir).journal_file();
     let before = fs::read(&journal).unwrap();
     assert!(
         before.len() > 1024,
@@ -122,7 +121,7 @@ fn a_read_only_data_directory_gives_a_clear_error_and_changes_nothing() {
         fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o444)).unwrap();
     }
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
-    let journal = journal_path(&DataPaths::new(&dir));
+    let journal = DataPaths::new(&dir).journal_file();
     let before = fs::read(&journal).unwrap();
     let output = kartu_via(AS_NOBODY, &dir, &answer_args(CARDS[2]));
     assert!(!output.status.success(), "{output:?}");
@@ -143,7 +142,7 @@ fn a_read_only_data_directory_gives_a_clear_error_and_changes_nothing() {
 fn an_unwritable_journal_gives_a_clear_error_and_changes_nothing() {
     let (_top, dir) = with_answers(2);
     chown_all(&dir, NOBODY);
-    let journal = journal_path(&DataPaths::new(&dir));
+    let journal = DataPaths::new(&dir).journal_file();
     fs::set_permissions(&journal, fs::Permissions::from_mode(0o444)).unwrap();
     let before = fs::read(&journal).unwrap();
     let output = kartu_via(AS_NOBODY, &dir, &answer_args(CARDS[2]));

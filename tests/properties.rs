@@ -8,15 +8,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::tz::TimeZone;
-use kartu::core::backup::BackupJob;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::{Card, CardId, Deck, DeckId, parse_deck, parse_packed_deck};
 use kartu::core::error::ron_options;
-use kartu::core::journal;
-use kartu::core::progress::{Progress, ReviewEntry};
-use kartu::core::review_log::{self, LogEntry};
-use kartu::core::scheduler::{CardProgress, CardState, Rating};
-use kartu::core::storage::DataPaths;
+use kartu::core::ids::{CardId, DeckId};
+use kartu::core::model::card::{CardProgress, CardState, Rating};
+use kartu::core::model::deck::{Card, Deck};
+use kartu::core::model::progress::{Progress, ReviewEntry};
+use kartu::core::storage::backup::BackupJob;
+use kartu::core::storage::format::deck_file::{parse_deck, parse_packed_deck};
+use kartu::core::storage::paths::DataPaths;
+use kartu::core::storage::review_log::{self, LogEntry};
+use kartu::core::storage::{journal, replay};
 use kartu::core::time::DayClock;
 use kartu::core::time::Timestamp;
 use proptest::prelude::*;
@@ -227,7 +229,7 @@ proptest! {
     /// refuses goes to `ron`, so both give the same result for any text.
     #[test]
     fn the_deck_fast_path_reads_exactly_like_ron(deck in deck(), at in any::<usize>(), kind in 0usize..15) {
-        for text in [deck.to_ron(), edit(&deck.to_ron(), at, kind)] {
+        for text in [deck.to_ron().unwrap(), edit(&deck.to_ron().unwrap(), at, kind)] {
             let fast = parse_packed_deck(&text, Path::new("d.ron")).map(|d| d.to_deck());
             let slow = parse_deck(&text, Path::new("d.ron"));
             match (&fast, &slow) {
@@ -246,7 +248,7 @@ proptest! {
         at in any::<usize>(),
         kind in 0usize..15,
     ) {
-        for text in [progress.to_ron(), edit(&progress.to_ron(), at, kind)] {
+        for text in [progress.to_ron().unwrap(), edit(&progress.to_ron().unwrap(), at, kind)] {
             let fast = Progress::parse(&text, Path::new("p.ron"));
             let slow = Progress::parse_ron(&text, Path::new("p.ron"));
             match (&fast, &slow) {
@@ -256,7 +258,7 @@ proptest! {
             }
         }
         let entry = if kind == 14 { LogEntry::Undo(at as u64) } else { LogEntry::Review(at as u64, review) };
-        let line = entry.to_line().trim_end().to_owned();
+        let line = entry.to_line().unwrap().trim_end().to_owned();
         prop_assert_eq!(review_log::parse_line(&line).ok(), Some(entry));
         for text in [line.clone(), edit(&line, at, kind)] {
             let fast = review_log::parse_line(&text).ok();
@@ -267,18 +269,18 @@ proptest! {
 
     #[test]
     fn decks_round_trip_byte_stable(deck in deck()) {
-        let text = deck.to_ron();
+        let text = deck.to_ron().unwrap();
         let parsed = parse_deck(&text, Path::new("d.ron")).unwrap();
         prop_assert_eq!(&parsed, &deck);
-        prop_assert_eq!(parsed.to_ron(), text);
+        prop_assert_eq!(parsed.to_ron().unwrap(), text);
     }
 
     #[test]
     fn progress_round_trips_byte_stable(progress in progress()) {
-        let text = progress.to_ron();
+        let text = progress.to_ron().unwrap();
         let parsed = Progress::parse(&text, Path::new("p.ron")).unwrap();
         prop_assert_eq!(&parsed, &progress);
-        prop_assert_eq!(parsed.to_ron(), text);
+        prop_assert_eq!(parsed.to_ron().unwrap(), text);
     }
 
     #[test]
@@ -287,7 +289,7 @@ proptest! {
         let _ = Progress::parse(&input, Path::new("x"));
         let _ = journal::parse_records(input.as_bytes(), Path::new("x"));
         // Damaged versions of valid files: every prefix, and one byte changed.
-        let text = deck.to_ron();
+        let text = deck.to_ron().unwrap();
         for end in (0..text.len()).step_by(7).filter(|&i| text.is_char_boundary(i)) {
             let _ = parse_deck(&text[..end], Path::new("x"));
         }
@@ -333,7 +335,7 @@ proptest! {
                 collection.finish_snapshot(seq).unwrap();
             }
         }
-        let (replayed, _, report) = journal::load(&paths).unwrap();
+        let (replayed, _, report) = replay::load(&paths).unwrap();
         prop_assert!(!report.dropped_torn_line);
         let in_memory = collection.progress();
         prop_assert_eq!(&replayed.cards, &in_memory.cards);

@@ -8,10 +8,10 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::{CardId, DeckId};
-use kartu::core::journal::{self, journal_path};
-use kartu::core::scheduler::Rating;
-use kartu::core::storage::DataPaths;
+use kartu::core::ids::{CardId, DeckId};
+use kartu::core::model::card::Rating;
+use kartu::core::storage::paths::DataPaths;
+use kartu::core::storage::replay as journal;
 use kartu::core::time::Timestamp;
 
 const DECK: &str = "backend-developer-en";
@@ -38,7 +38,7 @@ fn answered(answers: usize) -> (tempfile::TempDir, DataPaths) {
 #[test]
 fn a_journal_torn_anywhere_in_its_last_record_keeps_every_complete_one() {
     let (_dir, paths) = answered(3);
-    let path = journal_path(&paths);
+    let path = paths.journal_file();
     let full = fs::read(&path).unwrap();
     let last_start = full[..full.len() - 1]
         .iter()
@@ -77,7 +77,7 @@ fn a_journal_torn_anywhere_in_its_last_record_keeps_every_complete_one() {
 #[test]
 fn a_bad_line_in_the_middle_is_an_error_with_its_line() {
     let (_dir, paths) = answered(3);
-    let path = journal_path(&paths);
+    let path = paths.journal_file();
     let text = fs::read_to_string(&path).unwrap();
     let broken: Vec<String> = text
         .lines()
@@ -118,7 +118,7 @@ fn snapshot_then_journal_survive_reopening_and_temp_files_are_swept() {
     assert!(!stray.exists());
     assert_eq!(collection.progress(), &expected);
     assert_eq!(
-        fs::read_to_string(journal_path(&paths)).unwrap(),
+        fs::read_to_string(paths.journal_file()).unwrap(),
         "// kartu journal, format 1\n",
         "only the header is left"
     );
@@ -193,7 +193,7 @@ fn a_format_2_progress_file_with_its_reviews_inline_is_migrated() {
 #[test]
 fn bytes_that_are_not_text_are_forgiven_only_in_the_torn_last_line() {
     let (_dir, paths) = answered(2);
-    let path = journal_path(&paths);
+    let path = paths.journal_file();
     let mut bytes = fs::read(&path).unwrap();
     // A write cut inside a multi-byte character: the last line is torn, the rest loads.
     bytes.extend_from_slice(b"(seq: 3, change: \xe2\x82");
@@ -250,7 +250,7 @@ fn a_format_3_snapshot_with_its_log_and_journal_loads_and_is_rewritten_as_format
 #[test]
 fn a_repeated_journal_record_counts_once_and_a_conflicting_one_is_damage() {
     let (_dir, paths) = answered(3);
-    let path = journal_path(&paths);
+    let path = paths.journal_file();
     let text = fs::read_to_string(&path).unwrap();
     let second = text.lines().nth(2).unwrap().to_owned();
     fs::write(&path, format!("{text}{second}\n")).unwrap();

@@ -13,11 +13,11 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use kartu::core::collection::{Access, Collection};
-use kartu::core::deck::{CardId, DeckId};
-use kartu::core::progress::Progress;
-use kartu::core::scheduler::CardState;
-use kartu::core::settings::Settings;
-use kartu::core::storage::DataPaths;
+use kartu::core::ids::{CardId, DeckId};
+use kartu::core::model::card::CardState;
+use kartu::core::model::progress::Progress;
+use kartu::core::model::settings::Settings;
+use kartu::core::storage::paths::DataPaths;
 use kartu::core::time::Timestamp;
 use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::FileDialogs;
@@ -70,7 +70,7 @@ fn open_window(language: &str) -> Window {
 
 fn progress(window: &Window) -> Progress {
     // The snapshot plus the journal: what the next start would load.
-    kartu::core::journal::load(&DataPaths::new(window.dir.path()))
+    kartu::core::storage::replay::load(&DataPaths::new(window.dir.path()))
         .unwrap()
         .0
 }
@@ -324,7 +324,7 @@ fn data_with_backup() -> (tempfile::TempDir, DataPaths) {
             .answer(
                 &deck,
                 &CardId(card.into()),
-                kartu::core::scheduler::Rating::Easy,
+                kartu::core::model::card::Rating::Easy,
                 now(),
                 0,
             )
@@ -388,9 +388,9 @@ fn backups_screen_lists_and_restores() {
     restore[0].click();
     harness.run();
     harness.get_by_label_contains("Restored the backup from");
-    let progress = kartu::core::journal::load(&paths).unwrap().0;
+    let progress = kartu::core::storage::replay::load(&paths).unwrap().0;
     assert_eq!(progress.reviews.len(), 2, "back to the backup");
-    let backups = kartu::core::backup::list(&paths).unwrap();
+    let backups = kartu::core::storage::backup::list(&paths).unwrap();
     assert_eq!(backups.len(), 2, "the state before restoring was backed up");
     assert_eq!(backups[0].reviews, 3);
 }
@@ -399,7 +399,7 @@ fn backups_screen_lists_and_restores() {
 fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
     let (dir, paths) = data_with_backup();
     // A bad line with a record after it (a damaged end alone would be cut off).
-    let journal = kartu::core::journal::journal_path(&paths);
+    let journal = paths.journal_file();
     let text = fs::read_to_string(&journal).unwrap();
     fs::write(
         &journal,
@@ -425,7 +425,11 @@ fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
     harness.run();
     harness.get_by_label_contains("Restored the backup from");
     assert_eq!(
-        kartu::core::journal::load(&paths).unwrap().0.reviews.len(),
+        kartu::core::storage::replay::load(&paths)
+            .unwrap()
+            .0
+            .reviews
+            .len(),
         2
     );
 }
@@ -452,7 +456,11 @@ fn progress_files_that_do_not_fit_together_are_kept_and_a_backup_offered() {
     harness.run();
     harness.get_by_label_contains("Restored the backup from");
     assert_eq!(
-        kartu::core::journal::load(&paths).unwrap().0.reviews.len(),
+        kartu::core::storage::replay::load(&paths)
+            .unwrap()
+            .0
+            .reviews
+            .len(),
         2
     );
     let kept = fs::read_dir(dir.path())

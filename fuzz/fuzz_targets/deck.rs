@@ -10,8 +10,8 @@
 
 use std::path::Path;
 
-use kartu::core::deck::{parse_deck, parse_packed_deck};
-use kartu::core::packed::PackedDeck;
+use kartu::core::storage::format::deck_file::{parse_deck, parse_packed_deck};
+use kartu::core::model::packed::PackedDeck;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         "packing changed the deck"
     );
 
-    let written = deck.to_ron();
+    let written = deck.to_ron().expect("a parsed deck can be written");
     match parse_deck(&written, path) {
         Ok(again) => assert_eq!(again, deck, "round trip changed the deck:\n{written}"),
         Err(err) => panic!("the canonical form of an accepted deck is refused: {err}\n{written}"),

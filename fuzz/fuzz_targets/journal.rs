@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use kartu::core::journal::parse_records;
+use kartu::core::storage::journal::parse_records;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

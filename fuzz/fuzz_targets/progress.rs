@@ -7,7 +7,7 @@
 use std::fmt::Debug;
 use std::path::Path;
 
-use kartu::core::progress::{PROGRESS_FORMAT_VERSION, Progress};
+use kartu::core::model::progress::{PROGRESS_FORMAT_VERSION, Progress};
 use libfuzzer_sys::fuzz_target;
 
 /// Equal, counting a NaN stability or difficulty as equal to itself (its Debug text is `NaN`).
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     if expected.review_log.is_some() {
         expected.reviews.clear();
     }
-    let written = progress.to_ron();
+    let written = progress.to_ron().expect("parsed progress can be written");
     match Progress::parse(&written, path) {
         Ok(again) => assert!(
             same(&again, &expected),

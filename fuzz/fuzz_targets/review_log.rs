@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use kartu::core::review_log::{ReviewStream, TAIL_WINDOW_SECS, read_tail};
+use kartu::core::storage::review_log::{ReviewStream, TAIL_WINDOW_SECS, read_tail};
 use libfuzzer_sys::fuzz_target;
 
 /// One file per fuzzing process, rewritten for every input.

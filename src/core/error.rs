@@ -43,6 +43,41 @@ pub enum Error {
         /// What is wrong, for a person.
         message: String,
     },
+    /// A file is larger than Kartu reads (checked before reading it).
+    #[error("{}: file is {len} bytes; the limit is {limit}", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        len: u64,
+        /// The limit for this kind of file.
+        limit: u64,
+    },
+    /// A deck older than the one installed was offered as a replacement.
+    #[error("{}: deck {deck:?} version {version} is older than the installed version {installed}", path.display())]
+    OlderVersion {
+        /// The deck file.
+        path: PathBuf,
+        /// The deck id.
+        deck: String,
+        /// Its version.
+        version: u32,
+        /// The installed version.
+        installed: u32,
+    },
+    /// A value could not be written as text (never expected; reported rather than writing an
+    /// empty file).
+    #[error("could not write {0}")]
+    Serialize(String),
+    /// Progress cannot be used by a command that needs it (the message says why and that the
+    /// files were kept); `kartu backup restore` is the way out.
+    #[error("{0}")]
+    ProgressUnusable(String),
+    /// Deck files in `decks/` that do not parse stop a command (the window moves them aside).
+    #[error(
+        "{0}\nthe file was left as it is; fix or remove it (opening the window moves it aside)"
+    )]
+    UnreadableDecks(String),
     /// A file was written by a newer Kartu than this one.
     #[error("{}: written by a newer Kartu (format {found}; this version reads up to format {supported})", path.display())]
     NewerFormat {

@@ -2,21 +2,20 @@
 //!
 //! Nothing here imports egui or reads the clock: every function that needs the time takes a
 //! [`time::Timestamp`] (and a [`time::DayClock`] for the local day boundary).
+//!
+//! Layers, each importing only from its own layer and the ones below it (checked by
+//! `tests/layers.rs`; see ARCHITECTURE.md): `error`, `time`, `ids`, `bundled` ← `model/`,
+//! `scheduler/` ← `storage/` ← `study/`, `collection/` ← `dev/`.
 
-pub mod backup;
 pub mod bundled;
 pub mod collection;
-pub mod deck;
+pub mod dev;
 pub mod error;
-mod fastparse;
-pub mod journal;
-pub mod packed;
-pub mod progress;
-pub mod review_log;
+pub mod ids;
+pub mod model;
 pub mod scheduler;
-pub mod session;
-pub mod settings;
 pub mod storage;
+pub mod study;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -5,7 +5,7 @@ use egui::{Key, Modifiers};
 use super::command::Command;
 use super::i18n::{Texts, fill};
 use super::theme;
-use crate::core::backup::BackupInfo;
+use crate::core::storage::backup::BackupInfo;
 
 /// Lists `backups` (newest first); `when` formats a backup's time for the learner.
 pub fn backups_ui(

@@ -1,8 +1,8 @@
 //! What screens ask the app to do; applied to the core after the frame.
 
-use crate::core::deck::DeckId;
-use crate::core::scheduler::Rating;
-use crate::core::settings::Settings;
+use crate::core::ids::DeckId;
+use crate::core::model::card::Rating;
+use crate::core::model::settings::Settings;
 
 /// One request from a screen.
 #[must_use]
@@ -32,4 +32,6 @@ pub enum Command {
     RestoreBackup(String),
     /// Hide the status message.
     DismissStatus,
+    /// Stop a background job (by its worker id); it leaves everything as it was.
+    CancelJob(u64),
 }

@@ -149,6 +149,12 @@ pub struct Texts {
     pub save: &'static str,
     /// Button: cancel.
     pub cancel: &'static str,
+    /// A background job: writing a backup.
+    pub backing_up: &'static str,
+    /// A background job: folding answers into the progress snapshot.
+    pub saving_progress: &'static str,
+    /// A background job: a file dialog is open.
+    pub choosing_file: &'static str,
     /// Status: settings saved.
     pub settings_saved: &'static str,
     /// Status: a deck was imported (`{title}`, `{n}`).
@@ -239,6 +245,9 @@ pub static EN: Texts = Texts {
     fuzz: "Spread review dates a little (fuzz)",
     save: "Save",
     cancel: "Cancel",
+    backing_up: "Backing up progress…",
+    saving_progress: "Saving progress…",
+    choosing_file: "Choosing a file…",
     settings_saved: "Settings saved.",
     imported: "Imported “{title}” ({n} cards).",
     updated: "Updated “{title}” from version {old} to {new}; your progress is kept.",
@@ -302,6 +311,9 @@ pub static ID: Texts = Texts {
     fuzz: "Sebar sedikit tanggal ulasan (fuzz)",
     save: "Simpan",
     cancel: "Batal",
+    backing_up: "Mencadangkan kemajuan…",
+    saving_progress: "Menyimpan kemajuan…",
+    choosing_file: "Memilih berkas…",
     settings_saved: "Pengaturan disimpan.",
     imported: "Dek “{title}” diimpor ({n} kartu).",
     updated: "Dek “{title}” diperbarui dari versi {old} ke {new}; kemajuan Anda tetap tersimpan.",

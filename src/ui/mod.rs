@@ -8,32 +8,27 @@ pub mod command;
 pub mod deck_list;
 pub mod dialogs;
 pub mod i18n;
+pub mod recovery;
 pub mod settings;
+pub mod status;
 pub mod study;
 pub mod theme;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
-use crate::core::collection::{Access, Collection};
-use crate::core::storage::DataPaths;
+use crate::core::collection::{Collection, Purpose};
+use crate::core::storage::paths::DataPaths;
 
 /// Opens the data directory and runs the window until it is closed.
 pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
     let paths = DataPaths::resolve(data_dir)?;
     let time_zone = jiff::tz::TimeZone::system();
     // A second window, or a data directory Kartu cannot write, opens read-only and says why.
-    let mut collection = match Collection::open(paths.clone(), time_zone.clone(), Access::ReadWrite)
-    {
-        Ok(collection) => collection,
-        Err(err) => {
-            let mut collection = Collection::open(paths, time_zone, Access::ReadOnly)?;
-            collection.mark_read_only(err.to_string());
-            collection
-        }
-    };
+    let mut collection = Collection::open_for(paths, time_zone, Purpose::Study)?;
     if no_fuzz {
         collection.override_fuzz(false)?;
     }

@@ -5,7 +5,7 @@ use egui::{Key, Modifiers};
 use super::command::Command;
 use super::i18n::{Lang, Texts};
 use super::theme;
-use crate::core::settings::Settings;
+use crate::core::model::settings::Settings;
 
 /// Edits `draft`; Save pushes it, Cancel (or Esc) goes back unchanged.
 pub fn settings_ui(

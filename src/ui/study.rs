@@ -6,8 +6,8 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use super::command::Command;
 use super::i18n::{Texts, fill};
 use super::theme;
-use crate::core::collection::DeckCounts;
-use crate::core::scheduler::Rating;
+use crate::core::model::card::Rating;
+use crate::core::study::limits::DeckCounts;
 
 /// Everything the study screen shows.
 #[derive(Clone, Debug, PartialEq)]

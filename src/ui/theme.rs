@@ -31,6 +31,8 @@ pub const ANSWER_BUTTON_SIZE: [f32; 2] = [120.0, 44.0];
 pub const SHOW_ANSWER_BUTTON_SIZE: [f32; 2] = [220.0, 44.0];
 /// Space above and below the contents of the top bar.
 pub const BAR_PADDING: f32 = 4.0;
+/// Width of a background job's progress bar in the status bar.
+pub const PROGRESS_BAR_WIDTH: f32 = 160.0;
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
 

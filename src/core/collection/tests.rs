@@ -1,6 +1,8 @@
+use std::fs;
+
 use super::*;
-use crate::core::deck::{Card, DECK_FORMAT_VERSION};
-use crate::core::journal;
+use crate::core::model::deck::{Card, DECK_FORMAT_VERSION, Deck};
+use crate::core::storage::format::deck_file;
 use crate::core::time::DAY_SECS;
 
 /// A data directory with one imported deck of `n` cards (`c0`, `c1`, …) and fuzz off.
@@ -36,7 +38,7 @@ fn fixture(n: usize, settings: &Settings) -> Fixture {
     let paths = DataPaths::new(dir.path());
     paths.create_dirs().unwrap();
     settings.save(&paths.settings_file()).unwrap();
-    deck::save_deck_file(&test_deck("t", n, 1), &paths.decks_dir().join("t.ron")).unwrap();
+    deck_file::save_deck_file(&test_deck("t", n, 1), &paths.decks_dir().join("t.ron")).unwrap();
     let mut collection = Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();
     collection.override_fuzz(false).unwrap();
     assert!(
@@ -239,7 +241,7 @@ fn a_failed_write_leaves_memory_and_disk_as_they_were() {
     f.collection
         .answer(&f.deck, &card("c0"), Rating::Good, now(), 0)
         .unwrap();
-    let journal_file = journal::journal_path(f.collection.paths());
+    let journal_file = f.collection.paths().journal_file();
     let on_disk = fs::read_to_string(&journal_file).unwrap();
     // The write stops halfway through the line and fails.
     f.collection.fail_next_write();
@@ -304,7 +306,7 @@ fn snapshots_fold_the_journal_and_reload_the_same() {
         .answer(&f.deck, &card("c20"), Rating::Easy, now(), 0)
         .unwrap();
     f.collection.finish_snapshot(seq).unwrap();
-    let journal_text = fs::read_to_string(journal::journal_path(f.collection.paths())).unwrap();
+    let journal_text = fs::read_to_string(f.collection.paths().journal_file()).unwrap();
     let records: Vec<&str> = journal_text
         .lines()
         .filter(|l| !l.starts_with("//"))
@@ -374,7 +376,7 @@ fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
     let v2 = dir.path().join("v2.ron");
     let mut deck = test_deck("t", 3, 2);
     deck.cards.reverse();
-    deck::save_deck_file(&deck, &v2).unwrap();
+    deck_file::save_deck_file(&deck, &v2).unwrap();
     let outcome = f.collection.import_deck_file(&v2).unwrap();
     assert_eq!((outcome.card_count, outcome.replaced_version), (3, Some(1)));
     assert_eq!(
@@ -384,7 +386,7 @@ fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
     assert_eq!(f.collection.deck(&f.deck).unwrap().deck.version, 2);
 
     let v1 = dir.path().join("v1.ron");
-    deck::save_deck_file(&test_deck("t", 1, 1), &v1).unwrap();
+    deck_file::save_deck_file(&test_deck("t", 1, 1), &v1).unwrap();
     assert!(
         f.collection
             .import_deck_file(&v1)
@@ -402,6 +404,7 @@ fn a_bad_deck_file_imports_nothing() {
     let bad = dir.path().join("bad.ron");
     let text = test_deck("fresh", 2, 1)
         .to_ron()
+        .unwrap()
         .replace("\"c1\"", "\"c0\"");
     fs::write(&bad, text).unwrap();
     let before: Vec<_> = fs::read_dir(f.collection.paths().decks_dir())
@@ -422,7 +425,7 @@ fn export_writes_a_deck_file_that_imports_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.ron");
     f.collection.export_deck(&f.deck, &out).unwrap();
-    let deck = deck::load_deck_file(&out).unwrap();
+    let deck = deck_file::load_deck_file(&out).unwrap();
     assert_eq!(deck, f.collection.deck(&f.deck).unwrap().deck.to_deck());
 }
 

@@ -8,144 +8,20 @@ mod fuzz;
 mod steps;
 
 use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
 
 pub use fuzz::{fuzz_bounds, fuzz_factor, fuzzed_interval_days};
 use steps::Steps;
 
 use super::error::{Error, Result};
+use super::model::card::{CardProgress, CardState, Rating};
 use super::time::{DAY_SECS, DayClock, DayNumber, Timestamp};
 
-/// Where a card is in its life.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CardState {
-    /// Never answered.
-    #[default]
-    New,
-    /// Going through the learning steps (minutes apart).
-    Learning,
-    /// Graduated: scheduled in days by FSRS.
-    Review,
-    /// Forgotten after graduating: going through the relearning steps.
-    Relearning,
-}
-
-impl CardState {
-    /// `new`, `learning`, `review` or `relearning`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Learning => "learning",
-            Self::Review => "review",
-            Self::Relearning => "relearning",
-        }
-    }
-}
-
-impl fmt::Display for CardState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The learner's answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rating {
-    /// Forgot.
-    Again,
-    /// Recalled with serious difficulty.
-    Hard,
-    /// Recalled.
-    Good,
-    /// Recalled with no effort.
-    Easy,
-}
-
-impl Rating {
-    /// All four, in button order.
-    pub const ALL: [Self; 4] = [Self::Again, Self::Hard, Self::Good, Self::Easy];
-
-    /// `again`, `hard`, `good` or `easy`.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Again => "again",
-            Self::Hard => "hard",
-            Self::Good => "good",
-            Self::Easy => "easy",
-        }
-    }
-
-    /// FSRS's number for the rating, 1–4 (also the keyboard key).
-    #[must_use]
-    pub fn number(self) -> u32 {
-        match self {
-            Self::Again => 1,
-            Self::Hard => 2,
-            Self::Good => 3,
-            Self::Easy => 4,
-        }
-    }
-}
-
-impl FromStr for Rating {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "again" | "1" => Ok(Self::Again),
-            "hard" | "2" => Ok(Self::Hard),
-            "good" | "3" => Ok(Self::Good),
-            "easy" | "4" => Ok(Self::Easy),
-            _ => Err(format!(
-                "unknown rating {text:?}: use again, hard, good or easy"
-            )),
-        }
-    }
-}
-
-/// A card's scheduling state, as stored in the progress file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CardProgress {
-    /// New, learning, review or relearning.
-    pub state: CardState,
-    /// Learning or relearning steps left (Anki's "remaining steps").
-    pub remaining_steps: u32,
-    /// When the card is next due.
-    pub due: Timestamp,
-    /// The interval that was scheduled at the last answer: a step in seconds, or whole days.
-    pub interval_secs: u64,
-    /// FSRS memory stability, in days (0 when new).
-    pub stability: f32,
-    /// FSRS difficulty, 1–10 (0 when new).
-    pub difficulty: f32,
-    /// Answers given.
-    pub reps: u32,
-    /// Times forgotten after graduating.
-    pub lapses: u32,
-    /// When it was last answered.
-    pub last_review: Option<Timestamp>,
-}
-
-impl CardProgress {
-    fn memory(&self) -> Option<fsrs::MemoryState> {
-        (self.state != CardState::New && self.stability > 0.0).then_some(fsrs::MemoryState {
-            stability: self.stability,
-            difficulty: self.difficulty,
-        })
-    }
-
-    /// The interval in whole days when it is a review interval, else `None`.
-    #[must_use]
-    pub fn interval_days(&self) -> Option<u64> {
-        (self.state == CardState::Review).then_some(self.interval_secs / DAY_SECS as u64)
-    }
+/// FSRS's memory state of a card, once it has one.
+fn memory(card: &CardProgress) -> Option<fsrs::MemoryState> {
+    (card.state != CardState::New && card.stability > 0.0).then_some(fsrs::MemoryState {
+        stability: card.stability,
+        difficulty: card.difficulty,
+    })
 }
 
 /// What each rating would turn a card into.
@@ -322,7 +198,7 @@ impl Scheduler {
             .map_or(0, |last| clock.days_between(last, now));
         let fsrs = self
             .fsrs
-            .next_states(card.memory(), self.config.desired_retention, elapsed_days)
+            .next_states(memory(card), self.config.desired_retention, elapsed_days)
             .map_err(|err| Error::Scheduler(err.to_string()))?;
         let ctx = Context {
             now,

@@ -1,22 +1,9 @@
-//! Backups of progress, with Anki's policy: at most one every 30 minutes and only when
-//! something changed; all of today and yesterday are kept, then 12 daily, 10 weekly and 9
-//! monthly ones.
-//!
-//! A backup is a progress snapshot in `backups/`, named by its UTC time
-//! (`backup-20261125-094500.ron`, id `20261125-094500`), whose first line is a comment with
-//! its counts so listing reads one line per file.
+//! Anki's backup policy: when a backup is due, and which ones are kept.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 
-use super::error::{Error, Result};
-use super::journal;
-use super::progress::{Progress, push_review_line};
-use super::review_log::{self, ReviewStream};
-use super::storage::{self, DataPaths};
-use super::time::{DayClock, DayNumber, Timestamp};
+use super::info::BackupInfo;
+use crate::core::time::{DayClock, DayNumber, Timestamp};
 
 /// Minimum time between two automatic backups.
 pub const MIN_INTERVAL_SECS: i64 = 30 * 60;
@@ -26,83 +13,6 @@ pub const KEEP_DAILY: usize = 12;
 pub const KEEP_WEEKLY: usize = 10;
 /// Months kept after the weekly ones, one backup each.
 pub const KEEP_MONTHLY: usize = 9;
-
-const PREFIX: &str = "backup-";
-const HEADER: &str = "// kartu backup:";
-
-/// One backup, as listed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackupInfo {
-    /// Its id: the UTC time it was made, `YYYYMMDD-HHMMSS`.
-    pub id: String,
-    /// When it was made.
-    pub at: Timestamp,
-    /// Cards with progress in it.
-    pub cards: usize,
-    /// Reviews in it.
-    pub reviews: usize,
-    /// The progress sequence number it holds.
-    pub seq: u64,
-    /// Its file.
-    pub path: PathBuf,
-}
-
-/// The backups folder.
-#[must_use]
-pub fn backups_dir(paths: &DataPaths) -> PathBuf {
-    paths.root.join("backups")
-}
-
-/// The id of a backup made at `at`.
-#[must_use]
-pub fn backup_id(at: Timestamp) -> String {
-    at.compact_id()
-}
-
-fn parse_id(id: &str) -> Option<Timestamp> {
-    let time = jiff::civil::DateTime::strptime("%Y%m%d-%H%M%S", id).ok()?;
-    let zoned = time.to_zoned_datetime(jiff::tz::TimeZone::UTC).ok()?;
-    Some(zoned.timestamp().into())
-}
-
-/// All backups, newest first. Files that are not backups are ignored.
-pub fn list(paths: &DataPaths) -> Result<Vec<BackupInfo>> {
-    let dir = backups_dir(paths);
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(err) => return Err(Error::io(&dir, err)),
-    };
-    let mut backups: Vec<BackupInfo> = entries
-        .flatten()
-        .filter_map(|entry| read_info(&entry.path()))
-        .collect();
-    backups.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
-    Ok(backups)
-}
-
-fn read_info(path: &Path) -> Option<BackupInfo> {
-    let name = path.file_name()?.to_str()?;
-    let id = name.strip_prefix(PREFIX)?.strip_suffix(".ron")?.to_owned();
-    let at = parse_id(&id)?;
-    let mut first_line = String::new();
-    BufReader::new(fs::File::open(path).ok()?)
-        .read_line(&mut first_line)
-        .ok()?;
-    let counts = first_line.strip_prefix(HEADER)?;
-    let mut numbers = counts
-        .split(',')
-        .filter_map(|part| part.trim().rsplit(' ').next()?.parse::<u64>().ok());
-    let (cards, reviews, seq) = (numbers.next()?, numbers.next()?, numbers.next()?);
-    Some(BackupInfo {
-        id,
-        at,
-        cards: usize::try_from(cards).ok()?,
-        reviews: usize::try_from(reviews).ok()?,
-        seq,
-        path: path.to_path_buf(),
-    })
-}
 
 /// The backup of the latest progress: the highest sequence number (then the latest time).
 /// Not simply the latest time: one made while the clock was wrong can be dated in the future.
@@ -129,132 +39,6 @@ pub fn is_due(newest: Option<&BackupInfo>, seq: u64, now: Timestamp) -> bool {
 #[must_use]
 pub fn is_from_the_future(backup: &BackupInfo, now: Timestamp) -> bool {
     backup.at.unix_secs() - now.unix_secs() > MIN_INTERVAL_SECS
-}
-
-/// A backup to write, possibly on another thread: it reads the state on disk (snapshot,
-/// review log and journal), so it holds no copy of the progress. Not while a compaction or
-/// restore runs.
-#[derive(Debug)]
-pub struct BackupJob {
-    paths: DataPaths,
-    at: Timestamp,
-    clock: DayClock,
-    /// A backup pruning must keep (the one being restored).
-    pinned: Option<String>,
-}
-
-impl BackupJob {
-    /// A job backing up the data directory's progress as of `at`.
-    #[must_use]
-    pub fn new(paths: &DataPaths, at: Timestamp, clock: DayClock) -> Self {
-        Self {
-            paths: paths.clone(),
-            at,
-            clock,
-            pinned: None,
-        }
-    }
-
-    /// Keeps backup `id` whatever the policy says (it is about to be restored).
-    #[must_use]
-    pub fn pin(mut self, id: &str) -> Self {
-        self.pinned = Some(id.to_owned());
-        self
-    }
-
-    /// Writes the backup (atomically, as a whole progress document streamed from the files)
-    /// and then removes the ones the policy no longer keeps.
-    pub fn run(self) -> Result<BackupInfo> {
-        let dir = backups_dir(&self.paths);
-        fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
-        // Ids are times; never overwrite another backup made in the same second.
-        let mut at = self.at;
-        let (id, path) = loop {
-            let id = backup_id(at);
-            let path = dir.join(format!("{PREFIX}{id}.ron"));
-            if !path.exists() {
-                break (id, path);
-            }
-            at = at.add_secs(1);
-        };
-        let (mut progress, inline) = {
-            let mut inline = Vec::new();
-            let progress = Progress::load_snapshot_with(&self.paths.progress_file(), &mut inline)?;
-            (progress, inline)
-        };
-        journal::check_review_log(&self.paths, &progress)?;
-        let log = progress
-            .review_log
-            .map(|generation| review_log::log_path(&self.paths, generation));
-        let logged = match &log {
-            Some(log) => review_log::read_tail(log, 0)?.last_seq.max(progress.seq),
-            None => progress.seq,
-        };
-        let mut later = Vec::new();
-        journal::replay(
-            &mut progress,
-            &journal::read_records(&self.paths)?,
-            &journal::journal_path(&self.paths),
-            u64::MAX,
-            &mut |record, _| {
-                if record.seq > logged {
-                    later.push(record.clone());
-                }
-            },
-        )?;
-        let history = ReviewStream::prepare(inline, log.as_deref(), &later)?;
-        let cards = progress.card_count();
-        let reviews = history.len();
-        let seq = progress.seq;
-        progress.review_log = None;
-        progress.review_log_bytes = None;
-        progress.folded = None;
-        let mut head = format!("{HEADER} cards {cards}, reviews {reviews}, seq {seq}\n");
-        progress.write_head(&mut head);
-        head.push_str("    reviews: [\n");
-        let mut writer = storage::AtomicWriter::create(&path)?;
-        writer.write(head.as_bytes())?;
-        let mut line = String::new();
-        history.for_each(&mut |review| {
-            line.clear();
-            push_review_line(&mut line, review);
-            writer.write(line.as_bytes())
-        })?;
-        writer.write(b"    ],\n)\n")?;
-        writer.finish()?;
-        let backups = list(&self.paths)?;
-        let mut keep = vec![id.as_str()];
-        keep.extend(self.pinned.as_deref());
-        for old in to_remove(&backups, at, &self.clock, &keep) {
-            // One that cannot be removed now is pruned the next time.
-            fs::remove_file(&old.path).ok();
-        }
-        Ok(BackupInfo {
-            id,
-            at,
-            cards,
-            reviews,
-            seq,
-            path,
-        })
-    }
-}
-
-/// A backup's file, if there is a backup with this id.
-pub fn backup_path(paths: &DataPaths, id: &str) -> Result<PathBuf> {
-    if parse_id(id).is_none() {
-        return Err(Error::UnknownBackup(id.to_owned()));
-    }
-    let path = backups_dir(paths).join(format!("{PREFIX}{id}.ron"));
-    if !path.exists() {
-        return Err(Error::UnknownBackup(id.to_owned()));
-    }
-    Ok(path)
-}
-
-/// Reads a backup's progress.
-pub fn load(paths: &DataPaths, id: &str) -> Result<Progress> {
-    Progress::load(&backup_path(paths, id)?)
 }
 
 /// The backups (of `backups`, newest first) the policy no longer keeps at `now`: today's
@@ -310,7 +94,10 @@ fn month_of(day: DayNumber) -> (i16, i8) {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
+    use crate::core::storage::backup::info::{backup_id, parse_id};
     use crate::core::time::DAY_SECS;
 
     fn backups_every(hours: i64, count: i64, newest: Timestamp) -> Vec<BackupInfo> {

@@ -1,10 +1,10 @@
 //! A study session on one deck: the card on screen, answering it, and undo.
 
-use super::collection::{Collection, UndoRecord};
-use super::deck::{CardId, DeckId};
-use super::error::{Error, Result};
-use super::scheduler::Rating;
-use super::time::Timestamp;
+use crate::core::collection::{Collection, UndoRecord};
+use crate::core::error::{Error, Result};
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::Rating;
+use crate::core::time::Timestamp;
 
 /// Studying one deck. The queue is not stored: the next card is chosen from the collection
 /// after every answer, so learning cards come back when their step is over.

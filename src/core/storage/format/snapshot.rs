@@ -1,145 +1,27 @@
-//! The learner's progress: each studied card's scheduling state and the review log, and the
-//! progress file format (RON, format 3; see `docs/progress-format.md`).
+//! The progress file format (RON, format 4; see `docs/progress-format.md`): reading and
+//! writing [`Progress`].
 //!
 //! The same format serves two kinds of file. `progress.ron` is a snapshot of card states; its
-//! `review_log` names the append-only file holding the history (`review_log.rs`), so the
-//! snapshot stays small however many reviews there are. A backup (and any format 1–2 file) is
-//! a whole document, with every review inline. Changes since the snapshot live in the journal
-//! (`journal.rs`).
+//! `review_log` names the append-only file holding the history (`storage/review_log/`), so
+//! the snapshot stays small however many reviews there are. A backup (and any format 1–2
+//! file) is a whole document, with every review inline. Changes since the snapshot live in
+//! the journal (`storage/journal.rs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read as _};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-use super::deck::{CardId, DeckId};
-use super::error::{Error, Result, check_format, probe_format, ron_options, ron_parse_error};
-use super::fastparse::Cursor;
-use super::scheduler::{CardProgress, CardState, Rating};
-use super::storage;
-use super::time::Timestamp;
-
-/// The newest progress format this build reads and the one it writes.
-///
-/// Format 2 added `seq`, the last journal record the snapshot contains; format 1 files load
-/// with `seq: 0`. Format 3 added `review_log`: a snapshot with it keeps its reviews in that
-/// review log instead of inline. Format 4 added `review_log_bytes` and `folded`, so loading
-/// can tell a review log cut short, or a snapshot that claims journal records it lacks.
-pub const PROGRESS_FORMAT_VERSION: u32 = 4;
+use crate::core::error::{Error, Result, check_format, probe_format, ron_options, ron_parse_error};
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::{CardProgress, CardState, Rating};
+use crate::core::model::progress::{Folded, PROGRESS_FORMAT_VERSION, Progress, ReviewEntry};
+use crate::core::storage::atomic;
+use crate::core::storage::format::lines::{Cursor, Next, compact_ron, next_line};
+use crate::core::time::Timestamp;
 
 /// Progress files larger than this are refused before parsing.
 pub const MAX_PROGRESS_FILE_BYTES: u64 = 1024 * 1024 * 1024;
-
-/// One answer, as kept in the review log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReviewEntry {
-    /// The deck id.
-    pub deck: DeckId,
-    /// The card id.
-    pub card: CardId,
-    /// When the answer was given.
-    pub at: Timestamp,
-    /// The answer.
-    pub rating: Rating,
-    /// The card's state before the answer (a `new` here means the card was introduced).
-    pub state_before: CardState,
-    /// Seconds since the card's previous answer (0 for its first).
-    pub elapsed_secs: i64,
-    /// How long the learner looked at the card before answering, in milliseconds.
-    pub duration_ms: u32,
-    /// The interval the answer scheduled, in seconds.
-    pub interval_secs: u64,
-}
-
-/// Everything a learner has done: the contents of a progress file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    /// The file format version ([`PROGRESS_FORMAT_VERSION`]).
-    pub format: u32,
-    /// Sequence number of the last journal record included (see `journal.rs`).
-    #[serde(default)]
-    pub seq: u64,
-    /// The generation of the review log holding the history (`reviews-N.ron`), in a
-    /// snapshot; `None` in a whole document, whose reviews are all in `reviews`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_log: Option<u32>,
-    /// In a snapshot: the review log's length in bytes when the snapshot was written. The
-    /// log only grows, so a shorter log lost history (format 4; `None` before).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_log_bytes: Option<u64>,
-    /// In a snapshot: the last journal record it accounts for (folded in, or replaced by a
-    /// restore), so journal records at or below `seq` can be told from records it never
-    /// saw (format 4; `None`: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub folded: Option<Folded>,
-    /// Scheduling state of every card answered at least once, by deck id then card id.
-    /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
-    pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
-    /// Answers in the order they were recorded (time order, unless `--now` said otherwise).
-    /// In a whole document, all of them; in a collection loaded from a snapshot, only the
-    /// recent ones (at least today's): the rest stay in the review log on disk.
-    #[serde(default)]
-    pub reviews: Vec<ReviewEntry>,
-}
-
-/// The last journal record a snapshot accounts for: its sequence number and a hash of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Folded {
-    /// The record's sequence number.
-    pub seq: u64,
-    /// FNV-1a of the record in its canonical one-line form ([`record_hash`]).
-    pub hash: u64,
-}
-
-/// FNV-1a (64-bit) of a value's canonical one-line RON: the same record hashes the same
-/// however its line was laid out.
-#[must_use]
-pub fn record_hash<T: Serialize>(record: &T) -> u64 {
-    compact_ron(record)
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        })
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Self {
-            format: PROGRESS_FORMAT_VERSION,
-            seq: 0,
-            review_log: None,
-            review_log_bytes: None,
-            folded: None,
-            cards: BTreeMap::new(),
-            reviews: Vec::new(),
-        }
-    }
-}
-
-/// One value as one line of RON, with spaces after `:` and `,` for reading.
-pub(crate) fn compact_ron<T: Serialize>(value: &T) -> String {
-    erased::Ron::to_ron(value, &ron_options())
-}
-
-/// Object-safe "serialise as compact RON", so one closure serves every entry type.
-mod erased {
-    pub(super) trait Ron {
-        fn to_ron(&self, options: &ron::Options) -> String;
-    }
-
-    impl<T: serde::Serialize> Ron for T {
-        fn to_ron(&self, options: &ron::Options) -> String {
-            // Compact pretty form: one line, but with spaces after `:` and `,` for reading.
-            let config = ron::ser::PrettyConfig::new()
-                .compact_structs(true)
-                .compact_maps(true)
-                .compact_arrays(true);
-            options.to_string_pretty(self, config).unwrap_or_default()
-        }
-    }
-}
 
 /// Where the reviews of a progress file go while it is read: kept in memory, or streamed
 /// somewhere (a new review log) so a million of them never sit in memory at once.
@@ -163,65 +45,27 @@ impl ReviewSink for Vec<ReviewEntry> {
 }
 
 impl Progress {
-    /// The state of a card; `None` when it was never answered.
-    #[must_use]
-    pub fn card(&self, deck: &DeckId, card: &CardId) -> Option<&CardProgress> {
-        self.cards.get(deck)?.get(card)
-    }
-
-    /// Cards with progress, in all decks.
-    #[must_use]
-    pub fn card_count(&self) -> usize {
-        self.cards.values().map(BTreeMap::len).sum()
-    }
-
-    /// Sets (or, with `None`, forgets) a card's state.
-    pub fn set_card(&mut self, deck: &DeckId, card: &CardId, progress: Option<CardProgress>) {
-        match progress {
-            Some(progress) => {
-                if let Some(deck_cards) = self.cards.get_mut(deck) {
-                    deck_cards.insert(card.clone(), progress);
-                } else {
-                    self.cards
-                        .entry(deck.clone())
-                        .or_default()
-                        .insert(card.clone(), progress);
-                }
-            }
-            None => {
-                if let Some(deck_cards) = self.cards.get_mut(deck) {
-                    deck_cards.remove(card);
-                    if deck_cards.is_empty() {
-                        self.cards.remove(deck);
-                    }
-                }
-            }
-        }
-    }
-
     /// Serialises in the canonical form: one line per card and per review, stable order. A
     /// snapshot (with `review_log`) has no reviews inline.
-    #[must_use]
-    pub fn to_ron(&self) -> String {
+    pub fn to_ron(&self) -> Result<String> {
         let mut text = String::with_capacity(128 * (self.reviews.len() + 8));
-        self.write_head(&mut text);
+        self.write_head(&mut text)?;
         if self.review_log.is_none() {
             text.push_str("    reviews: [\n");
             for review in &self.reviews {
-                push_review_line(&mut text, review);
+                push_review_line(&mut text, review)?;
             }
             text.push_str("    ],\n");
         }
         text.push_str(")\n");
-        text
+        Ok(text)
     }
 
     /// Everything up to the end of `cards`: format, seq, review log and card lines.
     ///
     /// Written by hand around compact per-entry RON so each card is one line: small, fast to
     /// write, and a diff shows exactly what changed.
-    pub(crate) fn write_head(&self, text: &mut String) {
-        let options = ron_options();
+    pub(crate) fn write_head(&self, text: &mut String) -> Result<()> {
         // Writing to a String cannot fail. Whatever format was read, the current one is
         // written.
         text.push_str("#![enable(implicit_some)]\n(\n");
@@ -242,24 +86,20 @@ impl Progress {
         }
         text.push_str("    cards: {\n");
         for (deck, cards) in &self.cards {
-            writeln!(
-                text,
-                "        {}: {{",
-                erased::Ron::to_ron(&deck.0, &options)
-            )
-            .ok();
+            writeln!(text, "        {}: {{", compact_ron(&deck.0)?).ok();
             for (card, progress) in cards {
                 writeln!(
                     text,
                     "            {}: {},",
-                    erased::Ron::to_ron(&card.0, &options),
-                    erased::Ron::to_ron(progress, &options)
+                    compact_ron(&card.0)?,
+                    compact_ron(progress)?
                 )
                 .ok();
             }
             text.push_str("        },\n");
         }
         text.push_str("    },\n");
+        Ok(())
     }
 
     /// Parses progress file text; `path` is only used in messages.
@@ -315,7 +155,7 @@ impl Progress {
     /// Loads `path`, handing its inline reviews to `sink` rather than keeping them; a missing
     /// file is an error. Files Kartu wrote are read line by line, never whole.
     pub(crate) fn load_with(path: &Path, sink: &mut dyn ReviewSink) -> Result<Self> {
-        let Some((file, _)) = storage::open_limited(path, MAX_PROGRESS_FILE_BYTES)? else {
+        let Some((file, _)) = atomic::open_limited(path, MAX_PROGRESS_FILE_BYTES)? else {
             return Err(Error::io(
                 path,
                 std::io::Error::from(std::io::ErrorKind::NotFound),
@@ -327,7 +167,7 @@ impl Progress {
         }
         // Not in the form Kartu writes (edited by hand?): the general parser, whole file.
         sink.restart()?;
-        let text = storage::read_text_limited(path, MAX_PROGRESS_FILE_BYTES)?;
+        let text = atomic::read_text_limited(path, MAX_PROGRESS_FILE_BYTES)?;
         let mut progress = Self::parse_ron(&text, path)?;
         for review in std::mem::take(&mut progress.reviews) {
             sink.review(review)?;
@@ -337,15 +177,16 @@ impl Progress {
 
     /// Writes `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        storage::atomic_write(path, self.to_ron().as_bytes())
+        atomic::atomic_write(path, self.to_ron()?.as_bytes())
     }
 }
 
 /// One review as a document line (`        (deck: …),`).
-pub(crate) fn push_review_line(text: &mut String, review: &ReviewEntry) {
+pub(crate) fn push_review_line(text: &mut String, review: &ReviewEntry) -> Result<()> {
     text.push_str("        ");
-    text.push_str(&compact_ron(review));
+    text.push_str(&compact_ron(review)?);
     text.push_str(",\n");
+    Ok(())
 }
 
 /// The fast path for progress files in the exact form Kartu writes, read line by line.
@@ -472,32 +313,6 @@ fn read_fast(
     }
 }
 
-/// What [`next_line`] found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Next {
-    /// A whole line, now in the buffer without its `\n`.
-    Line,
-    /// The end of the file, right after a `\n`.
-    End,
-    /// A last line without `\n`, or bytes that are not UTF-8: for the slow path to judge.
-    Odd,
-}
-
-/// Reads the next line of a file being read on the fast path.
-pub(crate) fn next_line(reader: &mut impl BufRead, line: &mut String, path: &Path) -> Result<Next> {
-    line.clear();
-    match reader.read_line(line) {
-        Ok(0) => Ok(Next::End),
-        Ok(_) if line.ends_with('\n') => {
-            line.pop();
-            Ok(Next::Line)
-        }
-        Ok(_) => Ok(Next::Odd),
-        Err(err) if err.kind() == std::io::ErrorKind::InvalidData => Ok(Next::Odd),
-        Err(err) => Err(Error::io(path, err)),
-    }
-}
-
 /// `    name: 123,`
 fn header_number(line: &str, name: &str) -> Option<u64> {
     let mut cursor = Cursor::new(line);
@@ -538,7 +353,7 @@ fn card_line(line: &str) -> Option<(&str, CardProgress)> {
 pub(crate) fn card_state(c: &mut Cursor<'_>) -> Option<CardProgress> {
     c.lit("(")?;
     c.key("state")?;
-    let state = state_word(c.word()?)?;
+    let state = CardState::from_word(c.word()?)?;
     c.lit(", ")?;
     c.key("remaining_steps")?;
     let remaining_steps = c.u32()?;
@@ -602,16 +417,10 @@ pub(crate) fn review_value(c: &mut Cursor<'_>) -> Option<ReviewEntry> {
     let at = Timestamp(c.i64()?);
     c.lit(", ")?;
     c.key("rating")?;
-    let rating = match c.word()? {
-        "again" => Rating::Again,
-        "hard" => Rating::Hard,
-        "good" => Rating::Good,
-        "easy" => Rating::Easy,
-        _ => return None,
-    };
+    let rating = Rating::from_word(c.word()?)?;
     c.lit(", ")?;
     c.key("state_before")?;
-    let state_before = state_word(c.word()?)?;
+    let state_before = CardState::from_word(c.word()?)?;
     c.lit(", ")?;
     c.key("elapsed_secs")?;
     let elapsed_secs = c.i64()?;
@@ -634,15 +443,6 @@ pub(crate) fn review_value(c: &mut Cursor<'_>) -> Option<ReviewEntry> {
     })
 }
 
-fn state_word(word: &str) -> Option<CardState> {
-    Some(match word {
-        "new" => CardState::New,
-        "learning" => CardState::Learning,
-        "review" => CardState::Review,
-        "relearning" => CardState::Relearning,
-        _ => return None,
-    })
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,10 +483,10 @@ mod tests {
     #[test]
     fn round_trips_byte_stable_one_line_per_card() {
         let progress = sample();
-        let text = progress.to_ron();
+        let text = progress.to_ron().unwrap();
         let parsed = Progress::parse(&text, Path::new("p.ron")).unwrap();
         assert_eq!(parsed, progress);
-        assert_eq!(parsed.to_ron(), text);
+        assert_eq!(parsed.to_ron().unwrap(), text);
         let a_line = text.lines().position(|l| l.contains("\"a\": (")).unwrap();
         let b_line = text.lines().position(|l| l.contains("\"b\": (")).unwrap();
         assert_eq!(b_line, a_line + 1, "sorted, one line each:\n{text}");
@@ -713,6 +513,7 @@ mod tests {
         ));
         let text = sample()
             .to_ron()
+            .unwrap()
             .replace(&format!("format: {PROGRESS_FORMAT_VERSION}"), "format: 9");
         assert!(matches!(
             Progress::parse(&text, Path::new("p")),

@@ -1,71 +1,12 @@
-//! Files in the data directory: where they live, atomic replacement, bounded reads.
+//! Writing files so a crash leaves the old or the new one whole, and reading them with a size
+//! limit.
 
 use std::fs;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use super::error::{Error, Result, TextPosition, check_format};
-
-/// Prefix of the temporary files [`atomic_write`] creates beside its target.
-pub const TEMP_PREFIX: &str = ".kartu-tmp-";
-
-/// The files of one Kartu data directory.
-#[derive(Clone, Debug)]
-pub struct DataPaths {
-    /// The data directory itself.
-    pub root: PathBuf,
-}
-
-impl DataPaths {
-    /// Paths inside `root` (nothing is created yet).
-    #[must_use]
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
-    }
-
-    /// The platform data directory (`~/.local/share/kartu` on Linux), unless overridden.
-    ///
-    /// `override_dir` comes from `--data-dir` or `KARTU_DATA_DIR`.
-    pub fn resolve(override_dir: Option<PathBuf>) -> Result<Self> {
-        if let Some(dir) = override_dir {
-            return Ok(Self::new(dir));
-        }
-        let dirs = directories::ProjectDirs::from("", "", "kartu").ok_or_else(|| {
-            Error::io(
-                "~",
-                std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no home directory; set KARTU_DATA_DIR or pass --data-dir",
-                ),
-            )
-        })?;
-        Ok(Self::new(dirs.data_dir()))
-    }
-
-    /// Imported decks, one canonical deck file each.
-    #[must_use]
-    pub fn decks_dir(&self) -> PathBuf {
-        self.root.join("decks")
-    }
-
-    /// The learner's progress: scheduling state and review log.
-    #[must_use]
-    pub fn progress_file(&self) -> PathBuf {
-        self.root.join("progress.ron")
-    }
-
-    /// Study settings and the chosen UI language.
-    #[must_use]
-    pub fn settings_file(&self) -> PathBuf {
-        self.root.join("settings.ron")
-    }
-
-    /// Creates the data directory and its `decks/` folder if missing.
-    pub fn create_dirs(&self) -> Result<()> {
-        let decks = self.decks_dir();
-        fs::create_dir_all(&decks).map_err(|err| Error::io(&decks, err))
-    }
-}
+use crate::core::error::{Error, Result};
+use crate::core::storage::paths::TEMP_PREFIX;
 
 /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file whole.
 ///
@@ -151,39 +92,6 @@ impl AtomicWriter {
     }
 }
 
-/// The header line of a line-per-record file (journal, review log): `PREFIX` and the format
-/// number, with its line break.
-#[must_use]
-pub(crate) fn header_line(prefix: &str, version: u32) -> String {
-    format!("{prefix}{version}\n")
-}
-
-/// Checks a comment line `line_number` of a line-per-record file: if it is the header
-/// (`prefix` and a format number), the format must be one this build reads. A header whose
-/// number is not a number is damage, not a newer Kartu. Other comments pass.
-pub(crate) fn check_header(
-    path: &Path,
-    line: &str,
-    line_number: usize,
-    prefix: &str,
-    supported: u32,
-) -> Result<()> {
-    let Some(format) = line.strip_prefix(prefix) else {
-        return Ok(());
-    };
-    let Ok(found) = format.trim().parse() else {
-        return Err(Error::Parse {
-            path: path.to_path_buf(),
-            position: Some(TextPosition {
-                line: line_number,
-                col: prefix.chars().count() + 1,
-            }),
-            message: "the header's format number is damaged".to_owned(),
-        });
-    };
-    check_format(path, found, supported)
-}
-
 /// `path` + `.SUFFIX`, never onto an existing file (`-1`, `-2`, … are added if needed).
 #[must_use]
 pub fn set_aside_name(path: &Path, suffix: &str) -> PathBuf {
@@ -266,10 +174,10 @@ pub fn open_limited(path: &Path, max_bytes: u64) -> Result<Option<(fs::File, u64
     };
     let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
     if len > max_bytes {
-        return Err(Error::Parse {
+        return Err(Error::TooLarge {
             path: path.to_path_buf(),
-            position: None,
-            message: format!("file is {len} bytes; the limit is {max_bytes}"),
+            len,
+            limit: max_bytes,
         });
     }
     Ok(Some((file, len)))

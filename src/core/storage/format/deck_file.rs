@@ -1,100 +1,24 @@
-//! Decks and cards, and the deck file format (RON, format 1; see `docs/deck-format.md`).
+//! The deck file format (RON, format 1; see `docs/deck-format.md`): reading, with errors at
+//! line and column, and the canonical writer.
 //!
 //! Writing is deterministic: the same deck gives the same bytes (fields in a fixed order, cards
 //! in file order, `\n` line ends, four-space indent), so teachers can keep decks in git.
 
-use std::collections::HashSet;
-use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-use super::error::{
+use crate::core::error::{
     Error, Result, TextPosition, check_format, probe_format, ron_options, ron_parse_error,
 };
-use super::packed::PackedDeck;
-use super::storage;
-
-/// The newest deck file format this build reads and the one it writes.
-pub const DECK_FORMAT_VERSION: u32 = 1;
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, check};
+use crate::core::model::packed::PackedDeck;
+use crate::core::storage::atomic;
 
 /// Deck files larger than this are refused before parsing.
 pub const MAX_DECK_FILE_BYTES: u64 = 128 * 1024 * 1024;
 
-/// A deck's stable id, e.g. `backend-developer-id`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DeckId(pub String);
-
-/// A card's id, stable across deck versions and unique within its deck.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CardId(pub String);
-
-impl fmt::Display for DeckId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for CardId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// One concept card.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Card {
-    /// Stable id; progress is keyed by it.
-    pub id: CardId,
-    /// The question side.
-    pub front: String,
-    /// The answer side.
-    pub back: String,
-    /// Extra explanation shown with the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    /// A concrete example shown with the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub example: Option<String>,
-    /// Topic tags, ASCII slugs.
-    #[serde(default)]
-    pub tags: Vec<String>,
-}
-
-/// A deck as stored in a deck file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Deck {
-    /// The file format version ([`DECK_FORMAT_VERSION`]).
-    pub format: u32,
-    /// Stable deck id; progress is keyed by it.
-    pub id: DeckId,
-    /// Shown in the deck list.
-    pub title: String,
-    /// One or two sentences about the deck.
-    #[serde(default)]
-    pub description: String,
-    /// The deck's language, a BCP 47 tag such as `id` or `en`.
-    pub language: String,
-    /// The teacher's version of this deck; a higher version replaces a lower one on import.
-    pub version: u32,
-    /// The cards, in the order new cards are introduced.
-    pub cards: Vec<Card>,
-}
-
 impl Deck {
-    /// The card with this id.
-    #[must_use]
-    pub fn card(&self, id: &CardId) -> Option<&Card> {
-        self.cards.iter().find(|card| &card.id == id)
-    }
-
     /// Serialises the deck in the canonical deck file form (ends with a newline).
-    #[must_use]
-    pub fn to_ron(&self) -> String {
+    pub fn to_ron(&self) -> Result<String> {
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
@@ -102,10 +26,10 @@ impl Deck {
             // and line breaks are real line breaks, which read and diff better.
             .escape_strings(false)
             .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-        // Serialising plain structs of strings and integers cannot fail.
-        let mut text = ron::ser::to_string_pretty(self, config).unwrap_or_default();
+        let mut text = ron::ser::to_string_pretty(self, config)
+            .map_err(|err| Error::Serialize(format!("deck {:?}: {err}", self.id.0)))?;
         text.push('\n');
-        text
+        Ok(text)
     }
 }
 
@@ -140,7 +64,7 @@ pub fn load_packed_deck_file(path: &Path) -> Result<PackedDeck> {
             return Ok(deck);
         }
     }
-    let text = storage::read_text_limited(path, MAX_DECK_FILE_BYTES)?;
+    let text = atomic::read_text_limited(path, MAX_DECK_FILE_BYTES)?;
     parse_deck(&text, path).map(|deck| PackedDeck::from_deck(&deck))
 }
 
@@ -154,19 +78,18 @@ pub fn parse_packed_deck(source: &str, path: &Path) -> Result<PackedDeck> {
     parse_deck(source, path).map(|deck| PackedDeck::from_deck(&deck))
 }
 
-/// The checks of [`validate`], without positions (the slow path finds those).
+/// The checks of [`validate`] on a packed deck, without positions (the slow path finds
+/// those).
 fn is_valid_packed(deck: &PackedDeck) -> bool {
-    let mut seen = HashSet::with_capacity(deck.len());
-    deck.format == DECK_FORMAT_VERSION
-        && is_valid_id(&deck.id.0)
-        && !deck.title.trim().is_empty()
-        && !deck.language.trim().is_empty()
-        && deck.cards().all(|card| {
-            is_valid_id(card.id())
-                && seen.insert(card.id())
-                && !card.front().trim().is_empty()
-                && !card.back().trim().is_empty()
-        })
+    check(
+        deck.format,
+        &deck.id.0,
+        &deck.title,
+        &deck.language,
+        deck.cards()
+            .map(|card| (card.id(), card.front(), card.back())),
+    )
+    .is_ok()
 }
 
 /// The fast path for deck files in the exact form [`Deck::to_ron`] writes, read line by line
@@ -175,11 +98,11 @@ mod fast {
     use std::io::BufRead;
     use std::path::Path;
 
-    use super::{DECK_FORMAT_VERSION, DeckId};
+    use super::DECK_FORMAT_VERSION;
     use crate::core::error::{Result, check_format};
-    use crate::core::fastparse::Cursor;
-    use crate::core::packed::{NO_SPAN, PackBuilder, PackedDeck, Span};
-    use crate::core::progress::{Next, next_line};
+    use crate::core::ids::DeckId;
+    use crate::core::model::packed::{NO_SPAN, PackBuilder, PackedDeck, Span};
+    use crate::core::storage::format::lines::{Cursor, Next, next_line};
 
     struct Lines<R> {
         reader: R,
@@ -380,86 +303,18 @@ mod fast {
 
 /// Writes a deck file atomically in canonical form.
 pub fn save_deck_file(deck: &Deck, path: &Path) -> Result<()> {
-    storage::atomic_write(path, deck.to_ron().as_bytes())
+    atomic::atomic_write(path, deck.to_ron()?.as_bytes())
 }
 
-/// True for ids made of `a-z`, `0-9`, `-`, `_` and `.`, starting with a letter or digit.
-#[must_use]
-pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
-        && id.len() <= 128
-}
-
+/// [`check`] with the problem's position found in `source`, after the format check (a newer
+/// format is named as such, not as a bad value).
 fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
-    let fail = |needle: &str, nth: usize, message: String| Error::Parse {
-        path: path.to_path_buf(),
-        position: locate(source, needle, nth),
-        message,
-    };
     check_format(path, deck.format, DECK_FORMAT_VERSION)?;
-    if deck.format != DECK_FORMAT_VERSION {
-        return Err(fail(
-            "format",
-            0,
-            format!("format must be {DECK_FORMAT_VERSION}"),
-        ));
-    }
-    if !is_valid_id(&deck.id.0) {
-        return Err(fail(
-            &format!("{:?}", deck.id.0),
-            0,
-            format!(
-                "deck id {:?} must use only a-z, 0-9, '-', '_' and '.'",
-                deck.id.0
-            ),
-        ));
-    }
-    if deck.title.trim().is_empty() {
-        return Err(fail("title", 0, "the deck needs a title".into()));
-    }
-    if deck.language.trim().is_empty() {
-        return Err(fail(
-            "language",
-            0,
-            "the deck needs a language, e.g. \"id\" or \"en\"".into(),
-        ));
-    }
-    let mut seen = HashSet::new();
-    for card in &deck.cards {
-        let quoted = format!("{:?}", card.id.0);
-        // Which occurrence of this id string in the text belongs to this card.
-        let nth = usize::from(seen.contains(card.id.0.as_str()));
-        if !is_valid_id(&card.id.0) {
-            return Err(fail(
-                &quoted,
-                0,
-                format!(
-                    "card id {:?} must use only a-z, 0-9, '-', '_' and '.'",
-                    card.id.0
-                ),
-            ));
-        }
-        if !seen.insert(card.id.0.as_str()) {
-            return Err(fail(
-                &quoted,
-                nth,
-                format!("duplicate card id {:?}", card.id.0),
-            ));
-        }
-        if card.front.trim().is_empty() || card.back.trim().is_empty() {
-            return Err(fail(
-                &quoted,
-                0,
-                format!("card {:?} needs both a front and a back", card.id.0),
-            ));
-        }
-    }
-    Ok(())
+    deck.check().map_err(|problem| Error::Parse {
+        path: path.to_path_buf(),
+        position: locate(source, &problem.needle, problem.nth),
+        message: problem.message,
+    })
 }
 
 /// Line and column of the `nth` (0-based) occurrence of `needle` in `source`.
@@ -475,6 +330,8 @@ fn locate(source: &str, needle: &str, nth: usize) -> Option<TextPosition> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::core::ids::{CardId, DeckId};
+    use crate::core::model::deck::Card;
 
     pub(crate) fn sample_deck() -> Deck {
         Deck {
@@ -508,10 +365,10 @@ pub(crate) mod tests {
     #[test]
     fn round_trips_and_is_byte_stable() {
         let deck = sample_deck();
-        let text = deck.to_ron();
+        let text = deck.to_ron().unwrap();
         let parsed = parse_deck(&text, Path::new("x.ron")).unwrap();
         assert_eq!(parsed, deck);
-        assert_eq!(parsed.to_ron(), text);
+        assert_eq!(parsed.to_ron().unwrap(), text);
         assert!(text.starts_with("#![enable(implicit_some)]\n"), "{text}");
         assert!(!text.contains("example: None"), "{text}");
     }
@@ -520,6 +377,7 @@ pub(crate) mod tests {
     fn syntax_errors_carry_line_and_column() {
         let text = sample_deck()
             .to_ron()
+            .unwrap()
             .replace("back: \"Back\",", "back: \"Back\" oops,");
         let err = parse_deck(&text, Path::new("deck.ron")).unwrap_err();
         let line = text.lines().position(|l| l.contains("oops")).unwrap() + 1;
@@ -539,7 +397,10 @@ pub(crate) mod tests {
 
     #[test]
     fn duplicate_ids_point_at_the_second_one() {
-        let text = sample_deck().to_ron().replace("id: \"two\"", "id: \"one\"");
+        let text = sample_deck()
+            .to_ron()
+            .unwrap()
+            .replace("id: \"two\"", "id: \"one\"");
         let err = parse_deck(&text, Path::new("d.ron")).unwrap_err();
         let line = text
             .match_indices("\"one\"")
@@ -554,6 +415,7 @@ pub(crate) mod tests {
     fn newer_format_is_named_not_misparsed() {
         let text = sample_deck()
             .to_ron()
+            .unwrap()
             .replace("format: 1,", "format: 2,\n    shiny: true,");
         let err = parse_deck(&text, Path::new("d.ron")).unwrap_err();
         assert!(
@@ -564,7 +426,10 @@ pub(crate) mod tests {
 
     #[test]
     fn rejects_bad_ids_and_empty_sides() {
-        let text = sample_deck().to_ron().replace("\"two\"", "\"Two Words\"");
+        let text = sample_deck()
+            .to_ron()
+            .unwrap()
+            .replace("\"two\"", "\"Two Words\"");
         assert!(
             parse_deck(&text, Path::new("d.ron"))
                 .unwrap_err()
@@ -573,6 +438,7 @@ pub(crate) mod tests {
         );
         let text = sample_deck()
             .to_ron()
+            .unwrap()
             .replace("back: \"Back\"", "back: \"  \"");
         assert!(
             parse_deck(&text, Path::new("d.ron"))
@@ -585,7 +451,7 @@ pub(crate) mod tests {
     #[test]
     fn never_panics_on_arbitrary_text() {
         // Every prefix of a valid file: a cheap stand-in for the fuzzer in CI.
-        let text = sample_deck().to_ron();
+        let text = sample_deck().to_ron().unwrap();
         for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
             let _ = parse_deck(&text[..end], Path::new("d.ron"));
         }
@@ -602,5 +468,19 @@ pub(crate) mod tests {
             .unwrap();
         let err = load_packed_deck_file(&path).unwrap_err().to_string();
         assert!(err.contains("the limit is"), "{err}");
+    }
+
+    #[test]
+    fn packing_keeps_every_field_and_unpacks_to_the_same_deck() {
+        let deck = sample_deck();
+        let packed = PackedDeck::from_deck(&deck);
+        assert_eq!(packed.to_deck(), deck);
+        assert_eq!(packed.len(), 2);
+        let one = packed.card_at(0);
+        assert_eq!(one.id(), "one");
+        assert_eq!(one.notes(), Some("note"));
+        assert_eq!(one.example(), None);
+        assert_eq!(one.tags().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(packed.card_at(1).tags().count(), 0);
     }
 }

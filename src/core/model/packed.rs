@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use super::deck::{Card, CardId, Deck, DeckId};
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::deck::{Card, Deck};
 
 /// A range of [`PackedDeck`]'s text (or of its tag list). A length of `u32::MAX` is "none".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -314,23 +315,3 @@ impl PackBuilder {
 
 /// The "none" span, for optional fields that are absent.
 pub(crate) const NO_SPAN: Span = Span::NONE;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::deck::tests::sample_deck;
-
-    #[test]
-    fn packing_keeps_every_field_and_unpacks_to_the_same_deck() {
-        let deck = sample_deck();
-        let packed = PackedDeck::from_deck(&deck);
-        assert_eq!(packed.to_deck(), deck);
-        assert_eq!(packed.len(), 2);
-        let one = packed.card_at(0);
-        assert_eq!(one.id(), "one");
-        assert_eq!(one.notes(), Some("note"));
-        assert_eq!(one.example(), None);
-        assert_eq!(one.tags().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(packed.card_at(1).tags().count(), 0);
-    }
-}

@@ -1,0 +1,175 @@
+//! The command line's options and subcommands (clap): every name here is an interface scripts
+//! use, so names are only ever added, never changed.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::core::model::card::Rating;
+
+/// Kartu: offline flashcards with the FSRS scheduler.
+///
+/// Without a command it opens the window. The commands run headless on the same data, for
+/// scripts and tests.
+#[derive(Debug, Parser)]
+#[command(name = "kartu", version, about, long_about)]
+pub struct Cli {
+    /// Data directory for progress, settings and imported decks [default: the platform data
+    /// directory, e.g. ~/.local/share/kartu]
+    #[arg(long, global = true, env = "KARTU_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Turn interval fuzz off, for reproducible schedules
+    #[arg(long, global = true)]
+    pub no_fuzz: bool,
+
+    /// Fold the journal into a new snapshot after this many answers (for crash tests)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "KARTU_SNAPSHOT_EVERY",
+        value_name = "N"
+    )]
+    pub snapshot_every: Option<usize>,
+
+    /// What to do; none opens the window
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate deck files; problems are printed as `FILE:LINE:COL: message` (exit 1)
+    Check {
+        /// Deck files to check
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Fill the data directory with a generated deck and history, for scale tests
+    #[command(hide = true)]
+    Generate {
+        /// Cards in the generated deck `generated`
+        #[arg(long, default_value_t = 100_000)]
+        cards: usize,
+        /// Reviews in the generated history, spread over the cards
+        #[arg(long, default_value_t = 1_000_000)]
+        reviews: usize,
+        /// The time the history ends at (RFC 3339) [default: now]
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Rewrite deck files in canonical form (stable field order and layout), after checking them
+    Fmt {
+        /// Deck files to rewrite; invalid files are reported and left untouched
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List decks with their ids, titles and today's new/learning/due counts
+    Decks {
+        /// Output format.
+        #[command(flatten)]
+        output: Output,
+        /// The time to count for (RFC 3339) [default: now]
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Show the next card to study in a deck, if any
+    Next {
+        /// The deck.
+        #[command(flatten)]
+        deck: DeckArg,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
+    /// Record one answer and print the card's new state
+    Answer {
+        /// The card.
+        #[command(flatten)]
+        target: CardArgs,
+        /// The answer: again, hard, good or easy (or 1-4)
+        #[arg(long)]
+        rating: Rating,
+        /// How long the card was looked at, in milliseconds
+        #[arg(long, default_value_t = 0, value_name = "MS")]
+        duration_ms: u32,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
+    /// Show a card's state and what each rating would give now
+    Card {
+        /// The card.
+        #[command(flatten)]
+        target: CardArgs,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
+    /// List or restore backups of progress (made every 30 minutes of study at most)
+    Backup {
+        /// What to do with backups.
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+}
+
+/// `kartu backup ...`.
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// List backups, newest first, with their card and review counts
+    List {
+        /// Output format.
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Replace progress with a backup (the current progress is backed up first)
+    Restore {
+        /// The backup's id, as `kartu backup list` shows it
+        id: String,
+        /// The time of the restore (RFC 3339), which names the backup of the current state
+        /// [default: now]
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+}
+
+/// `--json`.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--deck ID`.
+#[derive(Debug, Args)]
+pub struct DeckArg {
+    /// Deck id (see `kartu decks`)
+    #[arg(long, value_name = "ID")]
+    pub deck: String,
+}
+
+/// `--deck ID --card ID`.
+#[derive(Debug, Args)]
+pub struct CardArgs {
+    /// Deck id (see `kartu decks`)
+    #[arg(long, value_name = "ID")]
+    pub deck: String,
+    /// Card id within the deck
+    #[arg(long, value_name = "ID")]
+    pub card: String,
+}
+
+/// `--now TIME --json`.
+#[derive(Debug, Args)]
+pub struct AtArgs {
+    /// The time of the action (RFC 3339, e.g. 2026-11-25T09:00:00Z) [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long)]
+    pub json: bool,
+}

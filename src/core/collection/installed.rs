@@ -1,0 +1,172 @@
+//! The decks a collection offers: bundled decks and the data directory's deck files, each
+//! with its cards sorted by id and its due-time queues.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::core::bundled::BUNDLED_DECKS;
+use crate::core::error::Error;
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::CardProgress;
+use crate::core::model::packed::{CardRef, PackedDeck};
+use crate::core::storage::format::deck_file;
+use crate::core::study::queues::Queues;
+
+/// Where an installed deck came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeckSource {
+    /// Built into the binary.
+    Bundled,
+    /// A deck file in the data directory's `decks/` folder.
+    File(PathBuf),
+}
+
+/// A deck available for study.
+#[derive(Clone, Debug)]
+pub struct InstalledDeck {
+    /// The deck itself.
+    pub deck: PackedDeck,
+    /// Where it came from.
+    pub source: DeckSource,
+    /// Positions in the deck, sorted by card id: finds a card by id without a copy of
+    /// every id. A card's place in this list is its *rank*.
+    by_id: Vec<u32>,
+    /// Which card is due when, kept up to date with every answer.
+    pub(crate) queues: Queues,
+}
+
+impl InstalledDeck {
+    pub(crate) fn new(deck: PackedDeck, source: DeckSource) -> Self {
+        let len = u32::try_from(deck.len()).unwrap_or(u32::MAX);
+        let mut by_id: Vec<u32> = (0..len).collect();
+        by_id.sort_unstable_by(|&a, &b| {
+            deck.card_at(a as usize)
+                .id()
+                .cmp(deck.card_at(b as usize).id())
+        });
+        let queues = Queues::unseen(len);
+        Self {
+            deck,
+            source,
+            by_id,
+            queues,
+        }
+    }
+
+    /// The card with this id.
+    #[must_use]
+    pub fn card(&self, id: &CardId) -> Option<CardRef<'_>> {
+        self.rank(id).map(|rank| self.card_at_rank(rank))
+    }
+
+    pub(crate) fn rank(&self, id: &CardId) -> Option<u32> {
+        let rank = self
+            .by_id
+            .binary_search_by(|&position| self.deck.card_at(position as usize).id().cmp(&id.0))
+            .ok()?;
+        u32::try_from(rank).ok()
+    }
+
+    pub(crate) fn card_at_rank(&self, rank: u32) -> CardRef<'_> {
+        self.deck.card_at(self.by_id[rank as usize] as usize)
+    }
+
+    /// Fills the queues from `studied` (this deck's card states, sorted by card id like
+    /// `by_id`, so one merge pass pairs them up).
+    pub(crate) fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
+        let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
+        self.queues = Queues::unseen(len);
+        let Some(studied) = studied else {
+            return;
+        };
+        let mut states = studied.iter().peekable();
+        for (rank, &position) in self.by_id.iter().enumerate() {
+            let id = self.deck.card_at(position as usize).id();
+            // Progress of cards the teacher removed is kept but not queued.
+            while states.next_if(|(card, _)| card.0.as_str() < id).is_some() {}
+            if let Some((_, state)) = states.next_if(|(card, _)| card.0 == id) {
+                let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+                self.queues.remove(rank, position, None);
+                self.queues.insert(rank, position, Some(state));
+            }
+        }
+    }
+
+    /// A card's state changed from `before` to `after` (`None`: never answered).
+    pub(crate) fn requeue(
+        &mut self,
+        id: &CardId,
+        before: Option<&CardProgress>,
+        after: Option<&CardProgress>,
+    ) {
+        let Some(rank) = self.rank(id) else {
+            return;
+        };
+        let position = self.by_id[rank as usize];
+        self.queues.remove(rank, position, before);
+        self.queues.insert(rank, position, after);
+    }
+}
+
+pub(crate) fn sort_decks(decks: &mut [InstalledDeck]) {
+    decks.sort_by(|a, b| (&a.deck.title, &a.deck.id).cmp(&(&b.deck.title, &b.deck.id)));
+}
+
+/// Bundled decks, then the data directory's deck files; of decks sharing an id the highest
+/// version wins, a file winning a tie (it may hold the teacher's edits).
+pub(crate) fn load_decks(
+    dir: &Path,
+    problems: &mut Vec<String>,
+    unreadable: &mut Vec<(PathBuf, String)>,
+) -> Vec<InstalledDeck> {
+    let mut by_id: HashMap<DeckId, InstalledDeck> = HashMap::new();
+    for (name, text) in BUNDLED_DECKS {
+        match deck_file::parse_packed_deck(text, Path::new(name)) {
+            Ok(deck) => {
+                by_id.insert(
+                    deck.id.clone(),
+                    InstalledDeck::new(deck, DeckSource::Bundled),
+                );
+            }
+            Err(err) => problems.push(format!("bundled deck {err}")),
+        }
+    }
+    let mut files: Vec<PathBuf> = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "ron"))
+            .collect(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(err) => {
+            problems.push(format!("{}: {err}", dir.display()));
+            Vec::new()
+        }
+    };
+    files.sort();
+    for path in files {
+        match deck_file::load_packed_deck_file(&path) {
+            Ok(deck) => {
+                // A shipped update (bundled) or another file with a higher version wins.
+                let newer_installed = by_id
+                    .get(&deck.id)
+                    .is_some_and(|d| d.deck.version > deck.version);
+                if !newer_installed {
+                    by_id.insert(
+                        deck.id.clone(),
+                        InstalledDeck::new(deck, DeckSource::File(path)),
+                    );
+                }
+            }
+            Err(err) => {
+                if matches!(err, Error::Parse { .. } | Error::TooLarge { .. }) {
+                    unreadable.push((path.clone(), err.to_string()));
+                }
+                problems.push(format!("{err} (deck skipped; the file was left as it is)"));
+            }
+        }
+    }
+    let mut decks: Vec<InstalledDeck> = by_id.into_values().collect();
+    sort_decks(&mut decks);
+    decks
+}

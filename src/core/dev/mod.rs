@@ -1,0 +1,3 @@
+//! Tools for developers and tests, hidden from learners.
+
+pub mod generate;

@@ -1,0 +1,8 @@
+//! The data, with no I/O: cards and their scheduling state, decks, packed decks in memory,
+//! progress and the changes that move it on, settings.
+
+pub mod card;
+pub mod deck;
+pub mod packed;
+pub mod progress;
+pub mod settings;

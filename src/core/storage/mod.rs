@@ -1,0 +1,13 @@
+//! Every file Kartu owns in a data directory: where each lives (`paths`), how they are
+//! written (`atomic`) and read (`format`), and the progress engine on top: the journal, the
+//! review log, loading (`replay`), compaction and backups.
+
+pub mod atomic;
+pub mod backup;
+pub mod compaction;
+pub mod format;
+pub mod journal;
+pub mod paths;
+pub mod replay;
+pub mod review_log;
+pub mod settings;

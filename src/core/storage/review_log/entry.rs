@@ -1,0 +1,68 @@
+//! One line of the review log.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::error::{Result, ron_options};
+use crate::core::model::progress::{Change, ReviewEntry};
+use crate::core::storage::format::lines::{Cursor, compact_ron};
+use crate::core::storage::format::snapshot::review_value;
+
+/// One line of the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LogEntry {
+    /// An answer, and the sequence number it was journalled with.
+    Review(u64, ReviewEntry),
+    /// The latest review not yet taken back was taken back.
+    Undo(u64),
+}
+
+impl LogEntry {
+    /// The sequence number.
+    #[must_use]
+    pub fn seq(&self) -> u64 {
+        match self {
+            Self::Review(seq, _) | Self::Undo(seq) => *seq,
+        }
+    }
+
+    /// The log line of a journalled change with sequence number `seq`.
+    #[must_use]
+    pub fn of(seq: u64, change: &Change) -> Self {
+        match change {
+            Change::Answer { review, .. } => Self::Review(seq, review.clone()),
+            Change::Undo { .. } => Self::Undo(seq),
+        }
+    }
+
+    /// The entry as a log line, with its `\n`.
+    pub fn to_line(&self) -> Result<String> {
+        let mut line = compact_ron(self)?;
+        line.push('\n');
+        Ok(line)
+    }
+}
+
+/// Parses one log line: the fast path for the form Kartu writes, else `ron`.
+///
+/// # Errors
+/// When the line is not a log entry.
+pub fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedError> {
+    let fast = (|| {
+        let mut c = Cursor::new(line);
+        if c.lit("Undo(").is_some() {
+            let seq = c.u64()?;
+            c.lit(")")?;
+            return c.is_empty().then_some(LogEntry::Undo(seq));
+        }
+        c.lit("Review(")?;
+        let seq = c.u64()?;
+        c.lit(", ")?;
+        let review = review_value(&mut c)?;
+        c.lit(")")?;
+        c.is_empty().then_some(LogEntry::Review(seq, review))
+    })();
+    match fast {
+        Some(entry) => Ok(entry),
+        None => ron_options().from_str(line),
+    }
+}

@@ -1,0 +1,156 @@
+//! The window's background work: snapshots, backups and file dialogs on the worker, and
+//! what their results do back on the UI thread.
+
+use std::sync::Arc;
+
+use super::{JobDone, KartuApp, SNAPSHOT_RETRY};
+use crate::core::time::Timestamp;
+use crate::ui::dialogs::FileDialogs;
+use crate::ui::i18n::fill;
+use crate::ui::worker::JobKind;
+
+impl KartuApp {
+    /// Writes a backup in the background when the policy says one is due.
+    pub(super) fn start_backup_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
+        // Both read the files a snapshot rewrites: one writing job at a time.
+        if self.worker.is_running(JobKind::Snapshot) || self.worker.is_running(JobKind::Backup) {
+            return;
+        }
+        let Some(job) = self.collection.backup_job(now) else {
+            return;
+        };
+        let label = self.texts().backing_up.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Backup, label, false, move |_| {
+                JobDone::Backup(job.run())
+            });
+    }
+
+    /// Folds the journal into a new snapshot in the background when it has grown long.
+    pub(super) fn start_snapshot_if_due(&mut self, ctx: &egui::Context) {
+        if self.worker.is_running(JobKind::Snapshot)
+            || self.worker.is_running(JobKind::Backup)
+            || self
+                .snapshot_retry_at
+                .is_some_and(|at| std::time::Instant::now() < at)
+        {
+            return;
+        }
+        let Some(job) = self.collection.snapshot_job(false) else {
+            return;
+        };
+        let label = self.texts().saving_progress.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Snapshot, label, false, move |_| {
+                JobDone::Snapshot(job.run())
+            });
+    }
+
+    /// Waits for background snapshot and backup writes, so nothing lands after what follows.
+    pub(super) fn wait_for_background_writes(&mut self) {
+        for kind in [JobKind::Snapshot, JobKind::Backup] {
+            for (_, done) in self.worker.wait_for(kind) {
+                self.job_done(done);
+            }
+        }
+    }
+
+    pub(super) fn poll_jobs(&mut self) {
+        for (_, done) in self.worker.poll() {
+            self.job_done(done);
+        }
+    }
+
+    /// A background job's result, on the UI thread.
+    fn job_done(&mut self, done: JobDone) {
+        let tr = self.texts();
+        match done {
+            JobDone::Snapshot(result) => {
+                let outcome = result.and_then(|seq| self.collection.finish_snapshot(seq));
+                // The answers are safe in the journal either way; try again in a minute.
+                match outcome {
+                    Ok(()) => self.snapshot_retry_at = None,
+                    Err(err) => {
+                        self.snapshot_retry_at = Some(std::time::Instant::now() + SNAPSHOT_RETRY);
+                        self.set_error(tr.failed, &err);
+                    }
+                }
+            }
+            // Progress itself is safe; say so rather than hide a failing backup.
+            JobDone::Backup(result) => {
+                if let Err(err) = result {
+                    self.set_error(tr.failed, &err);
+                }
+            }
+            // A cancelled dialog does nothing.
+            JobDone::Import(None) | JobDone::Export(_, None) => {}
+            JobDone::Import(Some(path)) => self.import(&path),
+            JobDone::Export(deck, Some(path)) => match self.collection.export_deck(&deck, &path) {
+                Ok(()) => {
+                    self.set_info(fill(tr.exported, &[("path", &path.display().to_string())]));
+                }
+                Err(err) => self.set_error(tr.export_failed, &err),
+            },
+        }
+    }
+
+    fn import(&mut self, path: &std::path::Path) {
+        let tr = self.texts();
+        match self.collection.import_deck_file(path) {
+            Ok(outcome) => {
+                let text = match outcome.replaced_version {
+                    Some(old) => fill(
+                        tr.updated,
+                        &[
+                            ("title", &outcome.title),
+                            ("old", &old.to_string()),
+                            (
+                                "new",
+                                &self
+                                    .collection
+                                    .deck(&outcome.deck)
+                                    .map(|d| d.deck.version.to_string())
+                                    .unwrap_or_default(),
+                            ),
+                        ],
+                    ),
+                    None => fill(
+                        tr.imported,
+                        &[
+                            ("title", &outcome.title),
+                            ("n", &outcome.card_count.to_string()),
+                        ],
+                    ),
+                };
+                self.set_info(text);
+                self.summaries_at = None;
+                if let Some(row) = self
+                    .collection
+                    .deck_summaries((self.clock)())
+                    .iter()
+                    .position(|s| s.id == outcome.deck)
+                {
+                    self.selected_deck = row;
+                }
+            }
+            Err(err) => self.set_error(tr.import_failed, &err),
+        }
+    }
+
+    /// Runs a file dialog in the background; its answer comes back as a [`JobDone`].
+    pub(super) fn spawn_dialog(
+        &mut self,
+        ctx: &egui::Context,
+        ask: impl FnOnce(&dyn FileDialogs) -> JobDone + Send + 'static,
+    ) {
+        if self.worker.is_running(JobKind::Dialog) {
+            return;
+        }
+        let dialogs = Arc::clone(&self.dialogs);
+        let label = self.texts().choosing_file.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Dialog, label, false, move |_| {
+                ask(dialogs.as_ref())
+            });
+    }
+}

@@ -1,0 +1,366 @@
+//! The app: owns the collection, builds each screen's view, applies commands after the frame,
+//! and runs long work on the background worker.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use serde::{Deserialize, Serialize};
+
+mod apply;
+mod jobs;
+
+use super::backups::backups_ui;
+use super::command::Command;
+use super::deck_list::deck_list_ui;
+use super::dialogs::FileDialogs;
+use super::i18n::{Lang, Texts, fill};
+use super::recovery::recover_at_start;
+use super::settings::settings_ui;
+use super::status::{OfferedBackup, Status, StatusView, status_bar_ui};
+use super::study::{CardView, StudyView, study_ui};
+use super::theme;
+use super::worker::{JobKind, Worker};
+use crate::core::collection::{Collection, DeckSummary};
+use crate::core::ids::DeckId;
+use crate::core::model::card::Rating;
+use crate::core::model::settings::Settings;
+use crate::core::storage::backup::BackupInfo;
+use crate::core::study::session::StudySession;
+use crate::core::time::Timestamp;
+
+/// Where the app gets the time from (the real clock, or a fixed one in tests).
+pub type Clock = Box<dyn Fn() -> Timestamp>;
+
+/// How long to wait before trying a failed snapshot again.
+const SNAPSHOT_RETRY: Duration = Duration::from_mins(1);
+
+/// Deck counts are recomputed at least this often, as cards fall due.
+const SUMMARY_REFRESH_SECS: i64 = 30;
+
+/// UI preferences kept in eframe's storage (progress and settings live in the data dir).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct UiState {
+    /// The deck highlighted in the list.
+    selected_deck: Option<String>,
+}
+
+/// Which screen is showing.
+enum Screen {
+    Decks,
+    Study(StudyState),
+    Settings(Box<Settings>),
+    Backups(Vec<BackupInfo>),
+}
+
+struct StudyState {
+    session: StudySession,
+    revealed: bool,
+    /// egui time (seconds) when the current card appeared, for the answer duration.
+    shown_at_secs: f64,
+}
+
+/// What a background job hands back to the UI thread.
+enum JobDone {
+    /// A snapshot was written up to this sequence number (or failed).
+    Snapshot(crate::core::Result<u64>),
+    /// A backup was written (or failed).
+    Backup(crate::core::Result<BackupInfo>),
+    /// The import dialog's answer.
+    Import(Option<PathBuf>),
+    /// The export dialog's answer, for this deck.
+    Export(DeckId, Option<PathBuf>),
+}
+
+/// The Kartu window.
+pub struct KartuApp {
+    state: UiState,
+    collection: Collection,
+    screen: Screen,
+    lang: Lang,
+    selected_deck: usize,
+    summaries: Vec<DeckSummary>,
+    summaries_at: Option<Timestamp>,
+    status: Option<Status>,
+    dialogs: Arc<dyn FileDialogs>,
+    /// Snapshots, backups and file dialogs, each on its own thread.
+    worker: Worker<JobDone>,
+    /// After a failed snapshot, no new one before this (the journal keeps the answers safe).
+    snapshot_retry_at: Option<std::time::Instant>,
+    /// After progress could not be used: the backup offered in the status bar.
+    offered_backup: Option<BackupInfo>,
+    clock: Clock,
+    commands: Vec<Command>,
+}
+
+impl KartuApp {
+    /// A window on `collection`, asking for files through `dialogs` and the time from `clock`.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        mut collection: Collection,
+        dialogs: Arc<dyn FileDialogs>,
+        clock: Clock,
+    ) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let state: UiState = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
+            .unwrap_or_default();
+        let lang = Lang::resolve(collection.settings().language.as_deref());
+        let recovery = recover_at_start(&mut collection, lang.texts(), clock());
+        let mut app = Self {
+            state,
+            collection,
+            screen: Screen::Decks,
+            lang,
+            selected_deck: 0,
+            summaries: Vec::new(),
+            summaries_at: None,
+            status: recovery.status,
+            dialogs,
+            worker: Worker::default(),
+            snapshot_retry_at: None,
+            offered_backup: recovery.offered_backup,
+            clock,
+            commands: Vec::new(),
+        };
+        app.refresh_summaries((app.clock)());
+        if let Some(id) = &app.state.selected_deck {
+            app.selected_deck = app
+                .summaries
+                .iter()
+                .position(|s| &s.id.0 == id)
+                .unwrap_or(0);
+        }
+        app
+    }
+
+    /// The collection, for tests.
+    #[must_use]
+    pub fn collection(&self) -> &Collection {
+        &self.collection
+    }
+
+    fn texts(&self) -> &'static Texts {
+        self.lang.texts()
+    }
+
+    fn refresh_summaries(&mut self, now: Timestamp) {
+        self.summaries = self.collection.deck_summaries(now);
+        self.summaries_at = Some(now);
+    }
+
+    fn set_error(&mut self, template: &str, error: &dyn std::fmt::Display) {
+        self.status = Some(Status::error(fill(
+            template,
+            &[("error", &error.to_string())],
+        )));
+    }
+
+    fn set_info(&mut self, text: String) {
+        self.status = Some(Status::info(text));
+    }
+
+    fn study_view(&self, study: &StudyState, now: Timestamp) -> StudyView {
+        let tr = self.texts();
+        let deck_id = study.session.deck();
+        let deck = self.collection.deck(deck_id).ok();
+        let card = study.session.current().and_then(|card_id| {
+            let card = deck?.card(card_id)?;
+            let preview = self.collection.preview(deck_id, card_id, now).ok()?;
+            Some(CardView {
+                front: card.front().to_owned(),
+                back: card.back().to_owned(),
+                notes: card.notes().map(str::to_owned),
+                example: card.example().map(str::to_owned),
+                tags: card.tags().map(str::to_owned).collect(),
+                intervals: Rating::ALL.map(|rating| tr.interval(preview.get(rating).interval_secs)),
+            })
+        });
+        let next_due = if card.is_none() {
+            self.collection
+                .next_due(deck_id, now)
+                .ok()
+                .flatten()
+                .map(|due| {
+                    let wait_secs = u64::try_from(due.unix_secs() - now.unix_secs()).unwrap_or(0);
+                    (local_time_text(due), tr.interval(wait_secs))
+                })
+        } else {
+            None
+        };
+        StudyView {
+            deck_title: deck.map(|d| d.deck.title.clone()).unwrap_or_default(),
+            counts: self
+                .collection
+                .deck_counts(deck_id, now)
+                .unwrap_or_default(),
+            card,
+            revealed: study.revealed,
+            can_undo: study.session.can_undo(),
+            next_due,
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        let tr = self.texts();
+        ui.add_space(theme::BAR_PADDING);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Kartu").strong().size(18.0));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(tr.settings).clicked() {
+                    self.commands.push(Command::ShowSettings);
+                }
+                if ui.button(tr.backups).clicked() {
+                    self.commands.push(Command::ShowBackups);
+                }
+                if ui
+                    .add_enabled(
+                        !self.worker.is_running(JobKind::Dialog),
+                        egui::Button::new(tr.import),
+                    )
+                    .clicked()
+                {
+                    self.commands.push(Command::ImportDeck);
+                }
+            });
+        });
+        ui.add_space(theme::BAR_PADDING);
+    }
+
+    fn status_view(&self) -> StatusView {
+        let tr = self.texts();
+        StatusView {
+            read_only: self.collection.read_only_reason().map(str::to_owned),
+            status: self.status.clone(),
+            offered_backup: self.offered_backup.as_ref().map(|backup| OfferedBackup {
+                id: backup.id.clone(),
+                when: local_time_text(backup.at),
+                cards: backup.cards,
+                reviews: backup.reviews,
+            }),
+            jobs: self
+                .worker
+                .running()
+                .into_iter()
+                .filter(|job| job.kind != JobKind::Dialog)
+                .collect(),
+            hint: match self.screen {
+                Screen::Study(_) => tr.study_hint,
+                Screen::Decks | Screen::Settings(_) | Screen::Backups(_) => tr.deck_list_hint,
+            },
+        }
+    }
+}
+
+/// `2026-11-25 14:30` in the system time zone.
+fn local_time_text(at: Timestamp) -> String {
+    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
+        |_| at.to_rfc3339(),
+        |t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
+}
+
+impl eframe::App for KartuApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_jobs();
+        let now = (self.clock)();
+        // Only the deck list shows every deck's counts; the study screen counts its own deck.
+        let stale = self
+            .summaries_at
+            .is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS);
+        if stale && matches!(self.screen, Screen::Decks) {
+            self.refresh_summaries(now);
+        }
+        ui.input_mut(|input| {
+            if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::O)) {
+                self.commands.push(Command::ImportDeck);
+            }
+            if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma)) {
+                self.commands.push(Command::ShowSettings);
+            }
+        });
+
+        egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
+        let status = self.status_view();
+        let tr = self.texts();
+        egui::Panel::bottom("status-bar").show(ui, |ui| {
+            status_bar_ui(ui, &status, tr, &mut self.commands);
+        });
+
+        let tr = self.texts();
+        let mut commands = std::mem::take(&mut self.commands);
+        if let Screen::Study(study) = &mut self.screen
+            && study.session.current().is_none()
+        {
+            // On the done screen, look again: a learning card may have come due.
+            study.revealed = false;
+            study.shown_at_secs = ui.input(|input| input.time);
+            if let Err(err) = study.session.refresh(&self.collection, now) {
+                self.set_error(tr.failed, &err);
+            }
+        }
+        let study_view = match &self.screen {
+            Screen::Study(study) => Some(self.study_view(study, now)),
+            _ => None,
+        };
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .auto_shrink(false)
+                .show(ui, |ui| match (&mut self.screen, &study_view) {
+                    (Screen::Study(_), Some(view)) => study_ui(ui, view, tr, &mut commands),
+                    (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
+                    (Screen::Backups(backups), _) => {
+                        backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);
+                    }
+                    _ => deck_list_ui(
+                        ui,
+                        &self.summaries,
+                        &mut self.selected_deck,
+                        tr,
+                        &mut commands,
+                    ),
+                });
+        });
+        if let Some(StudyView { card: None, .. }) = &study_view {
+            // Come back when the next learning card is due (at most a minute from now).
+            ui.ctx().request_repaint_after(Duration::from_mins(1));
+        }
+        self.commands = commands;
+        self.apply_commands(&ui.ctx().clone(), now);
+        self.start_snapshot_if_due(&ui.ctx().clone());
+        self.start_backup_if_due(&ui.ctx().clone(), now);
+        let notices = self.collection.take_notices();
+        if !notices.is_empty() {
+            self.set_info(notices.join(" · "));
+        }
+        if let Some(summary) = self.summaries.get(self.selected_deck) {
+            self.state.selected_deck = Some(summary.id.0.clone());
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // One snapshot at a time, or an older one could land after a newer one; and no
+        // backup left half-written.
+        self.wait_for_background_writes();
+        if let Some(job) = self.collection.snapshot_job(true) {
+            let outcome = job
+                .run()
+                .and_then(|seq| self.collection.finish_snapshot(seq));
+            // Nothing is lost if this fails: the next start replays the journal.
+            if let Err(err) = outcome {
+                eprintln!("kartu: writing the progress snapshot at exit: {err}");
+            }
+        }
+    }
+}
