@@ -13,9 +13,11 @@ use kartu::core::error::ron_options;
 use kartu::core::ids::{CardId, DeckId};
 use kartu::core::model::card::{CardProgress, CardState, Rating};
 use kartu::core::model::deck::{Card, Deck};
+use kartu::core::model::progress::Change;
 use kartu::core::model::progress::{Progress, ReviewEntry};
 use kartu::core::storage::backup::BackupJob;
 use kartu::core::storage::format::deck_file::{parse_deck, parse_packed_deck};
+use kartu::core::storage::journal::Record;
 use kartu::core::storage::paths::DataPaths;
 use kartu::core::storage::review_log::{self, LogEntry};
 use kartu::core::storage::{journal, replay};
@@ -267,6 +269,33 @@ proptest! {
         }
     }
 
+    /// The same for journal records (the fast path is behind `parse_records`).
+    #[test]
+    fn the_journal_fast_path_reads_exactly_like_ron(
+        review in review(),
+        state in card_progress(),
+        at in any::<usize>(),
+        kind in 0usize..15,
+    ) {
+        let change = match kind % 3 {
+            0 => Change::Answer { review: review.clone(), after: state },
+            1 => Change::Undo { deck: review.deck.clone(), card: review.card.clone(), before: Some(state) },
+            _ => Change::Undo { deck: review.deck.clone(), card: review.card.clone(), before: None },
+        };
+        let record = Record { seq: at as u64, change };
+        let line = ron_compact(&record);
+        let read = journal::parse_records(format!("{line}\n").as_bytes(), Path::new("j")).unwrap();
+        prop_assert_eq!(read.records.first().map(|r| &r.record), Some(&record));
+        // Journal records are lines: an edit that breaks the line in two is not one record.
+        for text in [line.clone(), edit(&line, at, kind)].into_iter().filter(|t| !t.contains('\n')) {
+            let fast = journal::parse_records(format!("{text}\n").as_bytes(), Path::new("j"))
+                .ok()
+                .and_then(|parsed| parsed.records.into_iter().next().map(|r| r.record));
+            let slow = ron_options().from_str::<Record>(&text).ok();
+            prop_assert_eq!(fast, slow, "{}", text);
+        }
+    }
+
     #[test]
     fn decks_round_trip_byte_stable(deck in deck()) {
         let text = deck.to_ron().unwrap();
@@ -354,4 +383,13 @@ proptest! {
         prop_assert_eq!(&restored.reviews, all);
         prop_assert_eq!(&restored.cards, &in_memory.cards);
     }
+}
+
+/// A record as the journal writes it: compact RON on one line.
+fn ron_compact(record: &Record) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .compact_structs(true)
+        .compact_maps(true)
+        .compact_arrays(true);
+    ron_options().to_string_pretty(record, config).unwrap()
 }

@@ -397,4 +397,6 @@ impl Collection {
 }
 
 #[cfg(test)]
+mod fast_path_tests;
+#[cfg(test)]
 mod tests;

@@ -14,9 +14,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{Error, Result, TextPosition, ron_line_error, ron_options};
+use crate::core::ids::{CardId, DeckId};
 use crate::core::model::progress::Change;
 use crate::core::storage::atomic;
-use crate::core::storage::format::lines::{self, compact_ron};
+use crate::core::storage::format::lines::{self, Cursor, compact_ron};
+use crate::core::storage::format::snapshot::{card_state, review_value};
 use crate::core::storage::paths::DataPaths;
 
 /// The newest journal format this build reads and the one it writes. Journals from before
@@ -127,10 +129,13 @@ pub fn parse_records(bytes: &[u8], path: &Path) -> Result<ParsedJournal> {
                 lines::check_header(path, line, line_number, HEADER, JOURNAL_FORMAT_VERSION)
                     .map(|()| None)
             }
-            Ok(line) => ron_options()
-                .from_str::<Record>(line)
-                .map(Some)
-                .map_err(|err| ron_line_error(path, line, line_number, &err)),
+            Ok(line) => match parse_record_fast(line) {
+                Some(record) => Ok(Some(record)),
+                None => ron_options()
+                    .from_str::<Record>(line)
+                    .map(Some)
+                    .map_err(|err| ron_line_error(path, line, line_number, &err)),
+            },
         };
         match parsed {
             Err(err @ Error::NewerFormat { .. }) => return Err(err),
@@ -171,6 +176,43 @@ fn damaged_tail(line: usize, lines: usize, error: &Error) -> JournalTail {
         lines,
         error: error.to_string(),
     })
+}
+
+/// A record line exactly as Kartu writes it (the fast path; `ron` reads anything else):
+/// `(seq: 3, change: Answer(review: (…), after: (…)))` or
+/// `(seq: 4, change: Undo(deck: "…", card: "…", before: None))`.
+pub(crate) fn parse_record_fast(line: &str) -> Option<Record> {
+    let mut c = Cursor::new(line);
+    c.lit("(")?;
+    c.key("seq")?;
+    let seq = c.u64()?;
+    c.lit(", ")?;
+    c.key("change")?;
+    let change = if c.lit("Answer(").is_some() {
+        c.key("review")?;
+        let review = review_value(&mut c)?;
+        c.lit(", ")?;
+        c.key("after")?;
+        let after = card_state(&mut c)?;
+        Change::Answer { review, after }
+    } else {
+        c.lit("Undo(")?;
+        c.key("deck")?;
+        let deck = DeckId(c.string()?.to_owned());
+        c.lit(", ")?;
+        c.key("card")?;
+        let card = CardId(c.string()?.to_owned());
+        c.lit(", ")?;
+        c.key("before")?;
+        let before = if c.lit("None").is_some() {
+            None
+        } else {
+            Some(card_state(&mut c)?)
+        };
+        Change::Undo { deck, card, before }
+    };
+    c.lit("))")?;
+    c.is_empty().then_some(Record { seq, change })
 }
 
 /// Reads and parses the journal; `None` when there is none.

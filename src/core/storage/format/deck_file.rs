@@ -94,7 +94,7 @@ fn is_valid_packed(deck: &PackedDeck) -> bool {
 
 /// The fast path for deck files in the exact form [`Deck::to_ron`] writes, read line by line
 /// into a [`PackedDeck`].
-mod fast {
+pub(crate) mod fast {
     use std::io::BufRead;
     use std::path::Path;
 
@@ -129,7 +129,7 @@ mod fast {
     }
 
     /// `Ok(None)`: not in Kartu's own form; the caller parses with `ron`.
-    pub(super) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDeck>> {
+    pub(crate) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDeck>> {
         let mut lines = Lines {
             reader,
             line: String::new(),

@@ -192,7 +192,7 @@ pub(crate) fn push_review_line(text: &mut String, review: &ReviewEntry) -> Resul
 /// The fast path for progress files in the exact form Kartu writes, read line by line.
 /// `Ok(None)`: not that form (nothing is wrong yet; the caller parses with `ron`).
 /// The reviews go to `sink`; the returned progress has none.
-fn read_fast(
+pub(crate) fn read_fast(
     mut reader: impl BufRead,
     path: &Path,
     sink: &mut dyn ReviewSink,

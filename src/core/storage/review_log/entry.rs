@@ -47,22 +47,24 @@ impl LogEntry {
 /// # Errors
 /// When the line is not a log entry.
 pub fn parse_line(line: &str) -> std::result::Result<LogEntry, ron::error::SpannedError> {
-    let fast = (|| {
-        let mut c = Cursor::new(line);
-        if c.lit("Undo(").is_some() {
-            let seq = c.u64()?;
-            c.lit(")")?;
-            return c.is_empty().then_some(LogEntry::Undo(seq));
-        }
-        c.lit("Review(")?;
-        let seq = c.u64()?;
-        c.lit(", ")?;
-        let review = review_value(&mut c)?;
-        c.lit(")")?;
-        c.is_empty().then_some(LogEntry::Review(seq, review))
-    })();
-    match fast {
+    match parse_line_fast(line) {
         Some(entry) => Ok(entry),
         None => ron_options().from_str(line),
     }
+}
+
+/// The fast path of [`parse_line`]: a line exactly as Kartu writes it, else `None`.
+pub(crate) fn parse_line_fast(line: &str) -> Option<LogEntry> {
+    let mut c = Cursor::new(line);
+    if c.lit("Undo(").is_some() {
+        let seq = c.u64()?;
+        c.lit(")")?;
+        return c.is_empty().then_some(LogEntry::Undo(seq));
+    }
+    c.lit("Review(")?;
+    let seq = c.u64()?;
+    c.lit(", ")?;
+    let review = review_value(&mut c)?;
+    c.lit(")")?;
+    c.is_empty().then_some(LogEntry::Review(seq, review))
 }

@@ -20,6 +20,8 @@ mod tail;
 mod write;
 
 pub use common::{MAX_REVIEW_LOG_BYTES, REVIEW_LOG_FORMAT_VERSION};
+#[cfg(test)]
+pub(crate) use entry::parse_line_fast;
 pub use entry::{LogEntry, parse_line};
 pub use stream::ReviewStream;
 pub use tail::{TAIL_WINDOW_SECS, Tail, read_tail};
