@@ -48,9 +48,9 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
         std::path::Path::new("en.ron"),
     )
     .unwrap()
-    .cards
+    .notes
     .into_iter()
-    .map(|c| c.id.0)
+    .map(|n| n.id.0)
     .collect();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     // How long one answer takes on this machine and build, so the kills are spread over a

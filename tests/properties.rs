@@ -12,7 +12,7 @@ use kartu::core::collection::{Access, Collection};
 use kartu::core::error::ron_options;
 use kartu::core::ids::{CardId, DeckId};
 use kartu::core::model::card::{CardProgress, CardState, Rating};
-use kartu::core::model::deck::{Card, Deck};
+use kartu::core::model::deck::{Deck, Note, NoteKind};
 use kartu::core::model::progress::Change;
 use kartu::core::model::progress::{Progress, ReviewEntry};
 use kartu::core::storage::backup::BackupJob;
@@ -36,44 +36,63 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn deck() -> impl Strategy<Value = Deck> {
-    let card = (
+    // Every kind of note; cloze text gets a deletion so the note is valid.
+    let note = (
         id(),
+        0usize..4,
         text(),
         text(),
+        any::<bool>(),
         proptest::option::of(text()),
         proptest::option::of(text()),
         proptest::collection::vec(id(), 0..3),
     )
-        .prop_map(|(id, front, back, notes, example, tags)| Card {
-            id: CardId(id),
-            front,
-            back,
-            notes,
-            example,
-            tags,
-        });
+        .prop_map(
+            |(id, kind, first, second, add_reverse, notes, example, tags)| {
+                let kind = NoteKind::ALL[kind];
+                let base = match kind {
+                    NoteKind::Cloze => {
+                        Note::cloze(&id, &format!("{first} {{{{c1::{second}}}}}"), &second)
+                    }
+                    _ => Note::basic(&id, &first, &second),
+                };
+                Note {
+                    kind,
+                    add_reverse: add_reverse && kind == NoteKind::OptionalReversed,
+                    notes,
+                    example,
+                    tags,
+                    ..base
+                }
+            },
+        );
     (
         id(),
         text(),
         "[a-zA-Z '\"]{0,30}",
         any::<u32>(),
-        proptest::collection::vec(card, 0..8),
+        proptest::option::of(id()),
+        proptest::collection::vec(note, 0..8),
     )
-        .prop_map(|(id, title, description, version, cards)| {
-            // Card ids must be unique: keep the first of each.
+        .prop_map(|(id, title, description, version, parent, notes)| {
+            // Note ids must be unique: keep the first of each.
             let mut seen = std::collections::HashSet::new();
-            let cards = cards
+            let notes: Vec<Note> = notes
                 .into_iter()
-                .filter(|c| seen.insert(c.id.clone()))
+                .filter(|n| seen.insert(n.id.clone()))
                 .collect();
+            // Format 1 when it can hold the deck, so both formats are exercised.
+            let plain = parent.is_none() && notes.iter().all(|n| n.kind == NoteKind::Basic);
+            let parent = parent.filter(|p| p != &id).map(DeckId);
             Deck {
-                format: 1,
+                format: if plain { 1 } else { 2 },
                 id: DeckId(id),
                 title,
                 description,
                 language: "en".into(),
                 version,
-                cards,
+                parent,
+                notes,
             }
         })
 }

@@ -311,8 +311,8 @@ fn next(
     let card = collection.card(deck, &card_id)?;
     let value = CardOut {
         sides: Some(Sides {
-            front: card.front(),
-            back: card.back(),
+            front: card.question(),
+            back: card.answer(),
         }),
         details: Some(Details {
             notes: card.notes(),
@@ -359,8 +359,8 @@ fn card(
         .collect();
     let value = CardOut {
         sides: Some(Sides {
-            front: card.front(),
-            back: card.back(),
+            front: card.question(),
+            back: card.answer(),
         }),
         next: Some(next),
         ..CardOut::new(

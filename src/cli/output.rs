@@ -1,5 +1,6 @@
 //! What the commands print: typed structs, written as text or as `--json`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -82,8 +83,8 @@ pub(super) struct CardOut<'a> {
 /// A card's two sides.
 #[derive(Serialize)]
 pub(super) struct Sides<'a> {
-    pub(super) front: &'a str,
-    pub(super) back: &'a str,
+    pub(super) front: Cow<'a, str>,
+    pub(super) back: Cow<'a, str>,
 }
 
 /// What a card shows with its answer.

@@ -101,7 +101,7 @@ impl Collection {
         let outcome = ImportOutcome {
             deck: deck.id.clone(),
             title: deck.title.clone(),
-            card_count: deck.cards.len(),
+            card_count: deck.card_count(),
             replaced_version,
         };
         self.install_deck(PackedDeck::from_deck(&deck), DeckSource::File(target));

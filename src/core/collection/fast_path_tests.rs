@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 use super::{Access, Collection};
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::Rating;
-use crate::core::model::deck::{Card, DECK_FORMAT_VERSION, Deck};
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note, NoteKind};
 use crate::core::storage::backup::BackupJob;
 use crate::core::storage::format::deck_file::{self, fast};
 use crate::core::storage::format::snapshot::read_fast;
@@ -30,11 +30,9 @@ fn full_deck() -> Deck {
         description: "Two\nlines".into(),
         language: "en".into(),
         version: 2,
-        cards: (0..4)
-            .map(|i| Card {
-                id: CardId(format!("c{i}")),
-                front: format!("What is \"{i}\"?"),
-                back: format!("It's {i},\nover two lines"),
+        parent: Some(DeckId("elsewhere".into())),
+        notes: (0..4)
+            .map(|i| Note {
                 notes: (i % 2 == 0).then(|| format!("note {i}")),
                 example: (i % 3 == 0).then(|| "an example".to_owned()),
                 tags: if i == 1 {
@@ -42,7 +40,25 @@ fn full_deck() -> Deck {
                 } else {
                     vec!["a".into(), format!("t{i}")]
                 },
+                ..Note::basic(
+                    &format!("c{i}"),
+                    &format!("What is \"{i}\"?"),
+                    &format!("It's {i},\nover two lines"),
+                )
             })
+            .chain([
+                Note {
+                    kind: NoteKind::Reversed,
+                    ..Note::basic("r", "front", "back")
+                },
+                Note {
+                    kind: NoteKind::OptionalReversed,
+                    add_reverse: true,
+                    ..Note::basic("o", "front", "back")
+                },
+                Note::cloze("z", "A {{c1::cloze::hint}} and {{c2::two}}", "extra"),
+                Note::cloze("z2", "No extra {{c1::here}}", ""),
+            ])
             .collect(),
     }
 }

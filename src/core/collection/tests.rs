@@ -1,7 +1,7 @@
 use std::fs;
 
 use super::*;
-use crate::core::model::deck::{Card, DECK_FORMAT_VERSION, Deck};
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
 use crate::core::storage::format::deck_file;
 use crate::core::time::DAY_SECS;
 
@@ -20,14 +20,14 @@ fn test_deck(id: &str, n: usize, version: u32) -> Deck {
         description: String::new(),
         language: "en".into(),
         version,
-        cards: (0..n)
-            .map(|i| Card {
-                id: CardId(format!("c{i}")),
-                front: format!("front {i}"),
-                back: format!("back {i}"),
-                notes: None,
-                example: None,
-                tags: vec![],
+        parent: None,
+        notes: (0..n)
+            .map(|i| {
+                Note::basic(
+                    &format!("c{i}"),
+                    &format!("front {i}"),
+                    &format!("back {i}"),
+                )
             })
             .collect(),
     }
@@ -375,7 +375,7 @@ fn importing_a_new_version_keeps_progress_and_refuses_downgrades() {
     let dir = tempfile::tempdir().unwrap();
     let v2 = dir.path().join("v2.ron");
     let mut deck = test_deck("t", 3, 2);
-    deck.cards.reverse();
+    deck.notes.reverse();
     deck_file::save_deck_file(&deck, &v2).unwrap();
     let outcome = f.collection.import_deck_file(&v2).unwrap();
     assert_eq!((outcome.card_count, outcome.replaced_version), (3, Some(1)));
@@ -411,7 +411,7 @@ fn a_bad_deck_file_imports_nothing() {
         .unwrap()
         .collect();
     let err = f.collection.import_deck_file(&bad).unwrap_err();
-    assert!(err.to_string().contains("duplicate card id"), "{err}");
+    assert!(err.to_string().contains("duplicate id \"c0\""), "{err}");
     assert!(f.collection.deck(&DeckId("fresh".into())).is_err());
     let after: Vec<_> = fs::read_dir(f.collection.paths().decks_dir())
         .unwrap()

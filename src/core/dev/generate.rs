@@ -5,7 +5,7 @@ use crate::core::collection::{Collection, DeckSource};
 use crate::core::error::Result;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::{CardProgress, CardState, Rating};
-use crate::core::model::deck::{Card, DECK_FORMAT_VERSION, Deck};
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
 use crate::core::model::packed::PackedDeck;
 use crate::core::model::progress::{Progress, ReviewEntry};
 use crate::core::storage::format::deck_file;
@@ -23,14 +23,15 @@ impl Collection {
             description: "A large deck for scale tests.".into(),
             language: "en".into(),
             version: 1,
-            cards: (0..cards)
-                .map(|i| Card {
-                    id: CardId(format!("card-{i:06}")),
-                    front: format!("Question {i}: what does this generated card ask about?"),
-                    back: format!("Answer {i}, a line of text of a typical length."),
-                    notes: None,
-                    example: None,
+            parent: None,
+            notes: (0..cards)
+                .map(|i| Note {
                     tags: vec!["generated".into()],
+                    ..Note::basic(
+                        &format!("card-{i:06}"),
+                        &format!("Question {i}: what does this generated card ask about?"),
+                        &format!("Answer {i}, a line of text of a typical length."),
+                    )
                 })
                 .collect(),
         };
@@ -48,7 +49,7 @@ impl Collection {
         self.replace_history(&mut |log| {
             let mut progress = Progress::default();
             for i in 0..reviews {
-                let card = &deck.cards[i % cards.max(1)].id;
+                let card = &CardId(deck.notes[i % cards.max(1)].id.0.clone());
                 let at = now.add_secs(-span_secs + (i as i64 * span_secs) / reviews.max(1) as i64);
                 log.review(ReviewEntry {
                     deck: deck.id.clone(),

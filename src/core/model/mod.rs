@@ -2,6 +2,7 @@
 //! progress and the changes that move it on, settings.
 
 pub mod card;
+pub mod cloze;
 pub mod deck;
 pub mod packed;
 pub mod progress;

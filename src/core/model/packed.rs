@@ -1,14 +1,18 @@
-//! Installed decks in memory: a [`Deck`]'s content with all card text in one buffer.
+//! Installed decks in memory: a [`Deck`]'s notes with all their text in one buffer, and the
+//! cards the notes make.
 //!
-//! A [`Deck`] of 100,000 cards is half a million small strings, each its own allocation with
-//! its own header; packed, it is one text buffer plus 48 bytes per card, less than half the
-//! memory (measured in ARCHITECTURE.md), and built without copying when the deck file is in
-//! Kartu's own form. [`Deck`] stays the type of deck files (parsing, writing, import).
+//! A [`Deck`] of 100,000 notes is half a million small strings, each its own allocation with
+//! its own header; packed, it is one text buffer plus about 60 bytes per note and 16 per card,
+//! less than half the memory (measured in ARCHITECTURE.md), and built without copying when
+//! the deck file is in Kartu's own form. [`Deck`] stays the type of deck files (parsing,
+//! writing, import).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::core::ids::{CardId, DeckId};
-use crate::core::model::deck::{Card, Deck};
+use crate::core::ids::DeckId;
+use crate::core::model::cloze;
+use crate::core::model::deck::{Deck, Note, NoteId, NoteKind, NoteView, card_id, card_numbers};
 
 /// A range of [`PackedDeck`]'s text (or of its tag list). A length of `u32::MAX` is "none".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,15 +36,29 @@ impl Span {
     }
 }
 
+/// The "none" span, for optional fields that are absent.
+pub(crate) const NO_SPAN: Span = Span::NONE;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct PackedCard {
+struct PackedNote {
     id: Span,
-    front: Span,
-    back: Span,
+    kind: NoteKind,
+    add_reverse: bool,
+    /// `front` (basic and reversed notes) or `text` (cloze notes).
+    first: Span,
+    /// `back` or `extra`.
+    second: Span,
     notes: Span,
     example: Span,
     /// A range of `tag_refs`.
     tags: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PackedCard {
+    id: Span,
+    note: u32,
+    number: u32,
 }
 
 /// A deck as held in memory (see the module docs). The header fields are [`Deck`]'s.
@@ -58,11 +76,150 @@ pub struct PackedDeck {
     pub language: String,
     /// The teacher's version of this deck.
     pub version: u32,
+    /// The deck this one sits under, if any.
+    pub parent: Option<DeckId>,
     text: String,
+    notes: Vec<PackedNote>,
     cards: Vec<PackedCard>,
-    /// Each card's tags, as indices into `tag_names`.
+    /// Each note's tags, as indices into `tag_names`.
     tag_refs: Vec<u32>,
     tag_names: Vec<String>,
+}
+
+/// One note of a [`PackedDeck`], borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct NoteRef<'a> {
+    deck: &'a PackedDeck,
+    note: &'a PackedNote,
+}
+
+impl<'a> NoteRef<'a> {
+    fn text(&self, span: Span) -> &'a str {
+        span.get(&self.deck.text).unwrap_or_default()
+    }
+
+    /// Stable id.
+    #[must_use]
+    pub fn id(&self) -> &'a str {
+        self.text(self.note.id)
+    }
+
+    /// What cards it makes.
+    #[must_use]
+    pub fn kind(&self) -> NoteKind {
+        self.note.kind
+    }
+
+    fn is_cloze(&self) -> bool {
+        self.note.kind == NoteKind::Cloze
+    }
+
+    /// The front (empty for a cloze note).
+    #[must_use]
+    pub fn front(&self) -> &'a str {
+        if self.is_cloze() {
+            ""
+        } else {
+            self.text(self.note.first)
+        }
+    }
+
+    /// The back (empty for a cloze note).
+    #[must_use]
+    pub fn back(&self) -> &'a str {
+        if self.is_cloze() {
+            ""
+        } else {
+            self.text(self.note.second)
+        }
+    }
+
+    /// The cloze text (empty for other notes).
+    #[must_use]
+    pub fn cloze_text(&self) -> &'a str {
+        if self.is_cloze() {
+            self.text(self.note.first)
+        } else {
+            ""
+        }
+    }
+
+    /// The cloze extra (empty for other notes).
+    #[must_use]
+    pub fn extra(&self) -> &'a str {
+        if self.is_cloze() {
+            self.text(self.note.second)
+        } else {
+            ""
+        }
+    }
+
+    /// Whether an optional-reversed note makes its reverse card.
+    #[must_use]
+    pub fn add_reverse(&self) -> bool {
+        self.note.add_reverse
+    }
+
+    /// Extra explanation shown with the answer.
+    #[must_use]
+    pub fn notes(&self) -> Option<&'a str> {
+        self.note.notes.get(&self.deck.text)
+    }
+
+    /// A concrete example shown with the answer.
+    #[must_use]
+    pub fn example(&self) -> Option<&'a str> {
+        self.note.example.get(&self.deck.text)
+    }
+
+    /// Topic tags.
+    pub fn tags(self) -> impl Iterator<Item = &'a str> + 'a {
+        let deck = self.deck;
+        let start = self.note.tags.start as usize;
+        deck.tag_refs[start..start + self.note.tags.len as usize]
+            .iter()
+            .map(move |&tag| deck.tag_names[tag as usize].as_str())
+    }
+
+    /// The front, or the cloze text read plainly: the browser's sort field.
+    #[must_use]
+    pub fn sort_field(&self) -> Cow<'a, str> {
+        if self.is_cloze() {
+            Cow::Owned(cloze::plain(self.cloze_text()))
+        } else {
+            Cow::Borrowed(self.front())
+        }
+    }
+
+    /// The view the validator checks.
+    #[must_use]
+    pub fn view(&self) -> NoteView<'a> {
+        NoteView {
+            id: self.id(),
+            kind: self.kind(),
+            front: self.front(),
+            back: self.back(),
+            text: self.cloze_text(),
+            extra: self.extra(),
+        }
+    }
+
+    /// The note as a [`Note`] of its own.
+    #[must_use]
+    pub fn to_note(&self) -> Note {
+        Note {
+            id: NoteId(self.id().to_owned()),
+            kind: self.kind(),
+            front: self.front().to_owned(),
+            back: self.back().to_owned(),
+            text: self.cloze_text().to_owned(),
+            extra: self.extra().to_owned(),
+            add_reverse: self.add_reverse(),
+            notes: self.notes().map(str::to_owned),
+            example: self.example().map(str::to_owned),
+            tags: self.tags().map(str::to_owned).collect(),
+        }
+    }
 }
 
 /// One card of a [`PackedDeck`], borrowed.
@@ -73,60 +230,73 @@ pub struct CardRef<'a> {
 }
 
 impl<'a> CardRef<'a> {
-    fn text(&self, span: Span) -> &'a str {
-        span.get(&self.deck.text).unwrap_or_default()
-    }
-
     /// Stable id; progress is keyed by it.
     #[must_use]
     pub fn id(&self) -> &'a str {
-        self.text(self.card.id)
+        self.card.id.get(&self.deck.text).unwrap_or_default()
     }
 
-    /// The question side.
+    /// The note that makes this card.
     #[must_use]
-    pub fn front(&self) -> &'a str {
-        self.text(self.card.front)
+    pub fn note(&self) -> NoteRef<'a> {
+        NoteRef {
+            deck: self.deck,
+            note: &self.deck.notes[self.card.note as usize],
+        }
     }
 
-    /// The answer side.
+    /// Which of its note's cards it is: 1, 2 for a reverse card, the cloze number.
     #[must_use]
-    pub fn back(&self) -> &'a str {
-        self.text(self.card.back)
+    pub fn number(&self) -> u32 {
+        self.card.number
+    }
+
+    /// The question, as the learner sees it (Markdown): the front, the back of a reverse
+    /// card, or the cloze text with this card's deletions hidden.
+    #[must_use]
+    pub fn question(&self) -> Cow<'a, str> {
+        let note = self.note();
+        match note.kind() {
+            NoteKind::Cloze => Cow::Owned(cloze::question(note.cloze_text(), self.number())),
+            _ if self.number() == 2 => Cow::Borrowed(note.back()),
+            _ => Cow::Borrowed(note.front()),
+        }
+    }
+
+    /// The answer (Markdown): the back, the front of a reverse card, or the cloze text with
+    /// this card's deletions highlighted and the extra after it.
+    #[must_use]
+    pub fn answer(&self) -> Cow<'a, str> {
+        let note = self.note();
+        match note.kind() {
+            NoteKind::Cloze => {
+                let mut answer = cloze::answer(note.cloze_text(), self.number());
+                if !note.extra().trim().is_empty() {
+                    answer.push_str("\n\n");
+                    answer.push_str(note.extra());
+                }
+                Cow::Owned(answer)
+            }
+            _ if self.number() == 2 => Cow::Borrowed(note.front()),
+            _ => Cow::Borrowed(note.back()),
+        }
     }
 
     /// Extra explanation shown with the answer.
     #[must_use]
     pub fn notes(&self) -> Option<&'a str> {
-        self.card.notes.get(&self.deck.text)
+        self.note().notes()
     }
 
     /// A concrete example shown with the answer.
     #[must_use]
     pub fn example(&self) -> Option<&'a str> {
-        self.card.example.get(&self.deck.text)
+        self.note().example()
     }
 
-    /// Topic tags.
+    /// Topic tags (the note's).
     pub fn tags(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let deck = self.deck;
-        let start = self.card.tags.start as usize;
-        deck.tag_refs[start..start + self.card.tags.len as usize]
-            .iter()
-            .map(move |&tag| deck.tag_names[tag as usize].as_str())
-    }
-
-    /// The card as a [`Card`] of its own.
-    #[must_use]
-    pub fn to_card(&self) -> Card {
-        Card {
-            id: CardId(self.id().to_owned()),
-            front: self.front().to_owned(),
-            back: self.back().to_owned(),
-            notes: self.notes().map(str::to_owned),
-            example: self.example().map(str::to_owned),
-            tags: self.tags().map(str::to_owned).collect(),
-        }
+        self.note().tags()
     }
 }
 
@@ -143,7 +313,7 @@ impl PackedDeck {
         self.cards.is_empty()
     }
 
-    /// The card at `position` (deck order).
+    /// The card at `position` (deck order: notes in order, each note's cards in order).
     ///
     /// # Panics
     /// If `position` is out of range, like slice indexing.
@@ -163,7 +333,21 @@ impl PackedDeck {
             .map(move |card| CardRef { deck: self, card })
     }
 
-    /// The deck as a [`Deck`] of owned cards (for writing a deck file).
+    /// Number of notes.
+    #[must_use]
+    pub fn note_count(&self) -> usize {
+        self.notes.len()
+    }
+
+    /// The notes in deck order.
+    #[must_use = "an iterator does nothing unless used"]
+    pub fn notes(&self) -> impl ExactSizeIterator<Item = NoteRef<'_>> {
+        self.notes
+            .iter()
+            .map(move |note| NoteRef { deck: self, note })
+    }
+
+    /// The deck as a [`Deck`] of owned notes (for writing a deck file).
     #[must_use]
     pub fn to_deck(&self) -> Deck {
         Deck {
@@ -173,7 +357,8 @@ impl PackedDeck {
             description: self.description.clone(),
             language: self.language.clone(),
             version: self.version,
-            cards: self.cards().map(|card| card.to_card()).collect(),
+            parent: self.parent.clone(),
+            notes: self.notes().map(|note| note.to_note()).collect(),
         }
     }
 
@@ -188,32 +373,58 @@ impl PackedDeck {
             deck.language.clone(),
             deck.version,
         );
-        for card in &deck.cards {
-            let id = builder.push_text(&card.id.0);
-            let front = builder.push_text(&card.front);
-            let back = builder.push_text(&card.back);
-            let notes = card
+        builder.set_parent(deck.parent.clone());
+        for note in &deck.notes {
+            let id = builder.push_text(&note.id.0);
+            let (first, second) = match note.kind {
+                NoteKind::Cloze => (&note.text, &note.extra),
+                _ => (&note.front, &note.back),
+            };
+            let first = builder.push_text(first);
+            let second = builder.push_text(second);
+            let notes = note
                 .notes
                 .as_deref()
                 .map_or(Span::NONE, |t| builder.push_text(t));
-            let example = card
+            let example = note
                 .example
                 .as_deref()
                 .map_or(Span::NONE, |t| builder.push_text(t));
-            for tag in &card.tags {
+            for tag in &note.tags {
                 builder.push_tag(tag);
             }
-            builder.finish_card(id, front, back, notes, example);
+            builder.finish_note(&NoteFields {
+                id,
+                kind: note.kind,
+                add_reverse: note.add_reverse,
+                first,
+                second,
+                notes,
+                example,
+            });
         }
         builder.finish()
     }
 }
 
-/// Builds a [`PackedDeck`] card by card, text appended straight into its buffer.
+/// A note's fields for [`PackBuilder::finish_note`], as spans of the text buffer.
+pub(crate) struct NoteFields {
+    pub(crate) id: Span,
+    pub(crate) kind: NoteKind,
+    pub(crate) add_reverse: bool,
+    /// `front` or `text`.
+    pub(crate) first: Span,
+    /// `back` or `extra`.
+    pub(crate) second: Span,
+    pub(crate) notes: Span,
+    pub(crate) example: Span,
+}
+
+/// Builds a [`PackedDeck`] note by note, text appended straight into its buffer.
 pub(crate) struct PackBuilder {
     deck: PackedDeck,
     tag_index: HashMap<String, u32>,
-    /// Where the current card's tags start in `tag_refs`.
+    /// Where the current note's tags start in `tag_refs`.
     tags_start: usize,
 }
 
@@ -234,7 +445,9 @@ impl PackBuilder {
                 description,
                 language,
                 version,
+                parent: None,
                 text: String::new(),
+                notes: Vec::new(),
                 cards: Vec::new(),
                 tag_refs: Vec::new(),
                 tag_names: Vec::new(),
@@ -242,6 +455,11 @@ impl PackBuilder {
             tag_index: HashMap::new(),
             tags_start: 0,
         }
+    }
+
+    /// The deck this one sits under.
+    pub(crate) fn set_parent(&mut self, parent: Option<DeckId>) {
+        self.deck.parent = parent;
     }
 
     /// The text buffer, for a reader that appends a field in pieces; see [`Self::span_since`].
@@ -268,7 +486,7 @@ impl PackBuilder {
         self.span_since(start)
     }
 
-    /// A tag of the card being built.
+    /// A tag of the note being built.
     pub(crate) fn push_tag(&mut self, tag: &str) {
         let next = u32::try_from(self.deck.tag_names.len()).unwrap_or(u32::MAX);
         let index = if let Some(&index) = self.tag_index.get(tag) {
@@ -281,37 +499,56 @@ impl PackBuilder {
         self.deck.tag_refs.push(index);
     }
 
-    /// Ends the card being built (its tags are the ones pushed since the last card).
-    pub(crate) fn finish_card(
-        &mut self,
-        id: Span,
-        front: Span,
-        back: Span,
-        notes: Span,
-        example: Span,
-    ) {
+    /// Ends the note being built (its tags are the ones pushed since the last note), and adds
+    /// the cards it makes.
+    pub(crate) fn finish_note(&mut self, fields: &NoteFields) {
         let tags = Span {
             start: u32::try_from(self.tags_start).unwrap_or(u32::MAX),
             len: u32::try_from(self.deck.tag_refs.len() - self.tags_start).unwrap_or(0),
         };
         self.tags_start = self.deck.tag_refs.len();
-        self.deck.cards.push(PackedCard {
-            id,
-            front,
-            back,
-            notes,
-            example,
+        let note_index = u32::try_from(self.deck.notes.len()).unwrap_or(u32::MAX);
+        let text = match fields.kind {
+            NoteKind::Cloze => fields.first.get(&self.deck.text).unwrap_or_default(),
+            _ => "",
+        };
+        let numbers = card_numbers(fields.kind, fields.add_reverse, text);
+        let note_id = fields
+            .id
+            .get(&self.deck.text)
+            .unwrap_or_default()
+            .to_owned();
+        for number in numbers {
+            let id = card_id(&note_id, fields.kind, number);
+            // The first card of a basic or reversed note shares the note's id text.
+            let span = if id.0 == note_id {
+                fields.id
+            } else {
+                self.push_text(&id.0)
+            };
+            self.deck.cards.push(PackedCard {
+                id: span,
+                note: note_index,
+                number,
+            });
+        }
+        self.deck.notes.push(PackedNote {
+            id: fields.id,
+            kind: fields.kind,
+            add_reverse: fields.add_reverse,
+            first: fields.first,
+            second: fields.second,
+            notes: fields.notes,
+            example: fields.example,
             tags,
         });
     }
 
     pub(crate) fn finish(mut self) -> PackedDeck {
         self.deck.text.shrink_to_fit();
+        self.deck.notes.shrink_to_fit();
         self.deck.cards.shrink_to_fit();
         self.deck.tag_refs.shrink_to_fit();
         self.deck
     }
 }
-
-/// The "none" span, for optional fields that are absent.
-pub(crate) const NO_SPAN: Span = Span::NONE;

@@ -171,8 +171,8 @@ impl KartuApp {
             let card = deck?.card(card_id)?;
             let preview = self.collection.preview(deck_id, card_id, now).ok()?;
             Some(CardView {
-                front: card.front().to_owned(),
-                back: card.back().to_owned(),
+                front: card.question().into_owned(),
+                back: card.answer().into_owned(),
                 notes: card.notes().map(str::to_owned),
                 example: card.example().map(str::to_owned),
                 tags: card.tags().map(str::to_owned).collect(),
