@@ -126,6 +126,7 @@ fn card_progress() -> impl Strategy<Value = CardProgress> {
         any::<u32>(),
         any::<u32>(),
         proptest::option::of(any::<i64>()),
+        (any::<bool>(), proptest::option::of(any::<i64>())),
     )
         .prop_map(
             |(
@@ -138,6 +139,7 @@ fn card_progress() -> impl Strategy<Value = CardProgress> {
                 reps,
                 lapses,
                 last,
+                (suspended, buried),
             )| CardProgress {
                 state,
                 remaining_steps,
@@ -148,6 +150,8 @@ fn card_progress() -> impl Strategy<Value = CardProgress> {
                 reps,
                 lapses,
                 last_review: last.map(Timestamp),
+                suspended,
+                buried_until: buried.map(Timestamp),
             },
         )
 }

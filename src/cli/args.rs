@@ -65,6 +65,9 @@ pub enum Command {
         /// Deck files to rewrite; invalid files are reported and left untouched
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Rewrite format 1 files as format 2 (notes); card ids and progress are kept
+        #[arg(long)]
+        upgrade: bool,
     },
     /// List decks with their ids, titles and today's new/learning/due counts
     Decks {

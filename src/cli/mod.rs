@@ -17,6 +17,7 @@ use output::{BackupOut, CardOut, DeckOut, Details, NextOut, NothingNext, Sides, 
 use crate::core::collection::{Collection, Purpose};
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::Rating;
+use crate::core::model::deck::DECK_FORMAT_VERSION;
 use crate::core::storage::backup::BackupInfo;
 use crate::core::storage::format::deck_file;
 use crate::core::storage::paths::DataPaths;
@@ -32,7 +33,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let purpose = match command {
         Command::Check { files } => return check(files, out),
-        Command::Fmt { files } => return fmt(files, out),
+        Command::Fmt { files, upgrade } => return fmt(files, *upgrade, out),
         Command::Answer { .. } | Command::Generate { .. } => Purpose::Write,
         Command::Backup { .. } => Purpose::Repair,
         Command::Decks { .. } | Command::Next { .. } | Command::Card { .. } => Purpose::Read,
@@ -155,15 +156,23 @@ fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn fmt(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+fn fmt(files: &[PathBuf], upgrade: bool, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     each_deck_file(files, out, |path| {
-        let deck = deck_file::load_deck_file(path)?;
+        let mut deck = deck_file::load_deck_file(path)?;
+        let old_format = deck.format;
+        if upgrade {
+            deck.format = DECK_FORMAT_VERSION;
+        }
         let canonical = deck.to_ron()?;
         if std::fs::read_to_string(path).is_ok_and(|text| text == canonical) {
             return Ok("already canonical".to_owned());
         }
         deck_file::save_deck_file(&deck, path)?;
-        Ok("rewritten".to_owned())
+        Ok(if old_format == deck.format {
+            "rewritten".to_owned()
+        } else {
+            format!("rewritten as format {}", deck.format)
+        })
     })
 }
 
@@ -291,7 +300,8 @@ fn next(
     as_json: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let Some(card_id) = collection.next_card(deck, now)? else {
+    // The next card of the deck or of a sub-deck.
+    let Some((card_deck, card_id)) = collection.next_study_card(deck, now)? else {
         let next_due = collection.next_due(deck, now)?;
         if as_json {
             let value = NothingNext {
@@ -308,6 +318,7 @@ fn next(
         }
         return Ok(ExitCode::SUCCESS);
     };
+    let deck = &card_deck;
     let card = collection.card(deck, &card_id)?;
     let value = CardOut {
         sides: Some(Sides {

@@ -11,7 +11,9 @@ use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardProgress;
 use crate::core::model::packed::{CardRef, PackedDeck};
 use crate::core::storage::format::deck_file;
+use crate::core::study::limits::Slot;
 use crate::core::study::queues::Queues;
+use crate::core::time::Timestamp;
 
 /// Where an installed deck came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +36,8 @@ pub struct InstalledDeck {
     by_id: Vec<u32>,
     /// Which card is due when, kept up to date with every answer.
     pub(crate) queues: Queues,
+    /// Cards buried until a later time, by position.
+    pub(crate) buried: HashMap<u32, Timestamp>,
 }
 
 impl InstalledDeck {
@@ -51,6 +55,7 @@ impl InstalledDeck {
             source,
             by_id,
             queues,
+            buried: HashMap::new(),
         }
     }
 
@@ -72,11 +77,32 @@ impl InstalledDeck {
         self.deck.card_at(self.by_id[rank as usize] as usize)
     }
 
+    /// The position of the card in `slot`.
+    pub(crate) fn position(&self, slot: Slot) -> u32 {
+        match slot {
+            Slot::Learning(rank) | Slot::Review(rank) => self.by_id[rank as usize],
+            Slot::Unseen(position) => position,
+        }
+    }
+
+    /// The card in `slot`.
+    pub(crate) fn card_in(&self, slot: Slot) -> CardRef<'_> {
+        self.deck.card_at(self.position(slot) as usize)
+    }
+
+    fn hold(&mut self, position: u32, state: Option<&CardProgress>) {
+        match state.and_then(|s| s.buried_until) {
+            Some(until) => self.buried.insert(position, until),
+            None => self.buried.remove(&position),
+        };
+    }
+
     /// Fills the queues from `studied` (this deck's card states, sorted by card id like
     /// `by_id`, so one merge pass pairs them up).
     pub(crate) fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
         let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
         self.queues = Queues::unseen(len);
+        self.buried.clear();
         let Some(studied) = studied else {
             return;
         };
@@ -89,6 +115,9 @@ impl InstalledDeck {
                 let rank = u32::try_from(rank).unwrap_or(u32::MAX);
                 self.queues.remove(rank, position, None);
                 self.queues.insert(rank, position, Some(state));
+                if let Some(until) = state.buried_until {
+                    self.buried.insert(position, until);
+                }
             }
         }
     }
@@ -106,6 +135,7 @@ impl InstalledDeck {
         let position = self.by_id[rank as usize];
         self.queues.remove(rank, position, before);
         self.queues.insert(rank, position, after);
+        self.hold(position, after);
     }
 }
 

@@ -12,6 +12,7 @@ mod decks;
 mod history;
 mod installed;
 mod open;
+mod study;
 mod types;
 
 use std::fs;
@@ -30,7 +31,6 @@ use crate::core::model::settings::Settings;
 use crate::core::scheduler::{FuzzSeed, NextStates, Scheduler};
 use crate::core::storage::journal::{Journal, Record};
 use crate::core::storage::paths::DataPaths;
-use crate::core::study::limits::{self, DailyLimits, DeckCounts, NextCard};
 use crate::core::time::{DayClock, Timestamp};
 
 /// Whether this collection may write, and if not, why: one value, so "may this write?" is
@@ -255,60 +255,6 @@ impl Collection {
     #[must_use]
     pub fn card_progress(&self, deck: &DeckId, card: &CardId) -> CardProgress {
         self.progress.card(deck, card).cloned().unwrap_or_default()
-    }
-
-    /// The deck list with today's counts.
-    #[must_use]
-    pub fn deck_summaries(&self, now: Timestamp) -> Vec<DeckSummary> {
-        self.decks
-            .iter()
-            .map(|installed| DeckSummary {
-                id: installed.deck.id.clone(),
-                title: installed.deck.title.clone(),
-                language: installed.deck.language.clone(),
-                card_count: installed.deck.len(),
-                counts: self.counts(installed, now),
-            })
-            .collect()
-    }
-
-    /// Today's counts for one deck.
-    pub fn deck_counts(&self, deck: &DeckId, now: Timestamp) -> Result<DeckCounts> {
-        Ok(self.counts(self.deck(deck)?, now))
-    }
-
-    fn limits(&self) -> DailyLimits {
-        DailyLimits {
-            new_per_day: self.settings.new_per_day as usize,
-            reviews_per_day: self.settings.reviews_per_day as usize,
-        }
-    }
-
-    fn counts(&self, installed: &InstalledDeck, now: Timestamp) -> DeckCounts {
-        let done = limits::done_today(&self.progress.reviews, &installed.deck.id, &self.clock, now);
-        limits::counts(&installed.queues, done, self.limits(), &self.clock, now)
-    }
-
-    /// The card to study next in `deck` at `now`: learning cards that are due, then reviews,
-    /// then new cards (within the daily limits), then learning cards due within 20 minutes.
-    /// Equal due times go in card id order.
-    pub fn next_card(&self, deck: &DeckId, now: Timestamp) -> Result<Option<CardId>> {
-        let installed = self.deck(deck)?;
-        let done = limits::done_today(&self.progress.reviews, deck, &self.clock, now);
-        Ok(
-            limits::next_card(&installed.queues, done, self.limits(), now).map(|next| {
-                let card = match next {
-                    NextCard::Rank(rank) => installed.card_at_rank(rank),
-                    NextCard::Position(position) => installed.deck.card_at(position as usize),
-                };
-                CardId(card.id().to_owned())
-            }),
-        )
-    }
-
-    /// When `deck` next has something to study, if ever (for the "done for now" screen).
-    pub fn next_due(&self, deck: &DeckId, now: Timestamp) -> Result<Option<Timestamp>> {
-        Ok(limits::next_due(&self.deck(deck)?.queues, &self.clock, now))
     }
 
     /// What each rating would give the card at `now`.

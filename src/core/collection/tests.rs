@@ -2,7 +2,9 @@ use std::fs;
 
 use super::*;
 use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
+use crate::core::model::progress::Progress;
 use crate::core::storage::format::deck_file;
+use crate::core::study::limits::DeckCounts;
 use crate::core::time::DAY_SECS;
 
 /// A data directory with one imported deck of `n` cards (`c0`, `c1`, …) and fuzz off.
@@ -493,4 +495,149 @@ fn setting_aside_moves_exactly_the_unreadable_files() {
         opened.read_only_reason()
     );
     assert!(opened.progress().cards.is_empty());
+}
+
+/// A data directory with these decks installed (fuzz off, generous limits).
+fn with_decks(decks: &[Deck], settings: &Settings) -> (tempfile::TempDir, Collection) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    paths.create_dirs().unwrap();
+    settings.save(&paths.settings_file()).unwrap();
+    for deck in decks {
+        let file = paths.decks_dir().join(format!("{}.ron", deck.id.0));
+        deck_file::save_deck_file(deck, &file).unwrap();
+    }
+    let mut collection = Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();
+    collection.override_fuzz(false).unwrap();
+    assert!(
+        collection.problems().is_empty(),
+        "{:?}",
+        collection.problems()
+    );
+    (dir, collection)
+}
+
+#[test]
+fn a_parent_deck_shows_and_studies_its_sub_decks() {
+    let parent = test_deck("p", 1, 1);
+    let mut child = test_deck("p-child", 2, 1);
+    child.title = "Child".into();
+    child.parent = Some(DeckId("p".into()));
+    let mut grandchild = test_deck("p-grand", 1, 1);
+    grandchild.parent = Some(DeckId("p-child".into()));
+    // A deck under itself, through another: both sit at the top.
+    let mut loop_a = test_deck("loop-a", 1, 1);
+    loop_a.parent = Some(DeckId("loop-b".into()));
+    let mut loop_b = test_deck("loop-b", 1, 1);
+    loop_b.parent = Some(DeckId("loop-a".into()));
+    let (_dir, mut collection) = with_decks(
+        &[parent, child, grandchild, loop_a, loop_b],
+        &Settings::default(),
+    );
+    let summaries = collection.deck_summaries(now());
+    let tree: Vec<(&str, usize, usize)> = summaries
+        .iter()
+        .map(|s| (s.id.0.as_str(), s.depth, s.counts.new))
+        .collect();
+    let at = |id: &str| tree.iter().position(|t| t.0 == id).unwrap();
+    assert_eq!(tree[at("p")], ("p", 0, 4), "own 1 + child 2 + grandchild 1");
+    assert_eq!(tree[at("p-child")], ("p-child", 1, 3));
+    assert_eq!(tree[at("p-grand")], ("p-grand", 2, 1));
+    assert_eq!(at("p-child"), at("p") + 1);
+    assert_eq!(at("p-grand"), at("p") + 2);
+    assert_eq!((tree[at("loop-a")].1, tree[at("loop-b")].1), (0, 0));
+    assert_eq!(summaries[at("p")].card_count, 4);
+    // Studying the parent goes through every card of the family.
+    let p = DeckId("p".into());
+    let mut seen = Vec::new();
+    while let Some((deck, card)) = collection.next_study_card(&p, now()).unwrap() {
+        collection
+            .answer(&deck, &card, Rating::Easy, now(), 0)
+            .unwrap();
+        seen.push(format!("{deck}/{card}"));
+    }
+    assert_eq!(seen, ["p/c0", "p-child/c0", "p-child/c1", "p-grand/c0"]);
+    assert_eq!(
+        collection.deck_counts(&p, now()).unwrap(),
+        DeckCounts::default()
+    );
+    assert!(collection.next_due(&p, now()).unwrap().is_some());
+}
+
+#[test]
+fn siblings_wait_for_the_next_day_unless_the_setting_is_off() {
+    use crate::core::model::deck::NoteKind;
+    let mut deck = test_deck("s", 0, 1);
+    deck.notes = vec![
+        Note {
+            kind: NoteKind::Reversed,
+            ..Note::basic("r", "hello", "halo")
+        },
+        Note::cloze("z", "{{c1::one}} {{c2::two}}", ""),
+    ];
+    let s = DeckId("s".into());
+    for bury in [true, false] {
+        let settings = Settings {
+            bury_siblings: bury,
+            ..Settings::default()
+        };
+        let (_dir, mut collection) = with_decks(std::slice::from_ref(&deck), &settings);
+        assert_eq!(collection.deck_counts(&s, now()).unwrap().new, 4);
+        collection
+            .answer(&s, &card("r"), Rating::Good, now(), 0)
+            .unwrap();
+        collection
+            .answer(&s, &card("z:1"), Rating::Good, now(), 0)
+            .unwrap();
+        let counts = collection.deck_counts(&s, now()).unwrap();
+        let next = collection.next_card(&s, now()).unwrap();
+        if bury {
+            assert_eq!(counts.new, 0, "both siblings wait");
+            // The learning cards themselves still come back.
+            assert_eq!(counts.learning, 2);
+            let later = now().add_secs(3_600);
+            let learning = collection.next_card(&s, later).unwrap().unwrap();
+            assert!(["r", "z:1"].contains(&learning.0.as_str()), "{learning}");
+            // Tomorrow the siblings are back.
+            let tomorrow = now().add_secs(DAY_SECS);
+            assert_eq!(collection.deck_counts(&s, tomorrow).unwrap().new, 2);
+        } else {
+            assert_eq!(counts.new, 2);
+            assert_eq!(next, Some(card("r:2")));
+        }
+    }
+}
+
+#[test]
+fn suspended_and_buried_cards_are_not_studied() {
+    let (dir, collection) = with_decks(&[test_deck("h", 3, 1)], &Settings::default());
+    let paths = collection.paths().clone();
+    drop(collection);
+    let h = DeckId("h".into());
+    let mut progress = Progress::default();
+    progress.set_card(
+        &h,
+        &card("c0"),
+        Some(CardProgress {
+            suspended: true,
+            ..CardProgress::default()
+        }),
+    );
+    progress.set_card(
+        &h,
+        &card("c1"),
+        Some(CardProgress {
+            buried_until: Some(now().add_secs(3_600)),
+            ..CardProgress::default()
+        }),
+    );
+    progress.save(&paths.progress_file()).unwrap();
+    let collection = Collection::open(paths, TimeZone::UTC, Access::ReadOnly).unwrap();
+    assert_eq!(collection.next_card(&h, now()).unwrap(), Some(card("c2")));
+    assert_eq!(collection.deck_counts(&h, now()).unwrap().new, 1);
+    // After the bury ends, c1 comes back in deck order; c0 stays suspended.
+    let later = now().add_secs(7_200);
+    assert_eq!(collection.next_card(&h, later).unwrap(), Some(card("c1")));
+    assert_eq!(collection.deck_counts(&h, later).unwrap().new, 2);
+    drop(dir);
 }

@@ -19,9 +19,13 @@ pub struct DeckSummary {
     pub title: String,
     /// Deck language.
     pub language: String,
-    /// Number of cards.
+    /// The deck it sits under, if any (and installed).
+    pub parent: Option<DeckId>,
+    /// How deep in the tree: 0 at the top.
+    pub depth: usize,
+    /// Number of cards, sub-decks' included.
     pub card_count: usize,
-    /// Today's counts.
+    /// Today's counts, sub-decks' included.
     pub counts: DeckCounts,
 }
 

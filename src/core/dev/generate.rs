@@ -79,6 +79,7 @@ impl Collection {
                         reps: u32::try_from(i / cards.max(1) + 1).unwrap_or(u32::MAX),
                         lapses: 0,
                         last_review: Some(at),
+                        ..CardProgress::default()
                     }),
                 );
             }

@@ -135,9 +135,28 @@ pub struct CardProgress {
     pub lapses: u32,
     /// When it was last answered.
     pub last_review: Option<Timestamp>,
+    /// Kept out of study until unsuspended (the learner's `@`, or an Anki import).
+    #[serde(skip_serializing_if = "is_false")]
+    pub suspended: bool,
+    /// Kept out of study until this time, the start of a later learner day (the learner's
+    /// `-`, or an Anki import).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buried_until: Option<Timestamp>,
+}
+
+// Serde's `skip_serializing_if` hands the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl CardProgress {
+    /// Whether the card is kept out of study at `now`: suspended, or buried until later.
+    #[must_use]
+    pub fn is_held(&self, now: Timestamp) -> bool {
+        self.suspended || self.buried_until.is_some_and(|until| until > now)
+    }
+
     /// The interval in whole days when it is a review interval, else `None`.
     #[must_use]
     pub fn interval_days(&self) -> Option<u64> {

@@ -359,11 +359,7 @@ pub fn check_notes<'a>(notes: impl Iterator<Item = NoteView<'a>>) -> Result<(), 
         }
         if !seen.insert(id) {
             // The second occurrence of the id in the text is this note's.
-            return Err(DeckProblem::new(
-                quoted,
-                1,
-                format!("duplicate id {id:?}"),
-            ));
+            return Err(DeckProblem::new(quoted, 1, format!("duplicate id {id:?}")));
         }
         let problem = match note.kind {
             NoteKind::Cloze if !note.front.is_empty() || !note.back.is_empty() => Some(format!(

@@ -33,6 +33,9 @@ pub struct Settings {
     pub learning_steps_secs: Vec<u32>,
     /// Relearning steps after a lapse, in seconds.
     pub relearning_steps_secs: Vec<u32>,
+    /// Once a card of a note is answered, its other cards (siblings) wait until the next
+    /// day, as Anki's "bury siblings".
+    pub bury_siblings: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             maximum_interval_days: scheduler.maximum_interval_days,
             learning_steps_secs: scheduler.learning_steps_secs,
             relearning_steps_secs: scheduler.relearning_steps_secs,
+            bury_siblings: true,
         }
     }
 }

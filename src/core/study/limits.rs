@@ -63,6 +63,22 @@ pub fn done_today(
     done
 }
 
+/// A card in a deck's queues, and which queue: learning and review cards by rank, unseen
+/// cards by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A learning or relearning card, by rank.
+    Learning(u32),
+    /// A review card, by rank.
+    Review(u32),
+    /// A card not yet studied, by position.
+    Unseen(u32),
+}
+
+/// Whether a card is kept out of study now (buried until later, or a sibling of a card
+/// answered today); suspended cards are not in the queues at all.
+pub type Skip<'a> = &'a dyn Fn(Slot) -> bool;
+
 /// Today's counts for a deck's queues.
 #[must_use]
 pub fn counts(
@@ -71,61 +87,116 @@ pub fn counts(
     limits: DailyLimits,
     clock: &DayClock,
     now: Timestamp,
+    skip: Skip<'_>,
 ) -> DeckCounts {
     let day_end = clock.day_start(DayNumber(clock.day(now).0 + 1));
     let new_left = limits.new_per_day.saturating_sub(done.introduced);
     let reviews_left = limits.reviews_per_day.saturating_sub(done.reviewed);
+    // Counting stops at the limit: a deck with 50,000 overdue cards costs no more.
     DeckCounts {
-        new: queues.unseen.len().min(new_left),
-        learning: queues.learning.range(..(day_end, 0)).count(),
-        // Counting stops at the limit: a deck with 50,000 overdue cards costs no more.
+        new: queues
+            .unseen
+            .iter()
+            .filter(|&&position| !skip(Slot::Unseen(position)))
+            .take(new_left)
+            .count(),
+        learning: queues
+            .learning
+            .range(..(day_end, 0))
+            .filter(|(_, rank)| !skip(Slot::Learning(*rank)))
+            .count(),
         due: queues
             .review
             .range(..(day_end, 0))
+            .filter(|(_, rank)| !skip(Slot::Review(*rank)))
             .take(reviews_left)
             .count(),
     }
 }
 
-/// The card to study next, as the queues name it.
+/// What kind of card [`next_card`] picked, in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PickKind {
+    /// A learning card that is due.
+    LearningDue,
+    /// A review card that is due.
+    Review,
+    /// A new card.
+    New,
+    /// A learning card due within [`LEARN_AHEAD_SECS`].
+    LearnAhead,
+}
+
+/// The card to study next in one deck: what kind, when it is due (new cards: never), and
+/// where it is. Picks from several decks (a deck and its sub-decks) compare by kind, then
+/// due time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NextCard {
-    /// A learning or review card, by rank.
-    Rank(u32),
-    /// A new card, by position.
-    Position(u32),
+pub struct Pick {
+    /// Which kind.
+    pub kind: PickKind,
+    /// When due.
+    pub due: Timestamp,
+    /// Which card.
+    pub slot: Slot,
 }
 
 /// The card to study next at `now`: learning cards that are due, then reviews, then new cards
 /// (within the daily limits), then learning cards due within 20 minutes. Equal due times go
-/// in card id order.
+/// in card id order; cards `skip` names are passed over.
 #[must_use]
 pub fn next_card(
     queues: &Queues,
     done: DoneToday,
     limits: DailyLimits,
     now: Timestamp,
-) -> Option<NextCard> {
-    let learning = queues.learning.first().copied();
+    skip: Skip<'_>,
+) -> Option<Pick> {
+    let learning = queues
+        .learning
+        .iter()
+        .find(|(_, rank)| !skip(Slot::Learning(*rank)))
+        .copied();
     if let Some((due, rank)) = learning
         && due <= now
     {
-        return Some(NextCard::Rank(rank));
+        return Some(Pick {
+            kind: PickKind::LearningDue,
+            due,
+            slot: Slot::Learning(rank),
+        });
     }
-    if let Some(&(due, rank)) = queues.review.first()
-        && due <= now
-        && done.reviewed < limits.reviews_per_day
+    if done.reviewed < limits.reviews_per_day
+        && let Some(&(due, rank)) = queues
+            .review
+            .iter()
+            .take_while(|(due, _)| *due <= now)
+            .find(|(_, rank)| !skip(Slot::Review(*rank)))
     {
-        return Some(NextCard::Rank(rank));
+        return Some(Pick {
+            kind: PickKind::Review,
+            due,
+            slot: Slot::Review(rank),
+        });
     }
     if done.introduced < limits.new_per_day
-        && let Some(&position) = queues.unseen.first()
+        && let Some(&position) = queues
+            .unseen
+            .iter()
+            .find(|&&position| !skip(Slot::Unseen(position)))
     {
-        return Some(NextCard::Position(position));
+        return Some(Pick {
+            kind: PickKind::New,
+            due: Timestamp(i64::MAX),
+            slot: Slot::Unseen(position),
+        });
     }
     learning
         .filter(|(due, _)| *due <= now.add_secs(LEARN_AHEAD_SECS))
-        .map(|(_, rank)| NextCard::Rank(rank))
+        .map(|(due, rank)| Pick {
+            kind: PickKind::LearnAhead,
+            due,
+            slot: Slot::Learning(rank),
+        })
 }
 
 /// When the queues next have something to study after `now`, if ever (for the "done for

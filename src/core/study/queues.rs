@@ -33,20 +33,22 @@ impl Queues {
         match state {
             CardState::Learning | CardState::Relearning => Some(&mut self.learning),
             CardState::Review => Some(&mut self.review),
-            // A stored state of `new` is shown nowhere (it is not unseen either).
             CardState::New => None,
         }
     }
 
-    /// Queues the card at `rank` and `position` in `state` (`None`: never answered).
+    /// Queues the card at `rank` and `position` in `state` (`None`: never answered). A
+    /// suspended card is in no queue; a card whose progress was reset (state `new`) is
+    /// unseen again.
     pub fn insert(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
         match state {
-            Some(state) => {
+            Some(state) if state.suspended => {}
+            Some(state) if state.state != CardState::New => {
                 if let Some(set) = self.set_for(state.state) {
                     set.insert((state.due, rank));
                 }
             }
-            None => {
+            Some(_) | None => {
                 self.unseen.insert(position);
             }
         }
@@ -55,12 +57,13 @@ impl Queues {
     /// Takes the card at `rank` and `position`, queued in `state`, out of its queue.
     pub fn remove(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
         match state {
-            Some(state) => {
+            Some(state) if state.suspended => {}
+            Some(state) if state.state != CardState::New => {
                 if let Some(set) = self.set_for(state.state) {
                     set.remove(&(state.due, rank));
                 }
             }
-            None => {
+            Some(_) | None => {
                 self.unseen.remove(&position);
             }
         }

@@ -6,19 +6,21 @@ use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::Rating;
 use crate::core::time::Timestamp;
 
-/// Studying one deck. The queue is not stored: the next card is chosen from the collection
-/// after every answer, so learning cards come back when their step is over.
+/// Studying one deck and its sub-decks. The queue is not stored: the next card is chosen
+/// from the collection after every answer, so learning cards come back when their step is
+/// over.
 #[derive(Clone, Debug)]
 pub struct StudySession {
     deck: DeckId,
-    current: Option<CardId>,
+    /// The card on screen, and the deck it is in (the deck studied, or a sub-deck).
+    current: Option<(DeckId, CardId)>,
     undo_stack: Vec<UndoRecord>,
 }
 
 impl StudySession {
     /// Starts studying `deck` at `now`.
     pub fn start(collection: &Collection, deck: DeckId, now: Timestamp) -> Result<Self> {
-        let current = collection.next_card(&deck, now)?;
+        let current = collection.next_study_card(&deck, now)?;
         Ok(Self {
             deck,
             current,
@@ -35,12 +37,18 @@ impl StudySession {
     /// The card on screen; `None` when there is nothing left to study for now.
     #[must_use]
     pub fn current(&self) -> Option<&CardId> {
-        self.current.as_ref()
+        self.current.as_ref().map(|(_, card)| card)
+    }
+
+    /// The deck of the card on screen (the deck studied, or one of its sub-decks).
+    #[must_use]
+    pub fn current_deck(&self) -> Option<&DeckId> {
+        self.current.as_ref().map(|(deck, _)| deck)
     }
 
     /// Looks again for a card (after waiting on the done screen, or a settings change).
     pub fn refresh(&mut self, collection: &Collection, now: Timestamp) -> Result<()> {
-        self.current = collection.next_card(&self.deck, now)?;
+        self.current = collection.next_study_card(&self.deck, now)?;
         Ok(())
     }
 
@@ -52,10 +60,10 @@ impl StudySession {
         now: Timestamp,
         duration_ms: u32,
     ) -> Result<()> {
-        let Some(card) = self.current.clone() else {
+        let Some((deck, card)) = self.current.clone() else {
             return Ok(());
         };
-        let record = collection.answer(&self.deck, &card, rating, now, duration_ms)?;
+        let record = collection.answer(&deck, &card, rating, now, duration_ms)?;
         self.undo_stack.push(record);
         self.refresh(collection, now)
     }
@@ -71,7 +79,7 @@ impl StudySession {
         let record = self.undo_stack.last().ok_or(Error::NothingToUndo)?;
         collection.undo(record)?;
         if let Some(record) = self.undo_stack.pop() {
-            self.current = Some(record.entry.card);
+            self.current = Some((record.entry.deck, record.entry.card));
         }
         Ok(())
     }

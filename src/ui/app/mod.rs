@@ -167,9 +167,11 @@ impl KartuApp {
         let tr = self.texts();
         let deck_id = study.session.deck();
         let deck = self.collection.deck(deck_id).ok();
+        // The card may be in a sub-deck of the deck studied.
+        let card_deck = study.session.current_deck().unwrap_or(deck_id);
         let card = study.session.current().and_then(|card_id| {
-            let card = deck?.card(card_id)?;
-            let preview = self.collection.preview(deck_id, card_id, now).ok()?;
+            let card = self.collection.card(card_deck, card_id).ok()?;
+            let preview = self.collection.preview(card_deck, card_id, now).ok()?;
             Some(CardView {
                 front: card.question().into_owned(),
                 back: card.answer().into_owned(),

@@ -168,7 +168,9 @@ impl Deck {
 /// is the one the teacher made).
 fn written_format(source: &str) -> Option<u32> {
     let at = source.find("format")?;
-    let rest = source[at + "format".len()..].trim_start().strip_prefix(':')?;
+    let rest = source[at + "format".len()..]
+        .trim_start()
+        .strip_prefix(':')?;
     let rest = rest.trim_start();
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     rest[..digits].parse().ok()

@@ -382,6 +382,13 @@ pub(crate) fn card_state(c: &mut Cursor<'_>) -> Option<CardProgress> {
     } else {
         Some(Timestamp(c.i64()?))
     };
+    // Written only when set.
+    let suspended = c.lit(", suspended: true").is_some();
+    let buried_until = if c.lit(", buried_until: ").is_some() {
+        Some(Timestamp(c.i64()?))
+    } else {
+        None
+    };
     c.lit(")")?;
     Some(CardProgress {
         state,
@@ -393,6 +400,8 @@ pub(crate) fn card_state(c: &mut Cursor<'_>) -> Option<CardProgress> {
         reps,
         lapses,
         last_review,
+        suspended,
+        buried_until,
     })
 }
 
