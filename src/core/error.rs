@@ -128,6 +128,13 @@ pub enum Error {
         /// What does not fit, for a person.
         message: String,
     },
+    /// The learner cancelled a long job; nothing was changed.
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+    /// Content that breaks a rule (a deck to install that does not validate, an import
+    /// that cannot be mapped): what is wrong, for a person.
+    #[error("{0}")]
+    Invalid(String),
     /// No backup with this id.
     #[error("no backup with id {0:?} (see `kartu backup list`)")]
     UnknownBackup(String),

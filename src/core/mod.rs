@@ -5,15 +5,17 @@
 //!
 //! Layers, each importing only from its own layer and the ones below it (checked by
 //! `tests/layers.rs`; see ARCHITECTURE.md): `error`, `time`, `ids`, `bundled` ← `model/`,
-//! `scheduler/` ← `storage/` ← `study/`, `collection/` ← `dev/`.
+//! `scheduler/` ← `storage/` ← `study/`, `collection/` ← `dev/`, `import/`, `search/`.
 
 pub mod bundled;
 pub mod collection;
 pub mod dev;
 pub mod error;
 pub mod ids;
+pub mod import;
 pub mod model;
 pub mod scheduler;
+pub mod search;
 pub mod storage;
 pub mod study;
 pub mod time;

@@ -113,6 +113,12 @@ impl DayClock {
         self.day_start_hour
     }
 
+    /// The time zone's offset from UTC at `at`, in seconds.
+    #[must_use]
+    pub fn utc_offset_secs(&self, at: Timestamp) -> i32 {
+        self.time_zone.to_offset(at.to_jiff()).seconds()
+    }
+
     /// The learner day that `at` falls in.
     #[must_use]
     pub fn day(&self, at: Timestamp) -> DayNumber {

@@ -10,6 +10,7 @@
 
 mod decks;
 mod history;
+mod install;
 mod installed;
 mod open;
 mod study;
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 
 use jiff::tz::TimeZone;
 
+pub use install::{Installed, MediaFile, NewDeck, NewHistory};
 pub use installed::{DeckSource, InstalledDeck};
 pub use types::{Access, DeckSummary, ImportOutcome, Purpose, UndoRecord, Upkeep};
 

@@ -4,6 +4,7 @@
 //! Pure: [`Scheduler::next_states`] takes the card's state, the time and the day clock, and
 //! returns what each rating would give. Nothing is stored here.
 
+pub mod anki;
 mod fuzz;
 mod steps;
 

@@ -121,6 +121,54 @@ pub(crate) fn check_review_log(paths: &DataPaths, progress: &Progress) -> Result
     Ok(())
 }
 
+/// Progress as the files on disk hold it now (snapshot, review log, journal), with the
+/// pieces a [`review_log::ReviewStream`] needs to give every review in order without holding
+/// them in memory: what backups and imports stream from.
+pub(crate) struct HistoryOnDisk {
+    /// The card states, the journal replayed onto the snapshot's.
+    pub progress: Progress,
+    /// Reviews of a whole-document snapshot (format 1–2), if it is one.
+    pub inline: Vec<crate::core::model::progress::ReviewEntry>,
+    /// The review log, if the snapshot names one.
+    pub log: Option<std::path::PathBuf>,
+    /// Journal records whose reviews the log does not have yet.
+    pub later: Vec<Record>,
+}
+
+impl HistoryOnDisk {
+    /// Reads the files (not while a compaction or restore runs).
+    pub(crate) fn read(paths: &DataPaths) -> Result<Self> {
+        let mut inline = Vec::new();
+        let mut progress = Progress::load_snapshot_with(&paths.progress_file(), &mut inline)?;
+        check_review_log(paths, &progress)?;
+        let log = progress
+            .review_log
+            .map(|generation| paths.review_log_file(generation));
+        let logged = match &log {
+            Some(log) => review_log::read_tail(log, 0)?.last_seq.max(progress.seq),
+            None => progress.seq,
+        };
+        let mut later = Vec::new();
+        replay(
+            &mut progress,
+            &crate::core::storage::journal::read_records(paths)?,
+            &paths.journal_file(),
+            u64::MAX,
+            &mut |record, _| {
+                if record.seq > logged {
+                    later.push(record.clone());
+                }
+            },
+        )?;
+        Ok(Self {
+            progress,
+            inline,
+            log,
+            later,
+        })
+    }
+}
+
 /// What [`replay`] did.
 pub(crate) struct Replayed {
     /// Records applied.

@@ -10,10 +10,9 @@ use crate::core::error::{Error, Result};
 use crate::core::model::progress::Progress;
 use crate::core::storage::atomic;
 use crate::core::storage::format::snapshot::push_review_line;
-use crate::core::storage::journal;
 use crate::core::storage::paths::DataPaths;
-use crate::core::storage::replay::{check_review_log, replay};
-use crate::core::storage::review_log::{self, ReviewStream};
+use crate::core::storage::replay::HistoryOnDisk;
+use crate::core::storage::review_log::ReviewStream;
 use crate::core::time::{DayClock, Timestamp};
 
 const PREFIX: &str = "backup-";
@@ -104,32 +103,10 @@ impl BackupJob {
             }
             at = at.add_secs(1);
         };
-        let (mut progress, inline) = {
-            let mut inline = Vec::new();
-            let progress = Progress::load_snapshot_with(&self.paths.progress_file(), &mut inline)?;
-            (progress, inline)
-        };
-        check_review_log(&self.paths, &progress)?;
-        let log = progress
-            .review_log
-            .map(|generation| self.paths.review_log_file(generation));
-        let logged = match &log {
-            Some(log) => review_log::read_tail(log, 0)?.last_seq.max(progress.seq),
-            None => progress.seq,
-        };
-        let mut later = Vec::new();
-        replay(
-            &mut progress,
-            &journal::read_records(&self.paths)?,
-            &self.paths.journal_file(),
-            u64::MAX,
-            &mut |record, _| {
-                if record.seq > logged {
-                    later.push(record.clone());
-                }
-            },
-        )?;
-        let history = ReviewStream::prepare(inline, log.as_deref(), &later)?;
+        let on_disk = HistoryOnDisk::read(&self.paths)?;
+        let mut progress = on_disk.progress;
+        let history =
+            ReviewStream::prepare(on_disk.inline, on_disk.log.as_deref(), &on_disk.later)?;
         let cards = progress.card_count();
         let reviews = history.len();
         let seq = progress.seq;

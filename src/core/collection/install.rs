@@ -1,0 +1,231 @@
+//! Installing decks brought in from outside (imports), with their media and, for packages
+//! that carry it, the learner's progress: all prepared first, then put in place, so a failed
+//! or cancelled install leaves every file as it was.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::path::PathBuf;
+
+use super::Collection;
+use super::installed::DeckSource;
+use crate::core::error::{Error, Result};
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::CardProgress;
+use crate::core::model::deck::Deck;
+use crate::core::model::packed::PackedDeck;
+use crate::core::model::progress::{Progress, ReviewEntry};
+use crate::core::storage::atomic::AtomicWriter;
+use crate::core::storage::backup::{BackupInfo, BackupJob};
+use crate::core::storage::format::snapshot::ReviewSink;
+use crate::core::storage::replay::HistoryOnDisk;
+use crate::core::storage::review_log::ReviewStream;
+use crate::core::time::Timestamp;
+
+/// A media file of a deck: a plain file name and its bytes (checked by whoever read them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaFile {
+    /// The name notes use in `![alt](name)`.
+    pub name: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// A deck to install, with its media.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDeck {
+    /// The deck (format 2 when written).
+    pub deck: Deck,
+    /// Files its notes show.
+    pub media: Vec<MediaFile>,
+}
+
+/// Progress brought in with decks: card states and the reviews that led to them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewHistory {
+    /// Card states.
+    pub cards: Vec<(DeckId, CardId, CardProgress)>,
+    /// Reviews, oldest first.
+    pub reviews: Vec<ReviewEntry>,
+}
+
+/// What [`Collection::install`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Installed {
+    /// Decks written.
+    pub decks: usize,
+    /// Media files written.
+    pub media: usize,
+    /// Card states taken from the file (cards the learner had studied keep their own).
+    pub cards_with_progress: usize,
+    /// Reviews added to the history (ones already there are not added twice).
+    pub reviews: usize,
+    /// The backup of the progress before the history changed, if it did.
+    pub backup: Option<BackupInfo>,
+}
+
+/// The file name of an installed deck's media folder, beside its deck file.
+fn media_dir_name(deck: &DeckId) -> String {
+    format!("{}.media", deck.0)
+}
+
+impl Collection {
+    /// The folder of `deck`'s media (`decks/ID.media/`), for a deck installed from a file.
+    #[must_use]
+    pub fn media_dir(&self, deck: &DeckId) -> Option<PathBuf> {
+        let installed = self.deck(deck).ok()?;
+        match &installed.source {
+            DeckSource::File(_) => Some(self.paths.decks_dir().join(media_dir_name(deck))),
+            DeckSource::Bundled => None,
+        }
+    }
+
+    /// Installs `decks` (replacing installed decks with the same ids, whose progress stays
+    /// with every card whose id survives) and merges `history` into the learner's progress:
+    /// a card the learner has progress for keeps it; reviews already in the history are not
+    /// added twice. Everything is written to temp files first; `cancelled` is asked between
+    /// steps, and a cancel or an error before the end leaves every file as it was. Then deck
+    /// files and media are put in place, and (after a backup of the progress) the new
+    /// history, whose snapshot is the one moment it switches. Writers only.
+    pub fn install(
+        &mut self,
+        decks: Vec<NewDeck>,
+        history: Option<NewHistory>,
+        now: Timestamp,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Installed> {
+        self.require_writer()?;
+        let stopped = || Error::Cancelled;
+        for new in &decks {
+            if let Ok(installed) = self.deck(&new.deck.id)
+                && installed.deck.version > new.deck.version
+            {
+                return Err(Error::OlderVersion {
+                    path: PathBuf::from(format!("{}.ron", new.deck.id.0)),
+                    deck: new.deck.id.0.clone(),
+                    version: new.deck.version,
+                    installed: installed.deck.version,
+                });
+            }
+            new.deck.check().map_err(|problem| {
+                Error::Invalid(format!("deck {:?}: {}", new.deck.id.0, problem.message))
+            })?;
+        }
+        self.paths.create_dirs()?;
+        // 1. Every file, written beside its place.
+        let mut pending: Vec<AtomicWriter> = Vec::new();
+        let mut outcome = Installed::default();
+        for new in &decks {
+            if cancelled() {
+                return Err(stopped());
+            }
+            if !new.media.is_empty() {
+                let dir = self.paths.decks_dir().join(media_dir_name(&new.deck.id));
+                fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
+                for file in &new.media {
+                    let mut writer = AtomicWriter::create(&dir.join(&file.name))?;
+                    writer.write(&file.bytes)?;
+                    pending.push(writer);
+                    outcome.media += 1;
+                }
+            }
+            let mut deck = new.deck.clone();
+            deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+            let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+            let mut writer = AtomicWriter::create(&target)?;
+            writer.write(deck.to_ron()?.as_bytes())?;
+            pending.push(writer);
+        }
+        if cancelled() {
+            return Err(stopped());
+        }
+        // 2. In place. (A crash here leaves some decks installed: importing again finishes.)
+        for writer in pending {
+            writer.finish()?;
+        }
+        for new in decks {
+            let mut deck = new.deck;
+            deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+            let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+            self.install_deck(PackedDeck::from_deck(&deck), DeckSource::File(target));
+            outcome.decks += 1;
+        }
+        // 3. The history, merged and switched in one step.
+        if let Some(history) = history
+            && (!history.cards.is_empty() || !history.reviews.is_empty())
+        {
+            if self.progress.seq > 0 || self.progress.card_count() > 0 {
+                let backup = BackupJob::new(&self.paths, now, self.clock.clone()).run()?;
+                self.refresh_newest_backup()?;
+                outcome.backup = Some(backup);
+            }
+            let (cards, reviews) = self.merge_history(history)?;
+            outcome.cards_with_progress = cards;
+            outcome.reviews = reviews;
+        }
+        Ok(outcome)
+    }
+
+    /// Writes a new history: the learner's reviews and `history`'s, in time order, and the
+    /// card states of both (the learner's where both have one). Returns how many card states
+    /// and reviews came from `history`.
+    fn merge_history(&mut self, history: NewHistory) -> Result<(usize, usize)> {
+        let on_disk = HistoryOnDisk::read(&self.paths)?;
+        let decks: HashSet<&DeckId> = history.cards.iter().map(|(deck, _, _)| deck).collect();
+        // The learner's reviews of these decks, so a second import adds none twice.
+        let mut existing: HashSet<(DeckId, CardId, Timestamp)> = HashSet::new();
+        ReviewStream::prepare(
+            on_disk.inline.clone(),
+            on_disk.log.as_deref(),
+            &on_disk.later,
+        )?
+        .for_each(&mut |review| {
+            if decks.contains(&review.deck) {
+                existing.insert((review.deck.clone(), review.card.clone(), review.at));
+            }
+            Ok(())
+        })?;
+        let mut imported: Vec<ReviewEntry> = history
+            .reviews
+            .into_iter()
+            .filter(|r| !existing.contains(&(r.deck.clone(), r.card.clone(), r.at)))
+            .collect();
+        imported.sort_by_key(|r| r.at);
+        let added_reviews = imported.len();
+        let mut cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>> =
+            self.progress.cards.clone();
+        let mut added_cards = 0;
+        for (deck, card, state) in history.cards {
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                cards.entry(deck).or_default().entry(card)
+            {
+                slot.insert(state);
+                added_cards += 1;
+            }
+        }
+        let mut stream = Some(ReviewStream::prepare(
+            on_disk.inline,
+            on_disk.log.as_deref(),
+            &on_disk.later,
+        )?);
+        self.replace_history(&mut |log| {
+            // Both in time order (the learner's as recorded): merge them.
+            let mut next = imported.iter().peekable();
+            if let Some(stream) = stream.take() {
+                stream.for_each(&mut |review| {
+                    while let Some(earlier) = next.next_if(|r| r.at <= review.at) {
+                        log.review(earlier.clone())?;
+                    }
+                    log.review(review.clone())
+                })?;
+            }
+            for rest in next {
+                log.review(rest.clone())?;
+            }
+            Ok(Progress {
+                cards: std::mem::take(&mut cards),
+                ..Progress::default()
+            })
+        })?;
+        Ok((added_cards, added_reviews))
+    }
+}

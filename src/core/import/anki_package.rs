@@ -1,0 +1,461 @@
+//! Anki packages (`.apkg`, `.colpkg`) with the learner's progress: notes become notes of the
+//! kinds Kartu has, decks `A::B` become the sub-deck tree, and each card's state, due date,
+//! interval, reps, lapses and FSRS memory come along, with the review log as the history.
+//! Cards without a memory state (SM-2 users) get one from their review history, or from ease
+//! and interval, as Anki computes them when FSRS is switched on.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use super::anki::{
+    AnkiCard, AnkiDeck, AnkiNote, AnkiNotetype, AnkiRevlog, CardQueue, CardType, Limits,
+    NotetypeKind, RowSink, read_package_with,
+};
+use super::anki_text::{kind_of_notetype_name, note_from_fields};
+use super::ids::{DeckIds, deck_title, note_id_from_guid, parent_name};
+use super::{Incoming, Monitor, Options};
+use crate::core::collection::{MediaFile, NewDeck, NewHistory};
+use crate::core::error::{Error, Result};
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::{CardProgress, CardState, Rating};
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note, NoteKind, card_id};
+use crate::core::model::media::{check_image, image_refs};
+use crate::core::model::progress::ReviewEntry;
+use crate::core::scheduler::anki as fsrs_anki;
+use crate::core::time::{DAY_SECS, DayClock, DayNumber, Timestamp};
+
+/// The Kartu kind of a note type: by its name when stock, else by its shape (a cloze type,
+/// one template, or two where the second is the first turned round); `None`: no kind fits,
+/// and its notes become basic notes from their first two fields.
+fn kind_of(notetype: &AnkiNotetype) -> Option<NoteKind> {
+    if notetype.kind == NotetypeKind::Cloze {
+        return Some(NoteKind::Cloze);
+    }
+    if let Some(kind) = kind_of_notetype_name(&notetype.name) {
+        return Some(kind);
+    }
+    match notetype.templates.as_slice() {
+        [_] if notetype.fields.len() >= 2 => Some(NoteKind::Basic),
+        [_, second]
+            if notetype.fields.len() == 2
+                && second
+                    .question_format
+                    .contains(&format!("{{{{{}}}}}", notetype.fields[1])) =>
+        {
+            Some(NoteKind::Reversed)
+        }
+        _ => None,
+    }
+}
+
+/// Notes converted as they are read; cards and the review log kept compactly.
+#[derive(Default)]
+struct Sink {
+    kinds: HashMap<i64, Option<NoteKind>>,
+    notes: Vec<(i64, Note, bool)>,
+    note_index: HashMap<i64, usize>,
+    cards: Vec<AnkiCard>,
+    revlog: Vec<AnkiRevlog>,
+    decks: Vec<AnkiDeck>,
+}
+
+impl RowSink for Sink {
+    fn begin(&mut self, decks: &[AnkiDeck], notetypes: &[AnkiNotetype]) {
+        self.decks = decks.to_vec();
+        self.kinds = notetypes.iter().map(|t| (t.id, kind_of(t))).collect();
+    }
+
+    fn reserve(&mut self, kind: super::anki::RowKind, count: usize) {
+        match kind {
+            super::anki::RowKind::Notes => {
+                self.notes.reserve_exact(count);
+                self.note_index.reserve(count);
+            }
+            super::anki::RowKind::Cards => self.cards.reserve_exact(count),
+            super::anki::RowKind::Revlog => self.revlog.reserve_exact(count),
+        }
+    }
+
+    fn note(&mut self, note: AnkiNote) -> bool {
+        let kind = self.kinds.get(&note.notetype_id).copied().flatten();
+        let fields: Vec<&str> = note.fields.iter().map(String::as_str).collect();
+        let converted = note_from_fields(
+            note_id_from_guid(&note.guid),
+            kind,
+            &fields,
+            true,
+            note.tags,
+        );
+        self.note_index.insert(note.id, self.notes.len());
+        self.notes.push((note.id, converted, kind.is_none()));
+        true
+    }
+
+    fn card(&mut self, card: AnkiCard) -> bool {
+        self.cards.push(card);
+        true
+    }
+
+    fn revlog(&mut self, entry: AnkiRevlog) -> bool {
+        self.revlog.push(entry);
+        true
+    }
+}
+
+/// The card's home deck (a card in a filtered deck remembers it).
+fn home_deck(card: &AnkiCard) -> i64 {
+    if card.original_deck_id != 0 {
+        card.original_deck_id
+    } else {
+        card.deck_id
+    }
+}
+
+pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Result<Incoming> {
+    let mut sink = Sink::default();
+    let limits = Limits::default();
+    (monitor.progress)(0, 4);
+    let collection = read_package_with(path, &limits, &mut sink)
+        .map_err(|err| Error::Invalid(err.to_string()))?;
+    monitor.check()?;
+    (monitor.progress)(1, 4);
+    let clock = options
+        .clock
+        .clone()
+        .unwrap_or_else(|| DayClock::utc(collection.rollover_hour));
+    // Deck ids for every deck name, and each note's deck: its first card's home deck.
+    let names: HashMap<i64, &str> = sink.decks.iter().map(|d| (d.id, d.name.as_str())).collect();
+    let mut deck_ids = DeckIds::default();
+    let mut note_deck: HashMap<i64, (u32, i64)> = HashMap::with_capacity(sink.notes.len());
+    for card in &sink.cards {
+        let entry = note_deck
+            .entry(card.note_id)
+            .or_insert((card.ord, home_deck(card)));
+        if card.ord < entry.0 {
+            *entry = (card.ord, home_deck(card));
+        }
+    }
+    let mut warnings = Vec::new();
+    // Cards of a note in other decks than its first card's go with the note.
+    let scattered = sink
+        .cards
+        .iter()
+        .filter(|c| {
+            note_deck
+                .get(&c.note_id)
+                .is_some_and(|(_, d)| *d != home_deck(c))
+        })
+        .count();
+    if scattered > 0 {
+        warnings.push(format!(
+            "{scattered} cards were in another deck than the first card of their note; they are in the note's deck"
+        ));
+    }
+    let mut decks: BTreeMap<DeckId, (String, Vec<Note>)> = BTreeMap::new();
+    let mut note_ids: HashMap<i64, (DeckId, usize)> = HashMap::with_capacity(sink.notes.len());
+    let mut notes_as_basic = 0;
+    for (anki_id, note, unknown) in std::mem::take(&mut sink.notes) {
+        let Some(&(_, deck)) = note_deck.get(&anki_id) else {
+            continue;
+        };
+        let name = names.get(&deck).copied().unwrap_or("Imported");
+        let id = options.deck.clone().unwrap_or_else(|| deck_ids.id(name));
+        notes_as_basic += usize::from(unknown);
+        let slot = decks
+            .entry(id.clone())
+            .or_insert_with(|| (name.to_owned(), Vec::new()));
+        note_ids.insert(anki_id, (id, slot.1.len()));
+        slot.1.push(note);
+    }
+    // Parents in the tree, even without notes of their own.
+    let mut parents: Vec<(DeckId, String)> = Vec::new();
+    for (name, _) in decks.values() {
+        let mut at = parent_name(name);
+        while let Some(parent) = at {
+            parents.push((deck_ids.id(parent), parent.to_owned()));
+            at = parent_name(parent);
+        }
+    }
+    for (id, name) in parents {
+        decks.entry(id).or_insert_with(|| (name, Vec::new()));
+    }
+    monitor.check()?;
+    (monitor.progress)(2, 4);
+    // Progress: card states and the review log.
+    let cards_by_id: HashMap<i64, &AnkiCard> = sink.cards.iter().map(|c| (c.id, c)).collect();
+    let mut kartu_card: HashMap<i64, (DeckId, CardId)> = HashMap::with_capacity(sink.cards.len());
+    let mut dropped_cards = 0;
+    for card in &sink.cards {
+        let Some((deck, index)) = note_ids.get(&card.note_id) else {
+            continue;
+        };
+        let note = &decks[deck].1[*index];
+        let number = card.ord + 1;
+        if !note.card_numbers().contains(&number) {
+            // A card of a note type Kartu has no kind for, past its first.
+            dropped_cards += 1;
+            continue;
+        }
+        kartu_card.insert(
+            card.id,
+            (deck.clone(), card_id(&note.id.0, note.kind, number)),
+        );
+    }
+    if dropped_cards > 0 {
+        warnings.push(format!(
+            "{dropped_cards} cards of note types Kartu has no kind for were left out (each note keeps its first card)"
+        ));
+    }
+    let history = history(
+        &sink,
+        &kartu_card,
+        &cards_by_id,
+        &collection,
+        &clock,
+        options.now,
+    )?;
+    monitor.check()?;
+    (monitor.progress)(3, 4);
+    // Media, to the decks whose notes show them.
+    let mut media_by_name: HashMap<&str, &[u8]> = HashMap::new();
+    for file in &collection.media {
+        media_by_name.insert(&file.name, &file.data);
+    }
+    let mut checked: HashMap<&str, bool> = HashMap::new();
+    let mut new_decks = Vec::with_capacity(decks.len());
+    for (id, (name, notes)) in decks {
+        let mut media = Vec::new();
+        let mut used: HashSet<&str> = HashSet::new();
+        for note in &notes {
+            for field in [&note.front, &note.back, &note.text, &note.extra] {
+                for image in image_refs(field) {
+                    let Some((&name, bytes)) = media_by_name.get_key_value(image.target) else {
+                        continue;
+                    };
+                    if !used.insert(name) {
+                        continue;
+                    }
+                    let ok = *checked
+                        .entry(name)
+                        .or_insert_with(|| match check_image(bytes) {
+                            Ok(_) => true,
+                            Err(problem) => {
+                                warnings.push(format!("{name}: {problem}; left out"));
+                                false
+                            }
+                        });
+                    if ok {
+                        media.push(MediaFile {
+                            name: name.to_owned(),
+                            bytes: bytes.to_vec(),
+                        });
+                    }
+                }
+            }
+        }
+        let parent = parent_name(&name).map(|p| deck_ids.id(p));
+        new_decks.push(NewDeck {
+            deck: Deck {
+                format: DECK_FORMAT_VERSION,
+                title: deck_title(&name),
+                id,
+                description: String::new(),
+                language: String::from("und"),
+                version: 1,
+                parent,
+                notes,
+            },
+            media,
+        });
+    }
+    (monitor.progress)(4, 4);
+    Ok(Incoming {
+        decks: new_decks,
+        history: Some(history),
+        notes_as_basic,
+        warnings,
+    })
+}
+
+/// The Kartu progress of every studied (or suspended, or buried) card, and the review log.
+fn history(
+    sink: &Sink,
+    kartu_card: &HashMap<i64, (DeckId, CardId)>,
+    cards_by_id: &HashMap<i64, &AnkiCard>,
+    collection: &super::anki::AnkiCollection,
+    clock: &DayClock,
+    now: Timestamp,
+) -> Result<NewHistory> {
+    // Reviews by card, oldest first (the log is in id = time order).
+    let mut by_card: HashMap<i64, Vec<&AnkiRevlog>> = HashMap::new();
+    for entry in &sink.revlog {
+        by_card.entry(entry.card_id).or_default().push(entry);
+    }
+    let fsrs = fsrs_anki::FSRS::new(&fsrs_anki::DEFAULT_PARAMETERS)
+        .map_err(|err| Error::Scheduler(err.to_string()))?;
+    let anki_clock = fsrs_anki::DayClock::at(
+        now.unix_secs(),
+        clock.utc_offset_secs(now),
+        collection.rollover_hour,
+    );
+    // Anki's day numbers count from the collection's creation day.
+    let created = collection.created_secs;
+    let day_of = |number: i64| -> Timestamp {
+        let at = Timestamp(created.saturating_add(number.saturating_mul(DAY_SECS)) + 3_600);
+        clock.day_start(clock.day(at))
+    };
+    let tomorrow = clock.day_start(DayNumber(clock.day(now).0 + 1));
+    let mut cards = Vec::new();
+    let mut reviews = Vec::new();
+    for card in &sink.cards {
+        let Some((deck, id)) = kartu_card.get(&card.id) else {
+            continue;
+        };
+        let log = by_card.get(&card.id).map_or(&[][..], Vec::as_slice);
+        let graded: Vec<&&AnkiRevlog> = log
+            .iter()
+            .filter(|e| (1..=4).contains(&e.ease) && e.kind <= 3)
+            .collect();
+        let queue = card.card_queue();
+        let held_new = matches!(
+            queue,
+            Some(CardQueue::Suspended | CardQueue::UserBuried | CardQueue::SchedBuried)
+        );
+        let state = match card.card_type() {
+            Some(CardType::Learn) => CardState::Learning,
+            Some(CardType::Review) => CardState::Review,
+            Some(CardType::Relearn) => CardState::Relearning,
+            Some(CardType::New) | None => CardState::New,
+        };
+        if state == CardState::New && !held_new {
+            continue;
+        }
+        let raw_due = if card.original_deck_id != 0 && card.original_due != 0 {
+            card.original_due
+        } else {
+            card.due
+        };
+        let due = match state {
+            CardState::New => now,
+            // Learning within the day: Unix seconds; across days: a day number.
+            CardState::Learning | CardState::Relearning if raw_due > 1_000_000_000 => {
+                Timestamp(raw_due)
+            }
+            _ => day_of(raw_due),
+        };
+        let last_review = card
+            .memory
+            .and_then(|m| m.last_review_secs)
+            .or_else(|| graded.last().map(|e| e.id / 1000))
+            .map(Timestamp);
+        let memory = match card.memory {
+            Some(memory) => Some((memory.stability, memory.difficulty)),
+            None if state != CardState::New => {
+                let history: Vec<fsrs_anki::Review> = log
+                    .iter()
+                    .map(|e| fsrs_anki::Review {
+                        at_ms: e.id,
+                        card_id: e.card_id,
+                        rating: u8::try_from(e.ease.clamp(0, 4)).unwrap_or(0),
+                        kind: fsrs_anki::ReviewKind::from_anki(e.kind),
+                        interval_days: i32::try_from(e.ivl).unwrap_or(i32::MAX),
+                        last_interval_days: i32::try_from(e.last_ivl).unwrap_or(i32::MAX),
+                        ease_factor: u32::try_from(e.factor.max(0)).unwrap_or(0),
+                        duration_ms: u32::try_from(e.time_ms.max(0)).unwrap_or(u32::MAX),
+                    })
+                    .collect();
+                let schedule = fsrs_anki::CardSchedule {
+                    is_new: false,
+                    interval_days: u32::try_from(card.ivl.max(0)).unwrap_or(0),
+                    ease_factor: u32::try_from(card.factor.max(0)).unwrap_or(0),
+                };
+                fsrs_anki::memory_state_for_card(
+                    &fsrs,
+                    &history,
+                    anki_clock,
+                    &schedule,
+                    &fsrs_anki::HistoryOptions::default(),
+                )
+                .map_err(|err| Error::Scheduler(err.to_string()))?
+                .map(|m| (m.stability, m.difficulty))
+            }
+            None => None,
+        };
+        let (stability, difficulty) = memory.unwrap_or((0.0, 0.0));
+        let interval_secs = match state {
+            CardState::Review | CardState::Relearning => {
+                u64::try_from(card.ivl.max(0)).unwrap_or(0) * DAY_SECS as u64
+            }
+            CardState::Learning => last_review.map_or(0, |last| {
+                u64::try_from(due.unix_secs() - last.unix_secs()).unwrap_or(0)
+            }),
+            CardState::New => 0,
+        };
+        cards.push((
+            deck.clone(),
+            id.clone(),
+            CardProgress {
+                state,
+                remaining_steps: match state {
+                    CardState::Learning | CardState::Relearning => {
+                        u32::try_from(card.remaining_steps()).unwrap_or(0)
+                    }
+                    _ => 0,
+                },
+                due,
+                interval_secs,
+                stability,
+                difficulty,
+                reps: u32::try_from(card.reps.max(0)).unwrap_or(u32::MAX),
+                lapses: u32::try_from(card.lapses.max(0)).unwrap_or(u32::MAX),
+                last_review,
+                suspended: queue == Some(CardQueue::Suspended),
+                buried_until: matches!(queue, Some(CardQueue::UserBuried | CardQueue::SchedBuried))
+                    .then_some(tomorrow),
+            },
+        ));
+    }
+    // The review log, answers only (manual reschedules are not answers).
+    let mut previous: HashMap<i64, Timestamp> = HashMap::new();
+    for entry in &sink.revlog {
+        let (Some((deck, id)), Some(_card)) = (
+            kartu_card.get(&entry.card_id),
+            cards_by_id.get(&entry.card_id),
+        ) else {
+            continue;
+        };
+        let rating = match entry.ease {
+            1 => Rating::Again,
+            2 => Rating::Hard,
+            3 => Rating::Good,
+            4 => Rating::Easy,
+            _ => continue,
+        };
+        let at = Timestamp(entry.id / 1000);
+        let state_before = match entry.kind {
+            0 if !previous.contains_key(&entry.card_id) => CardState::New,
+            0 => CardState::Learning,
+            1 | 3 => CardState::Review,
+            2 => CardState::Relearning,
+            _ => continue,
+        };
+        let elapsed_secs = previous
+            .insert(entry.card_id, at)
+            .map_or(0, |before| at.unix_secs() - before.unix_secs());
+        reviews.push(ReviewEntry {
+            deck: deck.clone(),
+            card: id.clone(),
+            at,
+            rating,
+            state_before,
+            elapsed_secs,
+            duration_ms: u32::try_from(entry.time_ms.max(0)).unwrap_or(u32::MAX),
+            interval_secs: if entry.ivl >= 0 {
+                u64::try_from(entry.ivl).unwrap_or(0) * DAY_SECS as u64
+            } else {
+                entry.ivl.unsigned_abs()
+            },
+        });
+    }
+    Ok(NewHistory { cards, reviews })
+}

@@ -1,0 +1,197 @@
+//! What an import would change, before anything changes: per deck, the notes added, changed
+//! (old and new side by side) and removed. A deck whose id is already installed is an
+//! update: progress stays with every card whose id survives; removed cards are retired with
+//! their history kept, and come back with it if they return.
+
+use serde::Serialize;
+
+use super::Incoming;
+use crate::core::collection::{Collection, Installed};
+use crate::core::error::Result;
+use crate::core::model::deck::{Note, NoteKind};
+use crate::core::model::packed::NoteRef;
+use crate::core::time::Timestamp;
+
+/// A note in a summary: its id, kind and two sides (the cloze text and extra for a cloze
+/// note).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoteSummary {
+    /// The note id.
+    pub id: String,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Front, or cloze text.
+    pub front: String,
+    /// Back, or cloze extra.
+    pub back: String,
+}
+
+impl NoteSummary {
+    fn of(note: &Note) -> Self {
+        let (front, back) = match note.kind {
+            NoteKind::Cloze => (note.text.clone(), note.extra.clone()),
+            _ => (note.front.clone(), note.back.clone()),
+        };
+        Self {
+            id: note.id.0.clone(),
+            kind: note.kind.as_str(),
+            front,
+            back,
+        }
+    }
+}
+
+/// A note that is in both, changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NoteChange {
+    /// As installed.
+    pub old: NoteSummary,
+    /// As in the file.
+    pub new: NoteSummary,
+}
+
+/// What installing one deck would do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeckChanges {
+    /// The deck id.
+    pub deck: String,
+    /// Its title.
+    pub title: String,
+    /// The installed version, when this is an update.
+    pub installed_version: Option<u32>,
+    /// The version it would have.
+    pub version: u32,
+    /// Notes not installed yet.
+    pub added: Vec<NoteSummary>,
+    /// Notes whose text, kind or tags change.
+    pub changed: Vec<NoteChange>,
+    /// Installed notes the file does not have: retired, their progress kept.
+    pub removed: Vec<NoteSummary>,
+    /// Notes the same in both.
+    pub unchanged: usize,
+    /// Cards the deck would have.
+    pub cards: usize,
+    /// Media files it brings.
+    pub media: usize,
+}
+
+/// What an import would do, deck by deck.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// Per deck.
+    pub decks: Vec<DeckChanges>,
+    /// Card states the file brings.
+    pub cards_with_progress: usize,
+    /// Reviews the file brings.
+    pub reviews: usize,
+    /// Notes of note types Kartu has no kind for, imported as basic notes.
+    pub notes_as_basic: usize,
+    /// What was left out, for a person.
+    pub warnings: Vec<String>,
+}
+
+fn same(old: &NoteRef<'_>, new: &Note) -> bool {
+    old.kind() == new.kind
+        && old.front() == new.front
+        && old.back() == new.back
+        && old.cloze_text() == new.text
+        && old.extra() == new.extra
+        && old.add_reverse() == new.add_reverse
+        && old.notes() == new.notes.as_deref()
+        && old.example() == new.example.as_deref()
+        && old.tags().eq(new.tags.iter().map(String::as_str))
+}
+
+/// Fills in what a file without deck headers (CSV, text, Anki) leaves out, from the
+/// installed deck with the same id: its title, description, language and place in the tree
+/// where the file has none, and a version above it, so the update replaces it.
+pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
+    for new in &mut incoming.decks {
+        let Ok(installed) = collection.deck(&new.deck.id) else {
+            continue;
+        };
+        let old = &installed.deck;
+        if new.deck.language == "und" {
+            new.deck.language.clone_from(&old.language);
+            if new.deck.description.is_empty() {
+                new.deck.description.clone_from(&old.description);
+            }
+            if new.deck.parent.is_none() {
+                new.deck.parent.clone_from(&old.parent);
+            }
+            new.deck.version = new.deck.version.max(old.version.saturating_add(1));
+        }
+    }
+}
+
+/// What installing `incoming` would change in `collection`.
+#[must_use]
+pub fn plan(collection: &Collection, incoming: &Incoming) -> Plan {
+    let mut plan = Plan {
+        notes_as_basic: incoming.notes_as_basic,
+        warnings: incoming.warnings.clone(),
+        ..Plan::default()
+    };
+    if let Some(history) = &incoming.history {
+        plan.cards_with_progress = history.cards.len();
+        plan.reviews = history.reviews.len();
+    }
+    for new in &incoming.decks {
+        let deck = &new.deck;
+        let installed = collection.deck(&deck.id).ok();
+        let mut changes = DeckChanges {
+            deck: deck.id.0.clone(),
+            title: deck.title.clone(),
+            installed_version: installed.map(|d| d.deck.version),
+            version: deck.version,
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+            unchanged: 0,
+            cards: deck.card_count(),
+            media: new.media.len(),
+        };
+        match installed {
+            None => changes.added = deck.notes.iter().map(NoteSummary::of).collect(),
+            Some(installed) => {
+                let old: std::collections::HashMap<&str, NoteRef<'_>> =
+                    installed.deck.notes().map(|n| (n.id(), n)).collect();
+                let mut kept = std::collections::HashSet::new();
+                for note in &deck.notes {
+                    match old.get(note.id.0.as_str()) {
+                        None => changes.added.push(NoteSummary::of(note)),
+                        Some(before) => {
+                            kept.insert(note.id.0.as_str());
+                            if same(before, note) {
+                                changes.unchanged += 1;
+                            } else {
+                                changes.changed.push(NoteChange {
+                                    old: NoteSummary::of(&before.to_note()),
+                                    new: NoteSummary::of(note),
+                                });
+                            }
+                        }
+                    }
+                }
+                changes.removed = installed
+                    .deck
+                    .notes()
+                    .filter(|n| !kept.contains(n.id()))
+                    .map(|n| NoteSummary::of(&n.to_note()))
+                    .collect();
+            }
+        }
+        plan.decks.push(changes);
+    }
+    plan
+}
+
+/// Installs `incoming` (see [`Collection::install`]).
+pub fn install(
+    collection: &mut Collection,
+    incoming: Incoming,
+    now: Timestamp,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Installed> {
+    collection.install(incoming.decks, incoming.history, now, cancelled)
+}

@@ -1,0 +1,12 @@
+//! Anki's search language (`core::search`): each operator, precedence, wildcards, escapes, errors with positions, and speed-independent properties.
+
+// Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod fields;
+mod meta;
+mod parse;
+mod properties;
+mod sched;
+mod text;
