@@ -192,3 +192,65 @@ fn every_note_kind_is_studied_through_the_command_line() {
     ));
     assert_eq!(tomorrow["card"], "rev:2");
 }
+
+#[test]
+fn check_lints_every_problem_errors_fail_and_warnings_alone_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let warned = dir.path().join("warned.ron");
+    fs::write(
+        &warned,
+        "(format: 2, id: \"w\", title: \"W\", description: \"d\", language: \"en\", version: 1, notes: [\n\
+         \x20   (id: \"a\", front: \"Rumah\", back: \"house\"),\n\
+         \x20   (id: \"b\", front: \"rumah\", back: \"home ![dot](dot.png)\"),\n\
+         ])",
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.ron");
+    fs::write(
+        &broken,
+        "(format: 2, id: \"b\", title: \"B\", description: \"d\", language: \"en\", version: 1, notes: [\n\
+         \x20   (id: \"a\", front: \"x\", back: \"\"),\n\
+         \x20   (id: \"a\", front: \"y\", back: \"z\"),\n\
+         \x20   (id: \"c\", kind: cloze, text: \"none\"),\n\
+         ])",
+    )
+    .unwrap();
+    let only_warnings = kartu(dir.path(), &["check", warned.to_str().unwrap()]);
+    let text = ok(&only_warnings);
+    let w = warned.display();
+    assert!(
+        text.contains(&format!(
+            "{w}:3:10: warning: note \"b\" has the same front as note \"a\", line 2"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "{w}:3:10: warning: note \"b\" shows image \"dot.png\" is not in warned.media/"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok, deck \"w\" with 2 cards, 2 warnings"),
+        "{text}"
+    );
+
+    let both = kartu(
+        dir.path(),
+        &["check", broken.to_str().unwrap(), warned.to_str().unwrap()],
+    );
+    assert_eq!(both.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&both.stdout);
+    let b = broken.display();
+    for expected in [
+        format!("{b}:2:10: note \"a\" needs both a front and a back"),
+        format!("{b}:3:10: duplicate id \"a\" (first at line 2)"),
+        format!("{b}:4:10: cloze note \"c\" has no cloze deletion"),
+    ] {
+        assert!(text.contains(&expected), "{expected} in\n{text}");
+    }
+    assert!(
+        text.contains("ok, deck \"w\""),
+        "the other file is still checked: {text}"
+    );
+}

@@ -41,9 +41,11 @@ pub struct Cli {
 /// The headless subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate deck files; problems are printed as `FILE:LINE:COL: message` (exit 1)
+    /// Check deck files and packages: every problem as `FILE:LINE:COL: message` (exit 1),
+    /// every lint (duplicate fronts, missing or oversized images, overly long cards) as
+    /// `FILE:LINE:COL: warning: message` (exit 0 with warnings only)
     Check {
-        /// Deck files to check
+        /// Deck files (.ron) or packages (.kartu) to check
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -110,6 +112,43 @@ pub enum Command {
         /// Time and output format.
         #[command(flatten)]
         at: AtArgs,
+    },
+    /// Import decks (Kartu .ron/.kartu, CSV/TSV, Anki .txt/.apkg/.colpkg), printing what was
+    /// added, changed and removed per deck; a deck already installed is updated, progress kept
+    Import {
+        /// The file to import
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The deck to import into: every note goes into it (a file with one deck is installed
+        /// under this id) [default: the decks the file names, else one named after the file]
+        #[arg(long, value_name = "ID")]
+        deck: Option<String>,
+        /// Print what the import would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
+    /// Export a deck: a Kartu package or deck file, CSV/TSV (with its sub-decks), or Anki's
+    /// plain-text notes (with its sub-decks)
+    Export {
+        /// The deck.
+        #[command(flatten)]
+        deck: DeckArg,
+        /// kartu, ron, csv or anki-txt [default: by FILE's extension, else kartu for a deck
+        /// with images and ron for one without]
+        #[arg(long, value_name = "FORMAT", value_parser = ["kartu", "ron", "csv", "anki-txt"])]
+        format: Option<String>,
+        /// Include the learner's progress and reviews (Kartu packages only)
+        #[arg(long)]
+        with_progress: bool,
+        /// The file to write (replaced if it exists)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Output format.
+        #[command(flatten)]
+        output: Output,
     },
     /// List or restore backups of progress (made every 30 minutes of study at most)
     Backup {

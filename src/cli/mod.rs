@@ -2,6 +2,7 @@
 
 mod args;
 mod output;
+mod transfer;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -35,8 +36,18 @@ pub fn run(
         Command::Check { files } => return check(files, out),
         Command::Fmt { files, upgrade } => return fmt(files, *upgrade, out),
         Command::Answer { .. } | Command::Generate { .. } => Purpose::Write,
+        Command::Import { dry_run, .. } => {
+            if *dry_run {
+                Purpose::Read
+            } else {
+                Purpose::Write
+            }
+        }
         Command::Backup { .. } => Purpose::Repair,
-        Command::Decks { .. } | Command::Next { .. } | Command::Card { .. } => Purpose::Read,
+        Command::Decks { .. }
+        | Command::Next { .. }
+        | Command::Card { .. }
+        | Command::Export { .. } => Purpose::Read,
     };
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     // The core decides how: readers take no lock (they work while a window is open), writers
@@ -127,6 +138,35 @@ pub fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import {
+            file,
+            deck,
+            dry_run,
+            at,
+        } => transfer::import(
+            &mut collection,
+            file,
+            deck.as_deref(),
+            *dry_run,
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
+        Command::Export {
+            deck,
+            format,
+            with_progress,
+            file,
+            output,
+        } => transfer::export(
+            &collection,
+            &DeckId(deck.deck.clone()),
+            format.as_deref(),
+            *with_progress,
+            file,
+            output.json,
+            out,
+        ),
         Command::Backup { action } => {
             let now = match action {
                 BackupAction::Restore { now, .. } => parse_now(now)?,
@@ -146,13 +186,34 @@ pub fn run(
 }
 
 fn check(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<ExitCode> {
-    each_deck_file(files, out, |path| {
-        let deck = deck_file::load_packed_deck_file(path)?;
-        Ok(format!(
-            "ok, deck {:?} with {} cards",
-            deck.id.0,
-            deck.len()
-        ))
+    let mut failed = false;
+    for path in files {
+        let linted = crate::core::edit::lint::lint_file(path);
+        for finding in &linted.findings {
+            writeln!(out, "{finding}")?;
+        }
+        if linted.has_errors() {
+            failed = true;
+        } else if let Some(deck) = &linted.deck {
+            let warnings = linted.findings.len();
+            let note = match warnings {
+                0 => String::new(),
+                1 => ", 1 warning".to_owned(),
+                n => format!(", {n} warnings"),
+            };
+            writeln!(
+                out,
+                "{}: ok, deck {:?} with {} cards{note}",
+                path.display(),
+                deck.id.0,
+                deck.card_count()
+            )?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

@@ -151,7 +151,11 @@ pub enum Error {
 /// written as plain values.
 #[must_use]
 pub fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+    // Kartu's files nest a few levels deep; a hostile file nesting thousands cannot exhaust
+    // the stack.
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(64)
 }
 
 /// Turns a RON error into [`Error::Parse`], pointing at the offending token: RON reports the

@@ -10,7 +10,9 @@
 pub mod bundled;
 pub mod collection;
 pub mod dev;
+pub mod edit;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod import;
 pub mod model;

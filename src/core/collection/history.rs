@@ -54,6 +54,22 @@ impl Collection {
         std::mem::take(&mut self.notices)
     }
 
+    /// Calls `each` with every review in the learner's history, oldest first (as recorded),
+    /// answers not yet folded into the review log included. Reads the files: not while a
+    /// snapshot or backup of this collection runs.
+    pub fn for_each_review(
+        &self,
+        each: &mut dyn FnMut(&crate::core::model::progress::ReviewEntry) -> Result<()>,
+    ) -> Result<()> {
+        let on_disk = crate::core::storage::replay::HistoryOnDisk::read(&self.paths)?;
+        crate::core::storage::review_log::ReviewStream::prepare(
+            on_disk.inline,
+            on_disk.log.as_deref(),
+            &on_disk.later,
+        )?
+        .for_each(each)
+    }
+
     /// All backups, newest first.
     pub fn backups(&self) -> Result<Vec<backup::BackupInfo>> {
         backup::list(&self.paths)

@@ -142,7 +142,7 @@ impl Collection {
     }
 
     /// `deck` and every deck under it, in tree order.
-    fn family(&self, deck: &DeckId) -> Result<Vec<&InstalledDeck>> {
+    pub fn family(&self, deck: &DeckId) -> Result<Vec<&InstalledDeck>> {
         self.deck(deck)?;
         let tree = self.tree();
         let Some(start) = tree

@@ -169,7 +169,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     }
     // Parents in the tree, even without notes of their own.
     let mut parents: Vec<(DeckId, String)> = Vec::new();
-    for (name, _) in decks.values() {
+    // (`--deck` puts every note in one deck: no tree.)
+    for (name, _) in decks.values().filter(|_| options.deck.is_none()) {
         let mut at = parent_name(name);
         while let Some(parent) = at {
             parents.push((deck_ids.id(parent), parent.to_owned()));
@@ -253,7 +254,9 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
                 }
             }
         }
-        let parent = parent_name(&name).map(|p| deck_ids.id(p));
+        let parent = parent_name(&name)
+            .filter(|_| options.deck.is_none())
+            .map(|p| deck_ids.id(p));
         new_decks.push(NewDeck {
             deck: Deck {
                 format: DECK_FORMAT_VERSION,

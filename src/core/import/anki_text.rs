@@ -13,8 +13,9 @@ use super::ids::{DeckIds, note_id_from_field, note_id_from_guid};
 use super::{Incoming, Monitor, Options};
 use crate::core::collection::NewDeck;
 use crate::core::error::{Error, Result};
+use crate::core::export::anki_text::KARTU_GUID_PREFIX;
 use crate::core::ids::DeckId;
-use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note, NoteKind};
+use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note, NoteId, NoteKind};
 
 /// The Kartu kind of an Anki note type, by its (English, stock) name; `None` for other types.
 #[must_use]
@@ -87,7 +88,9 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         .clone()
         .unwrap_or_else(|| match &default_deck_name {
             Some(name) => deck_ids.id(name),
-            None => deck_ids.id(path
+            // The file's name only names rows without a deck: it claims no id of the decks
+            // the rows name.
+            None => DeckIds::default().id(path
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or("imported")),
@@ -116,7 +119,11 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         let values: Vec<&str> = fields.iter().map(|&i| cell(Some(i))).collect();
         let id = match cell(text.columns.guid) {
             "" => note_id_from_field(values.first().copied().unwrap_or("")),
-            guid => note_id_from_guid(guid),
+            // A note Kartu exported keeps its id.
+            guid => match guid.strip_prefix(KARTU_GUID_PREFIX) {
+                Some(id) if crate::core::ids::is_valid_id(id) => NoteId(id.to_owned()),
+                _ => note_id_from_guid(guid),
+            },
         };
         let mut tags: Vec<String> = text.tags.clone();
         tags.extend(
@@ -143,6 +150,21 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             .1
             .push(note);
     }
+    // `A::B` sits under `A`, which exists even without notes of its own.
+    let names: Vec<String> = if options.deck.is_some() {
+        Vec::new()
+    } else {
+        decks.values().map(|(name, _)| name.clone()).collect()
+    };
+    for name in names {
+        let mut at = super::ids::parent_name(&name);
+        while let Some(parent) = at {
+            decks
+                .entry(deck_ids.id(parent))
+                .or_insert_with(|| (parent.to_owned(), Vec::new()));
+            at = super::ids::parent_name(parent);
+        }
+    }
     Ok(Incoming {
         decks: decks
             .into_iter()
@@ -150,11 +172,13 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
                 deck: Deck {
                     format: DECK_FORMAT_VERSION,
                     title: super::ids::deck_title(&name),
+                    parent: super::ids::parent_name(&name)
+                        .filter(|_| options.deck.is_none())
+                        .map(|p| deck_ids.id(p)),
                     id,
                     description: String::new(),
                     language: String::from("und"),
                     version: 1,
-                    parent: None,
                     notes,
                 },
                 media: Vec::new(),

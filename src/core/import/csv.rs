@@ -1,6 +1,6 @@
 //! CSV and TSV: one note per row. The separator (`,` `;` tab `|`) and a header row are
 //! detected; a header names the columns (`front`, `back`, `notes`, `example`, `tags`, `id`,
-//! `deck`, `kind`, `text`, `extra`), else the columns are front, back, then ignored. The
+//! `deck`, `kind`, `text`, `extra`, `add_reverse`), else the columns are front, back, then ignored. The
 //! window's preview lets the learner change the mapping. UTF-8 with or without a BOM; a file
 //! that is not UTF-8, or a row with a different number of cells, is an error naming its line,
 //! and nothing is imported.
@@ -12,6 +12,7 @@ use super::ids::note_id_from_field;
 use super::{Incoming, Monitor, Options};
 use crate::core::collection::NewDeck;
 use crate::core::error::{Error, Result, TextPosition};
+use crate::core::export::csv::FORMULA_STARTS;
 use crate::core::ids::DeckId;
 use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note, NoteId, NoteKind};
 use crate::core::storage::atomic;
@@ -40,11 +41,13 @@ pub enum Column {
     Deck,
     /// The note kind: `basic`, `reversed`, `optional_reversed`, `cloze`.
     Kind,
+    /// For an optional-reversed note: not empty to make the reverse card too.
+    AddReverse,
 }
 
 impl Column {
     /// Every choice, in the order the preview offers them.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Ignore,
         Self::Front,
         Self::Back,
@@ -54,6 +57,7 @@ impl Column {
         Self::Id,
         Self::Deck,
         Self::Kind,
+        Self::AddReverse,
     ];
 
     /// The header word for the column (what a header row may say).
@@ -69,6 +73,7 @@ impl Column {
             Self::Id => "id",
             Self::Deck => "deck",
             Self::Kind => "kind",
+            Self::AddReverse => "add_reverse",
         }
     }
 
@@ -83,6 +88,7 @@ impl Column {
             "id" | "guid" => Self::Id,
             "deck" => Self::Deck,
             "kind" | "type" | "note type" | "notetype" => Self::Kind,
+            "add_reverse" | "add reverse" => Self::AddReverse,
             _ => return None,
         })
     }
@@ -258,7 +264,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         super::ids::DeckIds::default().id(stem)
     });
     let column = |wanted: Column| layout.columns.iter().position(|c| *c == wanted);
-    let (front, back, notes_col, example, tags, id, deck_col, kind_col) = (
+    let (front, back, notes_col, example, tags, id, deck_col, kind_col, add_reverse) = (
         column(Column::Front),
         column(Column::Back),
         column(Column::Notes),
@@ -267,6 +273,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         column(Column::Id),
         column(Column::Deck),
         column(Column::Kind),
+        column(Column::AddReverse),
     );
     let total = text.len() as u64;
     let mut decks: BTreeMap<DeckId, Vec<Note>> = BTreeMap::new();
@@ -292,7 +299,14 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             monitor.check()?;
             (monitor.progress)(record.position().map_or(0, ::csv::Position::byte), total);
         }
-        let cell = |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or("").trim();
+        let cell = |index: Option<usize>| {
+            let cell = index.and_then(|i| record.get(i)).unwrap_or("");
+            // Kartu's CSV export makes formula-like cells inert with a leading `'`.
+            match cell.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+                _ => cell.trim(),
+            }
+        };
         let first = cell(front);
         if first.is_empty() && record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -308,6 +322,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             given => super::ids::note_id_from_guid(given),
         };
         let deck = match cell(deck_col) {
+            // `--deck` puts every row in one deck.
+            _ if options.deck.is_some() => default_deck.clone(),
             "" => default_deck.clone(),
             name if crate::core::ids::is_valid_id(name) => DeckId(name.to_owned()),
             name => deck_ids.id(name),
@@ -331,7 +347,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         } else {
             first.clone_into(&mut note.front);
             cell(back).clone_into(&mut note.back);
-            note.add_reverse = kind == NoteKind::OptionalReversed;
+            note.add_reverse = kind == NoteKind::OptionalReversed && !cell(add_reverse).is_empty();
         }
         if let Err(problem) = crate::core::model::deck::check_notes(std::iter::once(
             crate::core::model::deck::NoteView::of(&note),

@@ -1,4 +1,4 @@
-//! Kartu's own files: a deck file (`.ron`), and a Kartu package (`.kartu`): a zip holding
+//! Kartu's own files: a deck file (`.ron`, its images in `NAME.media/` beside it), and a Kartu package (`.kartu`): a zip holding
 //! `deck.ron`, its images under `media/`, and, when exported with progress, `progress.ron`
 //! (a whole progress document for the deck's cards).
 
@@ -12,29 +12,51 @@ use crate::core::error::{Error, Result};
 use crate::core::model::media::{check_image, is_plain_name};
 use crate::core::model::progress::Progress;
 use crate::core::storage::format::deck_file::{self, MAX_DECK_FILE_BYTES};
+use crate::core::storage::format::package::{
+    DECK_ENTRY, MAX_PACKAGE_BYTES, MAX_PACKAGE_ENTRIES, MAX_PROGRESS_BYTES, MEDIA_PREFIX,
+    PROGRESS_ENTRY,
+};
 
-/// Packages larger than this are refused before they are opened.
-pub const MAX_PACKAGE_BYTES: u64 = 1024 * 1024 * 1024;
-/// A package with more entries than this is refused.
-pub const MAX_PACKAGE_ENTRIES: usize = 10_000;
-/// The progress document in a package is refused past this size.
-const MAX_PROGRESS_BYTES: u64 = 512 * 1024 * 1024;
-
-/// The entry names of a Kartu package.
-pub const DECK_ENTRY: &str = "deck.ron";
-/// The folder of images in a package.
-pub const MEDIA_PREFIX: &str = "media/";
-/// The progress document in a package.
-pub const PROGRESS_ENTRY: &str = "progress.ron";
-
-/// A deck file: the deck, no media.
+/// A deck file, with the images its notes show from the folder `NAME.media/` beside it
+/// (checked; a missing or oversized one is left out with a warning).
 pub(super) fn read_deck_file(path: &Path) -> Result<Incoming> {
     let deck = deck_file::load_deck_file(path)?;
+    let folder = path.with_extension("media");
+    let mut media = Vec::new();
+    let mut warnings = Vec::new();
+    if folder.is_dir() {
+        let mut seen = std::collections::HashSet::new();
+        for note in &deck.notes {
+            let texts = [&note.front, &note.back, &note.text, &note.extra]
+                .into_iter()
+                .map(String::as_str)
+                .chain(note.notes.as_deref())
+                .chain(note.example.as_deref());
+            for text in texts {
+                for image in crate::core::model::media::image_refs(text) {
+                    let name = image.target;
+                    if !is_plain_name(name) || !seen.insert(name.to_owned()) {
+                        continue;
+                    }
+                    let file = folder.join(name);
+                    let limit = crate::core::model::media::MAX_IMAGE_BYTES as u64;
+                    match crate::core::storage::atomic::read_bytes_limited(&file, limit) {
+                        Ok(bytes) => match check_image(&bytes) {
+                            Ok(_) => media.push(MediaFile {
+                                name: name.to_owned(),
+                                bytes,
+                            }),
+                            Err(problem) => warnings.push(format!("{name}: {problem}; left out")),
+                        },
+                        Err(err) => warnings.push(format!("{err}; left out")),
+                    }
+                }
+            }
+        }
+    }
     Ok(Incoming {
-        decks: vec![NewDeck {
-            deck,
-            media: Vec::new(),
-        }],
+        decks: vec![NewDeck { deck, media }],
+        warnings,
         ..Incoming::default()
     })
 }

@@ -67,8 +67,8 @@ impl Format {
 /// How to read a file.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The deck to import into, for files that do not name one (CSV, text); for a file with
-    /// a single deck, the id it is installed under instead of its own.
+    /// The deck every note goes into (CSV, text and Anki files), or the id a Kartu file's
+    /// deck is installed under; else the decks the file names, or one named after the file.
     pub deck: Option<DeckId>,
     /// For CSV and TSV: the layout chosen in the window's preview (else detected).
     pub csv: Option<CsvLayout>,

@@ -119,7 +119,18 @@ pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
             if new.deck.parent.is_none() {
                 new.deck.parent.clone_from(&old.parent);
             }
-            new.deck.version = new.deck.version.max(old.version.saturating_add(1));
+            // The same notes again is the same version; anything else is a newer one.
+            let unchanged = new.deck.title == old.title
+                && old.notes().len() == new.deck.notes.len()
+                && old
+                    .notes()
+                    .zip(&new.deck.notes)
+                    .all(|(before, note)| before.id() == note.id.0 && same(&before, note));
+            new.deck.version = if unchanged {
+                old.version
+            } else {
+                new.deck.version.max(old.version.saturating_add(1))
+            };
         }
     }
 }

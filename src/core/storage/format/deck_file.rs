@@ -178,6 +178,14 @@ fn written_format(source: &str) -> Option<u32> {
 
 /// Parses and validates deck file text (format 1 or 2); `path` is only used in messages.
 pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
+    let deck = parse_deck_unchecked(source, path)?;
+    validate(&deck, source, path)?;
+    Ok(deck)
+}
+
+/// Parses deck file text without checking its content (for a linter that reports every
+/// problem, not the first); `path` is only used in messages.
+pub fn parse_deck_unchecked(source: &str, path: &Path) -> Result<Deck> {
     probe_format(path, source, DECK_FORMAT_VERSION)?;
     let options = ron_options();
     let deck: Deck = if written_format(source) == Some(1) {
@@ -200,7 +208,6 @@ pub fn parse_deck(source: &str, path: &Path) -> Result<Deck> {
             notes: file.notes,
         }
     };
-    validate(&deck, source, path)?;
     Ok(deck)
 }
 
@@ -544,7 +551,8 @@ fn validate(deck: &Deck, source: &str, path: &Path) -> Result<()> {
 }
 
 /// Line and column of the `nth` (0-based) occurrence of `needle` in `source`.
-fn locate(source: &str, needle: &str, nth: usize) -> Option<TextPosition> {
+#[must_use]
+pub fn locate(source: &str, needle: &str, nth: usize) -> Option<TextPosition> {
     let offset = source.match_indices(needle).nth(nth)?.0;
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;

@@ -3,4 +3,5 @@
 
 pub mod deck_file;
 pub(crate) mod lines;
+pub mod package;
 pub mod snapshot;

@@ -1,0 +1,3 @@
+//! Authoring decks: the teachers' linter (`kartu check`).
+
+pub mod lint;

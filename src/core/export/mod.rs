@@ -1,0 +1,151 @@
+//! Taking decks out: as a Kartu deck file (`.ron`), a Kartu package (`.kartu`: the deck, its
+//! images and, if asked, the learner's progress), CSV or TSV (one row per note), or Anki's
+//! "Notes in plain text" (`.txt`, Markdown as HTML, with the columns Anki needs to pick the
+//! right note types and decks and to update the same notes when imported again).
+//!
+//! Every export is written beside its place and moved there when whole: a failed export
+//! leaves no half-written file.
+
+pub mod anki_text;
+pub mod csv;
+pub mod html;
+mod kartu;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::core::collection::{Collection, InstalledDeck};
+use crate::core::error::{Error, Result};
+use crate::core::ids::DeckId;
+
+/// The formats Kartu exports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A Kartu package, `.kartu`.
+    Kartu,
+    /// A Kartu deck file, `.ron`.
+    Ron,
+    /// CSV (TSV when the file name ends in `.tsv`).
+    Csv,
+    /// Anki's "Notes in plain text", `.txt`.
+    AnkiText,
+}
+
+impl ExportFormat {
+    /// Every format, as the CLI and the window name them.
+    pub const ALL: [Self; 4] = [Self::Kartu, Self::Ron, Self::Csv, Self::AnkiText];
+
+    /// The name `--format` takes.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Kartu => "kartu",
+            Self::Ron => "ron",
+            Self::Csv => "csv",
+            Self::AnkiText => "anki-txt",
+        }
+    }
+
+    /// The format named `name` (as [`ExportFormat::name`] gives it).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|format| format.name() == name)
+    }
+
+    /// The file extension it is usually saved with.
+    #[must_use]
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Kartu => "kartu",
+            Self::Ron => "ron",
+            Self::Csv => "csv",
+            Self::AnkiText => "txt",
+        }
+    }
+
+    /// Whether the format can carry the learner's progress.
+    #[must_use]
+    pub fn carries_progress(self) -> bool {
+        self == Self::Kartu
+    }
+
+    /// Whether it holds one deck only (else the deck and every deck under it).
+    #[must_use]
+    pub fn single_deck(self) -> bool {
+        matches!(self, Self::Kartu | Self::Ron)
+    }
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Exported {
+    /// Decks written (a CSV or text export holds the deck's sub-decks too).
+    pub decks: usize,
+    /// Notes (rows) written.
+    pub notes: usize,
+    /// Cards those notes make.
+    pub cards: usize,
+    /// Image files written (packages).
+    pub media: usize,
+    /// Card states written (packages with progress).
+    pub card_states: usize,
+    /// Reviews written (packages with progress).
+    pub reviews: usize,
+    /// What the format could not carry, for a person.
+    pub warnings: Vec<String>,
+}
+
+/// The format a deck is best exported in when the learner does not say: a package when the
+/// deck has images, else a deck file.
+#[must_use]
+pub fn default_format(collection: &Collection, deck: &DeckId) -> ExportFormat {
+    let has_media = collection
+        .media_dir(deck)
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .is_some_and(|mut entries| entries.next().is_some());
+    if has_media {
+        ExportFormat::Kartu
+    } else {
+        ExportFormat::Ron
+    }
+}
+
+/// Writes `deck` (and, for CSV and text, every deck under it) to `path` in `format`, with the
+/// learner's progress when `with_progress` (packages only).
+pub fn export(
+    collection: &Collection,
+    deck: &DeckId,
+    format: ExportFormat,
+    with_progress: bool,
+    path: &Path,
+) -> Result<Exported> {
+    if with_progress && !format.carries_progress() {
+        return Err(Error::Invalid(format!(
+            "progress travels only in a Kartu package: export with --format kartu, not {}",
+            format.name()
+        )));
+    }
+    let decks: Vec<&InstalledDeck> = if format.single_deck() {
+        vec![collection.deck(deck)?]
+    } else {
+        collection.family(deck)?
+    };
+    let mut exported = Exported {
+        decks: decks.len(),
+        ..Exported::default()
+    };
+    for installed in &decks {
+        exported.notes += installed.deck.notes().len();
+        exported.cards += installed.deck.cards().len();
+    }
+    match format {
+        ExportFormat::Ron => collection.export_deck(deck, path)?,
+        ExportFormat::Kartu => {
+            kartu::write(collection, decks[0], with_progress, path, &mut exported)?;
+        }
+        ExportFormat::Csv => csv::write(collection, &decks, path)?,
+        ExportFormat::AnkiText => anki_text::write(collection, &decks, path, &mut exported)?,
+    }
+    Ok(exported)
+}
