@@ -229,7 +229,7 @@ fn import_shows_line_and_column_and_imports_nothing_from_a_bad_file() {
     *window.dialogs.pick.lock().unwrap() = Some(bad);
     window
         .harness
-        .get_by_role_and_label(Role::Button, "Import deck…")
+        .get_by_role_and_label(Role::Button, "Import…")
         .click();
     run_until(&mut window.harness, |h| {
         h.query_by_label_contains("Could not import").is_some()
@@ -254,6 +254,12 @@ fn import_and_export_through_the_dialogs() {
         .next()
         .unwrap()
         .click();
+    window.harness.run();
+    // The export screen: the format that suits the deck (a deck file: no images) is chosen.
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Save as…")
+        .click();
     run_until(&mut window.harness, |h| {
         h.query_by_label_contains("Exported to").is_some()
     });
@@ -277,8 +283,14 @@ fn import_and_export_through_the_dialogs() {
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::O);
+    // The import screen says what will happen before anything does.
     run_until(&mut window.harness, |h| {
-        h.query_by_label_contains("Imported “My copy”").is_some()
+        h.query_by_label_contains("New deck “My copy”").is_some()
+    });
+    assert!(!window.dir.path().join("decks/my-copy.ron").exists());
+    window.harness.key_press(Key::Enter);
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Imported 1 decks").is_some()
     });
     window.harness.run();
     window.harness.get_by_label("My copy");
@@ -290,7 +302,7 @@ fn a_cancelled_dialog_does_nothing() {
     let mut window = open_window("en");
     window
         .harness
-        .get_by_role_and_label(Role::Button, "Import deck…")
+        .get_by_role_and_label(Role::Button, "Import…")
         .click();
     window.harness.run();
     std::thread::sleep(std::time::Duration::from_millis(50));
@@ -501,4 +513,124 @@ fn a_deck_file_that_does_not_parse_is_set_aside_and_named() {
     );
     // The bundled decks are still there to study.
     harness.get_by_label("What is a Backend Developer?");
+}
+
+#[test]
+fn import_previews_an_update_side_by_side_and_installs_it_only_when_confirmed() {
+    let mut window = open_window("en");
+    let sheet = window.dir.path().join("class.csv");
+    fs::write(
+        &sheet,
+        "id,front,back\nrumah,rumah,house\nkucing,kucing,cat\n",
+    )
+    .unwrap();
+    let import = |window: &mut Window| {
+        *window.dialogs.pick.lock().unwrap() = Some(sheet.clone());
+        window
+            .harness
+            .get_by_role_and_label(Role::Button, "Import…")
+            .click();
+        run_until(&mut window.harness, |h| {
+            h.query_by_role_and_label(Role::Button, "Import").is_some()
+                && h.query_all_by_label_contains("rumah").next().is_some()
+        });
+    };
+    import(&mut window);
+    // The CSV mapping over the first rows, then the plan.
+    window
+        .harness
+        .get_by_label_contains("New deck “class”: 2 notes, 2 cards");
+    window
+        .harness
+        .get_by_label("The first row names the columns");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Import")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Imported 1 decks").is_some()
+    });
+    let deck = DeckId("class".into());
+    assert!(window.harness.state().collection().deck(&deck).is_ok());
+
+    // The teacher changes one card and drops the other.
+    fs::write(
+        &sheet,
+        "id,front,back\nrumah,rumah,a house\nair,air,water\n",
+    )
+    .unwrap();
+    import(&mut window);
+    window.harness.get_by_label_contains(
+        "Update “class” (version 1 to 2): 1 new, 1 changed, 1 removed, 0 unchanged",
+    );
+    window.harness.get_by_label("Now");
+    window.harness.get_by_label("After the import");
+    assert!(
+        window
+            .harness
+            .query_all_by_label_contains("a house")
+            .next()
+            .is_some()
+    );
+    // Cancel changes nothing.
+    window.harness.key_press(Key::Escape);
+    window.harness.run();
+    let card = |window: &Window, id: &str| {
+        window
+            .harness
+            .state()
+            .collection()
+            .card(&deck, &CardId(id.into()))
+            .map(|c| c.answer().into_owned())
+            .ok()
+    };
+    assert_eq!(card(&window, "rumah").as_deref(), Some("house"));
+    import(&mut window);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Import")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Imported 1 decks").is_some()
+    });
+    assert_eq!(card(&window, "rumah").as_deref(), Some("a house"));
+    assert_eq!(card(&window, "kucing"), None, "retired");
+    assert_eq!(card(&window, "air").as_deref(), Some("water"));
+}
+
+#[test]
+fn the_deck_tree_shows_sub_decks_under_their_parent_and_folds_them() {
+    let mut window = open_window("en");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/anki/small.apkg");
+    *window.dialogs.pick.lock().unwrap() = Some(fixture);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Import…")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Brings the progress of 24 cards")
+            .is_some()
+    });
+    window.harness.key_press(Key::Enter);
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Imported 2 decks").is_some()
+    });
+    run_until(&mut window.harness, |h| h.query_by_label("Peer").is_some());
+    window.harness.get_by_label("Child");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "−")
+        .click();
+    window.harness.run();
+    assert!(
+        window.harness.query_by_label("Child").is_none(),
+        "folded away"
+    );
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "+")
+        .click();
+    window.harness.run();
+    window.harness.get_by_label("Child");
 }

@@ -1,6 +1,8 @@
 //! What screens ask the app to do; applied to the core after the frame.
 
+use super::export::ExportDraft;
 use crate::core::ids::DeckId;
+use crate::core::import::CsvLayout;
 use crate::core::model::card::Rating;
 use crate::core::model::settings::Settings;
 
@@ -22,10 +24,20 @@ pub enum Command {
     ShowSettings,
     /// Save these settings (and the language in them).
     SaveSettings(Settings),
-    /// Ask for a deck file to import.
+    /// Ask for a file to import (any format Kartu reads).
     ImportDeck,
-    /// Ask where to export a deck.
+    /// Install what the import screen shows.
+    ConfirmImport,
+    /// Leave the import screen; nothing changes.
+    CancelImport,
+    /// Read the CSV file on the import screen again with this mapping.
+    RereadImport(CsvLayout),
+    /// Open the export screen for a deck.
     ExportDeck(DeckId),
+    /// Ask where to save the export the screen describes, then write it.
+    ExportTo(ExportDraft),
+    /// Fold or unfold a deck's sub-decks in the list.
+    ToggleDeck(DeckId),
     /// Open the backups screen.
     ShowBackups,
     /// Replace progress with this backup (the current state is backed up first).

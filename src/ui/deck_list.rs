@@ -1,4 +1,7 @@
-//! The deck list: today's counts per deck, keyboard selection, Study and Export.
+//! The deck list: the deck tree with today's counts, keyboard selection and folding, Study
+//! and Export.
+
+use std::collections::BTreeSet;
 
 use egui::{Key, RichText};
 
@@ -7,10 +10,13 @@ use super::i18n::{Texts, fill};
 use super::theme;
 use crate::core::collection::DeckSummary;
 
-/// Shows the deck list. `selected` is the highlighted row (moved with ↑/↓, studied with Enter).
+/// Shows the deck list as a tree: sub-decks indented under their parent (whose counts include
+/// theirs), foldable. `selected` is the highlighted row (moved with ↑/↓, folded with ←/→,
+/// studied with Enter); `collapsed` holds the ids of folded decks.
 pub fn deck_list_ui(
     ui: &mut egui::Ui,
     decks: &[DeckSummary],
+    collapsed: &BTreeSet<String>,
     selected: &mut usize,
     tr: &Texts,
     commands: &mut Vec<Command>,
@@ -24,13 +30,44 @@ pub fn deck_list_ui(
         }
         return;
     }
-    *selected = (*selected).min(decks.len() - 1);
+    let has_children = |row: usize| {
+        decks
+            .get(row + 1)
+            .is_some_and(|next| next.depth > decks[row].depth)
+    };
+    // Rows under a folded deck are hidden.
+    let mut visible = Vec::with_capacity(decks.len());
+    let mut folded_at: Option<usize> = None;
+    for (row, deck) in decks.iter().enumerate() {
+        if folded_at.is_some_and(|depth| deck.depth > depth) {
+            continue;
+        }
+        folded_at = (collapsed.contains(&deck.id.0) && has_children(row)).then_some(deck.depth);
+        visible.push(row);
+    }
+    if !visible.contains(selected) {
+        // The selected deck was folded away: select the visible row above it.
+        *selected = visible
+            .iter()
+            .rev()
+            .find(|&&row| row <= *selected)
+            .copied()
+            .unwrap_or(visible[0]);
+    }
+    let at = visible.iter().position(|row| row == selected).unwrap_or(0);
     ui.input(|input| {
         if input.key_pressed(Key::ArrowDown) {
-            *selected = (*selected + 1).min(decks.len() - 1);
+            *selected = visible[(at + 1).min(visible.len() - 1)];
         }
         if input.key_pressed(Key::ArrowUp) {
-            *selected = selected.saturating_sub(1);
+            *selected = visible[at.saturating_sub(1)];
+        }
+        let folded = collapsed.contains(&decks[*selected].id.0);
+        if has_children(*selected)
+            && ((input.key_pressed(Key::ArrowLeft) && !folded)
+                || (input.key_pressed(Key::ArrowRight) && folded))
+        {
+            commands.push(Command::ToggleDeck(decks[*selected].id.clone()));
         }
     });
     if ui.input(|input| input.key_pressed(Key::Enter))
@@ -51,20 +88,37 @@ pub fn deck_list_ui(
             ui.label("");
             ui.label("");
             ui.end_row();
-            for (row, deck) in decks.iter().enumerate() {
-                let title = ui
-                    .selectable_label(row == *selected, RichText::new(&deck.title).size(16.0))
-                    .on_hover_text(format!(
-                        "{} · {}",
-                        deck.id,
-                        fill(tr.card_count, &[("n", &deck.card_count.to_string())])
-                    ));
-                if title.clicked() {
-                    *selected = row;
-                }
-                if title.double_clicked() {
-                    commands.push(Command::Study(deck.id.clone()));
-                }
+            for &row in &visible {
+                let deck = &decks[row];
+                ui.horizontal(|ui| {
+                    ui.add_space(theme::TREE_INDENT * deck.depth as f32);
+                    if has_children(row) {
+                        let folded = collapsed.contains(&deck.id.0);
+                        let (arrow, hint) = if folded {
+                            ("+", tr.unfold)
+                        } else {
+                            ("−", tr.fold)
+                        };
+                        if ui.small_button(arrow).on_hover_text(hint).clicked() {
+                            commands.push(Command::ToggleDeck(deck.id.clone()));
+                        }
+                    } else {
+                        ui.add_space(theme::TREE_INDENT);
+                    }
+                    let title = ui
+                        .selectable_label(row == *selected, RichText::new(&deck.title).size(16.0))
+                        .on_hover_text(format!(
+                            "{} · {}",
+                            deck.id,
+                            fill(tr.card_count, &[("n", &deck.card_count.to_string())])
+                        ));
+                    if title.clicked() {
+                        *selected = row;
+                    }
+                    if title.double_clicked() {
+                        commands.push(Command::Study(deck.id.clone()));
+                    }
+                });
                 ui.label(RichText::new(deck.counts.new.to_string()).color(theme::NEW_COLOR));
                 ui.label(
                     RichText::new(deck.counts.learning.to_string()).color(theme::LEARNING_COLOR),

@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
+use crate::core::import::Format;
+
 /// Asks the user for files.
 pub trait FileDialogs: Send + Sync {
-    /// A deck file to import; `None` when cancelled.
+    /// A file to import (any format Kartu reads); `None` when cancelled.
     fn pick_deck_file(&self, title: &str) -> Option<PathBuf>;
-    /// Where to save a deck; `None` when cancelled.
+    /// Where to save an export (the suggested name's extension is its format); `None` when
+    /// cancelled.
     fn save_deck_file(&self, title: &str, suggested_name: &str) -> Option<PathBuf>;
 }
 
@@ -19,14 +22,22 @@ impl FileDialogs for NativeDialogs {
     fn pick_deck_file(&self, title: &str) -> Option<PathBuf> {
         rfd::FileDialog::new()
             .set_title(title)
-            .add_filter("Kartu deck (RON)", &["ron"])
+            .add_filter("Decks Kartu imports", &Format::EXTENSIONS)
+            .add_filter("Kartu (.ron, .kartu)", &["ron", "kartu"])
+            .add_filter("CSV, TSV", &["csv", "tsv"])
+            .add_filter("Anki (.apkg, .colpkg, .txt)", &["apkg", "colpkg", "txt"])
             .pick_file()
     }
 
     fn save_deck_file(&self, title: &str, suggested_name: &str) -> Option<PathBuf> {
+        // The filter follows the format chosen, by the suggested name's extension.
+        let extension = std::path::Path::new(suggested_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("ron");
         rfd::FileDialog::new()
             .set_title(title)
-            .add_filter("Kartu deck (RON)", &["ron"])
+            .add_filter(extension, &[extension])
             .set_file_name(suggested_name)
             .save_file()
     }

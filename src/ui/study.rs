@@ -3,8 +3,11 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
+use egui_commonmark::CommonMarkCache;
+
 use super::command::Command;
 use super::i18n::{Texts, fill};
+use super::markdown::markdown_ui;
 use super::theme;
 use crate::core::model::card::Rating;
 use crate::core::study::limits::DeckCounts;
@@ -26,7 +29,7 @@ pub struct StudyView {
     pub next_due: Option<(String, String)>,
 }
 
-/// One card, ready to show.
+/// One card, ready to show: Markdown, its images already pointing at checked files.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CardView {
     /// Question.
@@ -44,7 +47,13 @@ pub struct CardView {
 }
 
 /// Shows the study screen and turns keys and clicks into commands.
-pub fn study_ui(ui: &mut egui::Ui, view: &StudyView, tr: &Texts, commands: &mut Vec<Command>) {
+pub fn study_ui(
+    ui: &mut egui::Ui,
+    view: &StudyView,
+    markdown: &mut CommonMarkCache,
+    tr: &Texts,
+    commands: &mut Vec<Command>,
+) {
     handle_keys(ui, view, commands);
     ui.horizontal(|ui| {
         if ui.button(tr.back_to_decks).clicked() {
@@ -64,7 +73,7 @@ pub fn study_ui(ui: &mut egui::Ui, view: &StudyView, tr: &Texts, commands: &mut 
     ui.separator();
     ui.add_space(theme::SECTION_GAP);
     match &view.card {
-        Some(card) => card_ui(ui, card, view.revealed, tr, commands),
+        Some(card) => card_ui(ui, card, markdown, view.revealed, tr, commands),
         None => done_ui(ui, view, tr, commands),
     }
 }
@@ -114,6 +123,7 @@ fn counts_ui(ui: &mut egui::Ui, counts: DeckCounts, tr: &Texts) {
 fn card_ui(
     ui: &mut egui::Ui,
     card: &CardView,
+    markdown: &mut CommonMarkCache,
     revealed: bool,
     tr: &Texts,
     commands: &mut Vec<Command>,
@@ -127,24 +137,15 @@ fn card_ui(
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
             .show(ui, |ui| {
                 ui.set_width(width - 2.0 * f32::from(theme::CARD_MARGIN));
-                ui.label(
-                    RichText::new(&card.front)
-                        .size(theme::CARD_TEXT_SIZE)
-                        .strong(),
-                );
+                markdown_ui(ui, markdown, &card.front, theme::CARD_TEXT_SIZE, false);
                 if revealed {
                     ui.separator();
-                    let strong = ui.visuals().strong_text_color();
-                    ui.label(
-                        RichText::new(&card.back)
-                            .size(theme::CARD_TEXT_SIZE)
-                            .color(strong),
-                    );
+                    markdown_ui(ui, markdown, &card.back, theme::CARD_TEXT_SIZE, true);
                     for (heading, text) in [(tr.notes, &card.notes), (tr.example, &card.example)] {
                         if let Some(text) = text {
                             ui.add_space(theme::SECTION_GAP / 2.0);
                             ui.label(RichText::new(heading).weak());
-                            ui.label(RichText::new(text).size(theme::CARD_DETAIL_SIZE));
+                            markdown_ui(ui, markdown, text, theme::CARD_DETAIL_SIZE, false);
                         }
                     }
                 }

@@ -35,6 +35,8 @@ pub const BAR_PADDING: f32 = 4.0;
 pub const PROGRESS_BAR_WIDTH: f32 = 160.0;
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
+/// Indent of a sub-deck under its parent in the deck list (and the fold arrow's width).
+pub const TREE_INDENT: f32 = 18.0;
 
 /// The colour of an answer button's accent, Again to Easy.
 pub const RATING_COLORS: [Color32; 4] = [ERROR_COLOR, LEARNING_COLOR, DUE_COLOR, NEW_COLOR];

@@ -1,5 +1,5 @@
 //! One background worker for every long job the window runs (snapshots, backups, file
-//! dialogs; later imports, exports and the optimizer): each job on its own thread, with a
+//! dialogs, reading files to import; later the optimizer): each job on its own thread, with a
 //! progress fraction and a cancel flag the job can read, and its result handed back to the UI
 //! thread by [`Worker::poll`]. The UI thread never blocks on a job except where it asks to
 //! ([`Worker::wait_for`]).
@@ -43,6 +43,8 @@ pub enum JobKind {
     Backup,
     /// A file dialog, open until the learner answers it.
     Dialog,
+    /// Reading a file to import (nothing is written until the learner confirms).
+    Import,
 }
 
 /// A running job, as the status bar shows it.

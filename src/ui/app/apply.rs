@@ -105,13 +105,24 @@ impl KartuApp {
                     JobDone::Import(dialogs.pick_deck_file(title))
                 });
             }
+            Command::ConfirmImport => self.confirm_import(now),
+            Command::CancelImport => self.cancel_import(),
+            Command::RereadImport(layout) => {
+                if let Screen::Import(state) = &self.screen {
+                    let path = state.path.clone();
+                    self.start_import_read(ctx, path, Some(layout), now);
+                }
+            }
             Command::ExportDeck(deck) => {
-                let title = tr.export_dialog_title;
-                let name = format!("{}.ron", deck.0);
-                self.spawn_dialog(ctx, move |dialogs| {
-                    let path = dialogs.save_deck_file(title, &name);
-                    JobDone::Export(deck, path)
-                });
+                if let Some(draft) = self.export_draft(deck) {
+                    self.screen = Screen::Export(draft);
+                }
+            }
+            Command::ExportTo(draft) => self.ask_where_to_export(ctx, draft),
+            Command::ToggleDeck(deck) => {
+                if !self.state.collapsed.remove(&deck.0) {
+                    self.state.collapsed.insert(deck.0);
+                }
             }
             Command::DismissStatus => {
                 self.status = None;

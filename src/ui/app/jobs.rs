@@ -6,7 +6,6 @@ use std::sync::Arc;
 use super::{JobDone, KartuApp, SNAPSHOT_RETRY};
 use crate::core::time::Timestamp;
 use crate::ui::dialogs::FileDialogs;
-use crate::ui::i18n::fill;
 use crate::ui::worker::JobKind;
 
 impl KartuApp {
@@ -50,32 +49,27 @@ impl KartuApp {
     pub(super) fn wait_for_background_writes(&mut self) {
         for kind in [JobKind::Snapshot, JobKind::Backup] {
             for (_, done) in self.worker.wait_for(kind) {
-                self.job_done(done);
+                // Only snapshots and backups are waited for: neither needs the window.
+                if let JobDone::Snapshot(result) = done {
+                    self.snapshot_done(result);
+                } else if let JobDone::Backup(Err(err)) = done {
+                    self.set_error(self.texts().failed, &err);
+                }
             }
         }
     }
 
-    pub(super) fn poll_jobs(&mut self) {
+    pub(super) fn poll_jobs(&mut self, ctx: &egui::Context, now: Timestamp) {
         for (_, done) in self.worker.poll() {
-            self.job_done(done);
+            self.job_done(done, ctx, now);
         }
     }
 
     /// A background job's result, on the UI thread.
-    fn job_done(&mut self, done: JobDone) {
+    fn job_done(&mut self, done: JobDone, ctx: &egui::Context, now: Timestamp) {
         let tr = self.texts();
         match done {
-            JobDone::Snapshot(result) => {
-                let outcome = result.and_then(|seq| self.collection.finish_snapshot(seq));
-                // The answers are safe in the journal either way; try again in a minute.
-                match outcome {
-                    Ok(()) => self.snapshot_retry_at = None,
-                    Err(err) => {
-                        self.snapshot_retry_at = Some(std::time::Instant::now() + SNAPSHOT_RETRY);
-                        self.set_error(tr.failed, &err);
-                    }
-                }
-            }
+            JobDone::Snapshot(result) => self.snapshot_done(result),
             // Progress itself is safe; say so rather than hide a failing backup.
             JobDone::Backup(result) => {
                 if let Err(err) = result {
@@ -84,56 +78,21 @@ impl KartuApp {
             }
             // A cancelled dialog does nothing.
             JobDone::Import(None) | JobDone::Export(_, None) => {}
-            JobDone::Import(Some(path)) => self.import(&path),
-            JobDone::Export(deck, Some(path)) => match self.collection.export_deck(&deck, &path) {
-                Ok(()) => {
-                    self.set_info(fill(tr.exported, &[("path", &path.display().to_string())]));
-                }
-                Err(err) => self.set_error(tr.export_failed, &err),
-            },
+            JobDone::Import(Some(path)) => self.start_import_read(ctx, path, None, now),
+            JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
+            JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
         }
     }
 
-    fn import(&mut self, path: &std::path::Path) {
-        let tr = self.texts();
-        match self.collection.import_deck_file(path) {
-            Ok(outcome) => {
-                let text = match outcome.replaced_version {
-                    Some(old) => fill(
-                        tr.updated,
-                        &[
-                            ("title", &outcome.title),
-                            ("old", &old.to_string()),
-                            (
-                                "new",
-                                &self
-                                    .collection
-                                    .deck(&outcome.deck)
-                                    .map(|d| d.deck.version.to_string())
-                                    .unwrap_or_default(),
-                            ),
-                        ],
-                    ),
-                    None => fill(
-                        tr.imported,
-                        &[
-                            ("title", &outcome.title),
-                            ("n", &outcome.card_count.to_string()),
-                        ],
-                    ),
-                };
-                self.set_info(text);
-                self.summaries_at = None;
-                if let Some(row) = self
-                    .collection
-                    .deck_summaries((self.clock)())
-                    .iter()
-                    .position(|s| s.id == outcome.deck)
-                {
-                    self.selected_deck = row;
-                }
+    fn snapshot_done(&mut self, result: crate::core::Result<u64>) {
+        let outcome = result.and_then(|seq| self.collection.finish_snapshot(seq));
+        // The answers are safe in the journal either way; try again in a minute.
+        match outcome {
+            Ok(()) => self.snapshot_retry_at = None,
+            Err(err) => {
+                self.snapshot_retry_at = Some(std::time::Instant::now() + SNAPSHOT_RETRY);
+                self.set_error(self.texts().failed, &err);
             }
-            Err(err) => self.set_error(tr.import_failed, &err),
         }
     }
 

@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 
 mod apply;
 mod jobs;
+mod transfer;
 
 use super::backups::backups_ui;
 use super::command::Command;
 use super::deck_list::deck_list_ui;
 use super::dialogs::FileDialogs;
+use super::export::{ExportDraft, export_ui};
 use super::i18n::{Lang, Texts, fill};
+use super::import::{ImportView, import_ui};
 use super::recovery::recover_at_start;
 use super::settings::settings_ui;
 use super::status::{OfferedBackup, Status, StatusView, status_bar_ui};
@@ -23,7 +26,6 @@ use super::study::{CardView, StudyView, study_ui};
 use super::theme;
 use super::worker::{JobKind, Worker};
 use crate::core::collection::{Collection, DeckSummary};
-use crate::core::ids::DeckId;
 use crate::core::model::card::Rating;
 use crate::core::model::settings::Settings;
 use crate::core::storage::backup::BackupInfo;
@@ -45,6 +47,8 @@ const SUMMARY_REFRESH_SECS: i64 = 30;
 struct UiState {
     /// The deck highlighted in the list.
     selected_deck: Option<String>,
+    /// Decks whose sub-decks are folded away in the list.
+    collapsed: std::collections::BTreeSet<String>,
 }
 
 /// Which screen is showing.
@@ -53,6 +57,8 @@ enum Screen {
     Study(StudyState),
     Settings(Box<Settings>),
     Backups(Vec<BackupInfo>),
+    Import(Box<transfer::ImportState>),
+    Export(ExportDraft),
 }
 
 struct StudyState {
@@ -70,8 +76,10 @@ enum JobDone {
     Backup(crate::core::Result<BackupInfo>),
     /// The import dialog's answer.
     Import(Option<PathBuf>),
-    /// The export dialog's answer, for this deck.
-    Export(DeckId, Option<PathBuf>),
+    /// A file read for import (or why not), with a CSV file's first rows.
+    ImportRead(PathBuf, Box<transfer::ImportRead>),
+    /// The export dialog's answer, for this export.
+    Export(ExportDraft, Option<PathBuf>),
 }
 
 /// The Kartu window.
@@ -93,6 +101,10 @@ pub struct KartuApp {
     offered_backup: Option<BackupInfo>,
     clock: Clock,
     commands: Vec<Command>,
+    /// Parsed Markdown of the cards on screen.
+    markdown: egui_commonmark::CommonMarkCache,
+    /// Images already checked (size in bytes and pixels), by file: shown only when they pass.
+    checked_images: std::cell::RefCell<std::collections::HashMap<PathBuf, bool>>,
 }
 
 impl KartuApp {
@@ -104,6 +116,8 @@ impl KartuApp {
         clock: Clock,
     ) -> Self {
         theme::apply(&cc.egui_ctx);
+        // `file://` images (a deck's checked media); no network loader is installed.
+        egui_extras::install_image_loaders(&cc.egui_ctx);
         let state: UiState = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
@@ -125,6 +139,8 @@ impl KartuApp {
             offered_backup: recovery.offered_backup,
             clock,
             commands: Vec::new(),
+            markdown: egui_commonmark::CommonMarkCache::default(),
+            checked_images: std::cell::RefCell::default(),
         };
         app.refresh_summaries((app.clock)());
         if let Some(id) = &app.state.selected_deck {
@@ -172,11 +188,13 @@ impl KartuApp {
         let card = study.session.current().and_then(|card_id| {
             let card = self.collection.card(card_deck, card_id).ok()?;
             let preview = self.collection.preview(card_deck, card_id, now).ok()?;
+            let media = self.collection.media_dir(card_deck);
+            let show = |text: &str| self.with_images(text, media.as_deref());
             Some(CardView {
-                front: card.question().into_owned(),
-                back: card.answer().into_owned(),
-                notes: card.notes().map(str::to_owned),
-                example: card.example().map(str::to_owned),
+                front: show(&card.question()),
+                back: show(&card.answer()),
+                notes: card.notes().map(show),
+                example: card.example().map(show),
                 tags: card.tags().map(str::to_owned).collect(),
                 intervals: Rating::ALL.map(|rating| tr.interval(preview.get(rating).interval_secs)),
             })
@@ -251,7 +269,10 @@ impl KartuApp {
                 .collect(),
             hint: match self.screen {
                 Screen::Study(_) => tr.study_hint,
-                Screen::Decks | Screen::Settings(_) | Screen::Backups(_) => tr.deck_list_hint,
+                Screen::Import(_) => tr.transfer.hint,
+                Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
+                    tr.deck_list_hint
+                }
             },
         }
     }
@@ -271,8 +292,8 @@ fn local_time_text(at: Timestamp) -> String {
 
 impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.poll_jobs();
         let now = (self.clock)();
+        self.poll_jobs(&ui.ctx().clone(), now);
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
         let stale = self
             .summaries_at
@@ -316,7 +337,20 @@ impl eframe::App for KartuApp {
             egui::ScrollArea::vertical()
                 .auto_shrink(false)
                 .show(ui, |ui| match (&mut self.screen, &study_view) {
-                    (Screen::Study(_), Some(view)) => study_ui(ui, view, tr, &mut commands),
+                    (Screen::Study(_), Some(view)) => {
+                        study_ui(ui, view, &mut self.markdown, tr, &mut commands);
+                    }
+                    (Screen::Import(import), _) => {
+                        let view = ImportView {
+                            file_name: import.file_name(),
+                            plan: import.plan.as_ref(),
+                            error: import.error.as_deref(),
+                            csv_rows: import.csv_rows.as_deref(),
+                            reading: import.reading,
+                        };
+                        import_ui(ui, &view, import.layout.as_mut(), tr, &mut commands);
+                    }
+                    (Screen::Export(draft), _) => export_ui(ui, draft, tr, &mut commands),
                     (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
                     (Screen::Backups(backups), _) => {
                         backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);
@@ -324,6 +358,7 @@ impl eframe::App for KartuApp {
                     _ => deck_list_ui(
                         ui,
                         &self.summaries,
+                        &self.state.collapsed,
                         &mut self.selected_deck,
                         tr,
                         &mut commands,

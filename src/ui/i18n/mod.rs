@@ -3,6 +3,10 @@
 //! A [`Texts`] struct per language: a missing translation is a compile error, not a blank.
 //! Placeholders such as `{n}` are filled with [`fill`].
 
+mod transfer;
+
+pub use transfer::TransferTexts;
+
 use crate::core::time::{IntervalUnit, interval_in_unit};
 
 /// A UI language.
@@ -101,6 +105,10 @@ pub struct Texts {
     pub export: &'static str,
     /// Button: import a deck file.
     pub import: &'static str,
+    /// Tooltip: fold a deck's sub-decks away.
+    pub fold: &'static str,
+    /// Tooltip: show a deck's sub-decks.
+    pub unfold: &'static str,
     /// Button and heading: settings.
     pub settings: &'static str,
     /// Empty deck list.
@@ -209,6 +217,8 @@ pub struct Texts {
     pub offer_restore: &'static str,
     /// Interval unit suffixes: seconds, minutes, hours, days, months, years.
     pub units: [&'static str; 6],
+    /// The import and export screens.
+    pub transfer: &'static TransferTexts,
 }
 
 /// English.
@@ -220,10 +230,12 @@ pub static EN: Texts = Texts {
     due: "Due",
     study: "Study",
     export: "Export…",
-    import: "Import deck…",
+    import: "Import…",
+    fold: "Hide sub-decks (Left)",
+    unfold: "Show sub-decks (Right)",
     settings: "Settings",
     no_decks: "No decks yet. Import a deck file to start studying.",
-    deck_list_hint: "Up/Down choose a deck · Enter study · Ctrl+O import · Ctrl+, settings",
+    deck_list_hint: "Up/Down choose a deck · Left/Right fold · Enter study · Ctrl+O import · Ctrl+, settings",
     card_count: "{n} cards",
     show_answer: "Show answer",
     ratings: ["Again", "Hard", "Good", "Easy"],
@@ -259,7 +271,7 @@ pub static EN: Texts = Texts {
     read_only: "Progress is read-only: {reason}",
     open_problems: "Some files could not be read:",
     dismiss: "Dismiss",
-    import_dialog_title: "Import a Kartu deck",
+    import_dialog_title: "Import decks",
     export_dialog_title: "Export deck",
     backups: "Backups",
     backups_help: "Kartu backs up your progress every 30 minutes of study at most, and keeps today's and yesterday's backups, then one a day for 12 days, one a week for 10 weeks and one a month for 9 months.",
@@ -275,6 +287,7 @@ pub static EN: Texts = Texts {
     deck_set_aside: "A deck file could not be read ({error}). It was moved to {path}; fix it and import it again.",
     offer_restore: "Restore the newest backup, from {when} ({cards} cards, {reviews} reviews)",
     units: ["s", "m", "h", "d", "mo", "y"],
+    transfer: &transfer::EN,
 };
 
 /// Bahasa Indonesia.
@@ -286,10 +299,12 @@ pub static ID: Texts = Texts {
     due: "Jatuh tempo",
     study: "Belajar",
     export: "Ekspor…",
-    import: "Impor dek…",
+    import: "Impor…",
+    fold: "Sembunyikan sub-dek (Kiri)",
+    unfold: "Tampilkan sub-dek (Kanan)",
     settings: "Pengaturan",
     no_decks: "Belum ada dek. Impor berkas dek untuk mulai belajar.",
-    deck_list_hint: "Atas/Bawah pilih dek · Enter belajar · Ctrl+O impor · Ctrl+, pengaturan",
+    deck_list_hint: "Atas/Bawah pilih dek · Kiri/Kanan lipat · Enter belajar · Ctrl+O impor · Ctrl+, pengaturan",
     card_count: "{n} kartu",
     show_answer: "Tampilkan jawaban",
     ratings: ["Lagi", "Sulit", "Baik", "Mudah"],
@@ -341,6 +356,7 @@ pub static ID: Texts = Texts {
     deck_set_aside: "Sebuah berkas dek tidak dapat dibaca ({error}). Berkas itu dipindahkan ke {path}; perbaiki lalu impor lagi.",
     offer_restore: "Pulihkan cadangan terbaru, dari {when} ({cards} kartu, {reviews} ulasan)",
     units: ["dtk", "mnt", "j", "h", "bln", "th"],
+    transfer: &transfer::ID,
 };
 
 impl Texts {

@@ -1,0 +1,279 @@
+//! Decks in and out of the window: reading a file to import on the worker (progress and
+//! Cancel), the import screen's plan, installing it when confirmed; the export screen's save
+//! dialog and the export; and card images resolved to checked files of the deck's media.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::{JobDone, KartuApp, Screen};
+use crate::core::export;
+use crate::core::import::{self, CsvLayout, CsvPreview, Format, Incoming, Monitor, Options, Plan};
+use crate::core::model::media::{MAX_IMAGE_BYTES, check_image, rewrite_images};
+use crate::core::storage::atomic;
+use crate::core::time::Timestamp;
+use crate::ui::export::ExportDraft;
+use crate::ui::i18n::fill;
+use crate::ui::worker::JobKind;
+
+/// Rows of a CSV file the mapping shows.
+const PREVIEW_ROWS: usize = 8;
+
+/// A file read for import on the worker.
+pub(crate) struct ImportRead {
+    /// What it holds, or why it could not be read.
+    pub(crate) result: crate::core::Result<Incoming>,
+    /// A CSV file's first rows and detected layout.
+    pub(crate) csv: Option<CsvPreview>,
+}
+
+/// The import screen's state.
+pub(crate) struct ImportState {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// What it holds, once read.
+    pub(crate) incoming: Option<Incoming>,
+    /// What installing it would do.
+    pub(crate) plan: Option<Plan>,
+    /// Why it could not be read.
+    pub(crate) error: Option<String>,
+    /// A CSV file's first rows.
+    pub(crate) csv_rows: Option<Vec<Vec<String>>>,
+    /// The CSV mapping being edited.
+    pub(crate) layout: Option<CsvLayout>,
+    /// Whether the worker is reading it now.
+    pub(crate) reading: bool,
+}
+
+impl ImportState {
+    /// The file's name, for headings.
+    pub(crate) fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+impl KartuApp {
+    /// Reads `path` on the worker (a CSV file with `layout`, else the one detected) and shows
+    /// the import screen, which fills in when the read is done.
+    pub(super) fn start_import_read(
+        &mut self,
+        ctx: &egui::Context,
+        path: PathBuf,
+        layout: Option<CsvLayout>,
+        now: Timestamp,
+    ) {
+        if self.worker.is_running(JobKind::Import) {
+            return;
+        }
+        let is_csv = matches!(Format::of(&path), Some(Format::Csv | Format::Tsv));
+        let options = Options {
+            deck: None,
+            csv: layout.clone(),
+            clock: Some(self.collection.clock().clone()),
+            now,
+        };
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let label = fill(self.texts().transfer.reading, &[("file", &name)]);
+        let job_path = path.clone();
+        let preview = is_csv && layout.is_none();
+        self.worker
+            .spawn(ctx, JobKind::Import, label, true, move |control| {
+                let csv = preview
+                    .then(|| import::preview_csv(&job_path, PREVIEW_ROWS).ok())
+                    .flatten();
+                let monitor = Monitor {
+                    progress: &|done, total| control.set_progress(done, total),
+                    cancelled: &|| control.is_cancelled(),
+                };
+                let result = import::read(&job_path, &options, monitor);
+                JobDone::ImportRead(job_path, Box::new(ImportRead { result, csv }))
+            });
+        // Rereading keeps the mapping and rows on screen.
+        let (csv_rows, kept_layout) = match std::mem::replace(&mut self.screen, Screen::Decks) {
+            Screen::Import(state) if state.path == path => (state.csv_rows, state.layout),
+            _ => (None, None),
+        };
+        self.screen = Screen::Import(Box::new(ImportState {
+            path,
+            incoming: None,
+            plan: None,
+            error: None,
+            csv_rows,
+            layout: layout.or(kept_layout),
+            reading: true,
+        }));
+    }
+
+    /// The worker read a file: plan it on the import screen, or say why it could not be read.
+    pub(super) fn import_read_done(&mut self, path: &Path, read: ImportRead) {
+        let tr = self.texts();
+        let Screen::Import(state) = &mut self.screen else {
+            // The learner left the screen meanwhile.
+            return;
+        };
+        if state.path != path {
+            return;
+        }
+        state.reading = false;
+        let ImportRead { result, csv } = read;
+        if let Some(preview) = csv {
+            state.csv_rows = Some(preview.rows);
+            state.layout = Some(preview.layout);
+        }
+        match result {
+            Ok(mut incoming) => {
+                import::adopt_installed(&self.collection, &mut incoming);
+                state.plan = Some(import::plan(&self.collection, &incoming));
+                state.incoming = Some(incoming);
+                state.error = None;
+            }
+            Err(crate::core::Error::Cancelled) => {
+                self.screen = Screen::Decks;
+                self.set_info(tr.transfer.cancelled.to_owned());
+            }
+            // A CSV file stays on screen, so the mapping can be changed.
+            Err(err) if state.layout.is_some() => state.error = Some(err.to_string()),
+            Err(err) => {
+                self.screen = Screen::Decks;
+                self.set_error(tr.import_failed, &err);
+            }
+        }
+    }
+
+    /// Installs what the import screen shows.
+    pub(super) fn confirm_import(&mut self, now: Timestamp) {
+        let tr = self.texts();
+        let Screen::Import(state) = &mut self.screen else {
+            return;
+        };
+        let (Some(incoming), Some(plan)) = (state.incoming.take(), state.plan.take()) else {
+            return;
+        };
+        let first = incoming.decks.first().map(|d| d.deck.id.clone());
+        match import::install(&mut self.collection, incoming, now, &|| false) {
+            Ok(installed) => {
+                let notes: usize = plan
+                    .decks
+                    .iter()
+                    .map(|d| d.added.len() + d.changed.len() + d.unchanged)
+                    .sum();
+                self.set_info(fill(
+                    tr.transfer.imported,
+                    &[
+                        ("decks", &installed.decks.to_string()),
+                        ("notes", &notes.to_string()),
+                        ("reviews", &installed.reviews.to_string()),
+                    ],
+                ));
+                self.screen = Screen::Decks;
+                self.refresh_summaries(now);
+                if let Some(row) =
+                    first.and_then(|id| self.summaries.iter().position(|s| s.id == id))
+                {
+                    self.selected_deck = row;
+                }
+            }
+            Err(err) => {
+                self.screen = Screen::Decks;
+                self.set_error(tr.import_failed, &err);
+            }
+        }
+    }
+
+    /// Leaves the import screen, stopping a read still running.
+    pub(super) fn cancel_import(&mut self) {
+        for job in self.worker.running() {
+            if job.kind == JobKind::Import {
+                self.worker.cancel(job.id);
+            }
+        }
+        self.screen = Screen::Decks;
+    }
+
+    /// The export screen for `deck`, in the format that suits it.
+    pub(super) fn export_draft(&self, deck: crate::core::ids::DeckId) -> Option<ExportDraft> {
+        let title = self.collection.deck(&deck).ok()?.deck.title.clone();
+        Some(ExportDraft {
+            format: export::default_format(&self.collection, &deck),
+            deck,
+            title,
+            with_progress: false,
+        })
+    }
+
+    /// Asks where to save `draft`'s export (on the worker: the dialog blocks).
+    pub(super) fn ask_where_to_export(&mut self, ctx: &egui::Context, draft: ExportDraft) {
+        let title = self.texts().export_dialog_title;
+        let name = format!("{}.{}", draft.deck.0, draft.format.extension());
+        self.spawn_dialog(ctx, move |dialogs| {
+            let path = dialogs.save_deck_file(title, &name);
+            JobDone::Export(draft, path)
+        });
+    }
+
+    /// Writes the export the learner chose a file for.
+    pub(super) fn export_to(&mut self, draft: &ExportDraft, path: &Path) {
+        let tr = self.texts();
+        match export::export(
+            &self.collection,
+            &draft.deck,
+            draft.format,
+            draft.with_progress,
+            path,
+        ) {
+            Ok(done) if done.warnings.is_empty() => {
+                self.set_info(fill(tr.exported, &[("path", &path.display().to_string())]));
+                self.screen = Screen::Decks;
+            }
+            Ok(done) => {
+                self.set_info(fill(
+                    tr.transfer.export_warnings,
+                    &[("warnings", &done.warnings.join("; "))],
+                ));
+                self.screen = Screen::Decks;
+            }
+            Err(err) => self.set_error(tr.export_failed, &err),
+        }
+    }
+
+    /// `text` with its images pointing at checked files of `media` (`file://` URIs); any
+    /// other image is shown as its alt text.
+    pub(super) fn with_images(&self, text: &str, media: Option<&Path>) -> String {
+        if !text.contains("![") {
+            return text.to_owned();
+        }
+        rewrite_images(text, &|name| {
+            let file = media?.join(name);
+            let mut checked = self.checked_images.borrow_mut();
+            let ok = *checked.entry(file.clone()).or_insert_with(|| {
+                atomic::read_bytes_limited(&file, MAX_IMAGE_BYTES as u64)
+                    .ok()
+                    .is_some_and(|bytes| check_image(&bytes).is_ok())
+            });
+            let uri = url_of(&file);
+            ok.then_some(uri)
+        })
+    }
+}
+
+/// A `file://` URI for an absolute path, with the characters Markdown and URIs treat
+/// specially escaped.
+fn url_of(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for byte in path.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(char::from(byte));
+            }
+            // Writing to a String cannot fail.
+            other => {
+                write!(uri, "%{other:02X}").ok();
+            }
+        }
+    }
+    uri
+}
