@@ -8,6 +8,10 @@
 //!
 //! Run: `cargo bench --bench speed` (or one group: `cargo bench --bench speed -- load`).
 
+/// The binary's allocator (see `src/main.rs`), so the figures are the ones a user gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};

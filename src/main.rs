@@ -6,6 +6,10 @@ use clap::Parser;
 use kartu::cli::Cli;
 use kartu::core::time::Timestamp;
 
+/// See `Cargo.toml`: imports allocate and free many small strings.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {

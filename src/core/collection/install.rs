@@ -88,7 +88,7 @@ impl Collection {
     /// history, whose snapshot is the one moment it switches. Writers only.
     pub fn install(
         &mut self,
-        decks: Vec<NewDeck>,
+        mut decks: Vec<NewDeck>,
         history: Option<NewHistory>,
         now: Timestamp,
         cancelled: &dyn Fn() -> bool,
@@ -111,6 +111,10 @@ impl Collection {
             })?;
         }
         self.paths.create_dirs()?;
+        // Installed decks are written in the current format.
+        for new in &mut decks {
+            new.deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+        }
         // 1. Every file, written beside its place.
         let mut pending: Vec<AtomicWriter> = Vec::new();
         let mut outcome = Installed::default();
@@ -128,11 +132,12 @@ impl Collection {
                     outcome.media += 1;
                 }
             }
-            let mut deck = new.deck.clone();
-            deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
-            let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+            let target = self
+                .paths
+                .decks_dir()
+                .join(format!("{}.ron", new.deck.id.0));
             let mut writer = AtomicWriter::create(&target)?;
-            writer.write(deck.to_ron()?.as_bytes())?;
+            writer.write(new.deck.to_ron()?.as_bytes())?;
             pending.push(writer);
         }
         if cancelled() {
@@ -143,8 +148,7 @@ impl Collection {
             writer.finish()?;
         }
         for new in decks {
-            let mut deck = new.deck;
-            deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+            let deck = new.deck;
             let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
             self.install_deck(PackedDeck::from_deck(&deck), DeckSource::File(target));
             outcome.decks += 1;

@@ -39,6 +39,21 @@ struct DeckFile {
     notes: Vec<Note>,
 }
 
+/// A format 2 deck file, borrowed for writing (the same fields as [`DeckFile`]): a large
+/// deck is written without a copy of its notes.
+#[derive(Serialize)]
+struct DeckFileRef<'a> {
+    format: u32,
+    id: &'a DeckId,
+    title: &'a str,
+    description: &'a str,
+    language: &'a str,
+    version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a DeckId>,
+    notes: &'a [Note],
+}
+
 /// A format 1 deck file: cards with a front and a back.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,15 +141,15 @@ impl Deck {
             };
             ron::ser::to_string_pretty(&file, config).map_err(failed)?
         } else {
-            let file = DeckFile {
+            let file = DeckFileRef {
                 format: DECK_FORMAT_VERSION,
-                id: self.id.clone(),
-                title: self.title.clone(),
-                description: self.description.clone(),
-                language: self.language.clone(),
+                id: &self.id,
+                title: &self.title,
+                description: &self.description,
+                language: &self.language,
                 version: self.version,
-                parent: self.parent.clone(),
-                notes: self.notes.clone(),
+                parent: self.parent.as_ref(),
+                notes: &self.notes,
             };
             ron::ser::to_string_pretty(&file, config).map_err(failed)?
         };
