@@ -150,6 +150,25 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Find cards with Anki's search syntax (see the README), sorted
+    Search {
+        /// The query, e.g. `deck:Peer is:due -tag:leech` (empty: every card)
+        #[arg(value_name = "QUERY", default_value = "")]
+        query: String,
+        /// Sort by: `sort_field` (`front`), `deck`, `kind`, `tags`, `state`, `due`, `interval`,
+        /// `stability`, `difficulty`, `reps`, `lapses`, `last_review`
+        #[arg(long, value_name = "COLUMN", default_value = "sort_field")]
+        sort: String,
+        /// Reverse the order
+        #[arg(long)]
+        reverse: bool,
+        /// Print at most N cards
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
     /// List or restore backups of progress (made every 30 minutes of study at most)
     Backup {
         /// What to do with backups.

@@ -47,7 +47,8 @@ pub fn run(
         Command::Decks { .. }
         | Command::Next { .. }
         | Command::Card { .. }
-        | Command::Export { .. } => Purpose::Read,
+        | Command::Export { .. }
+        | Command::Search { .. } => Purpose::Read,
     };
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     // The core decides how: readers take no lock (they work while a window is open), writers
@@ -165,6 +166,22 @@ pub fn run(
             *with_progress,
             file,
             output.json,
+            out,
+        ),
+        Command::Search {
+            query,
+            sort,
+            reverse,
+            limit,
+            at,
+        } => search(
+            &collection,
+            query,
+            sort,
+            *reverse,
+            *limit,
+            parse_now(&at.now)?,
+            at.json,
             out,
         ),
         Command::Backup { action } => {
@@ -459,4 +476,66 @@ fn card(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments, reason = "one per option of the command")]
+fn search(
+    collection: &Collection,
+    query: &str,
+    sort: &str,
+    reverse: bool,
+    limit: Option<usize>,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    use crate::core::search::{SearchIndex, SortColumn, context};
+    let Some(column) = SortColumn::from_name(sort) else {
+        let names: Vec<&str> = SortColumn::ALL.iter().map(|c| c.name()).collect();
+        anyhow::bail!("--sort {sort:?}: sort by one of {}", names.join(", "));
+    };
+    let needs_reviews = SearchIndex::query_needs_reviews(query)
+        .map_err(|err| anyhow::anyhow!("{}", search_error(query, &err)))?;
+    let mut index = SearchIndex::build(collection, now);
+    if needs_reviews {
+        index.load_reviews(collection)?;
+    }
+    let rows = index
+        .search(query, &context(collection, now), column, reverse)
+        .map_err(|err| anyhow::anyhow!("{}", search_error(query, &err)))?;
+    let shown = rows.iter().take(limit.unwrap_or(usize::MAX));
+    if as_json {
+        let found: Vec<_> = shown
+            .filter_map(|&row| index.found(row, collection))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
+    } else {
+        for &row in shown {
+            if let Some(card) = index.found(row, collection) {
+                let front: String = card
+                    .front
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take(60)
+                    .collect();
+                writeln!(out, "{}\t{}\t{}\t{front}", card.deck, card.card, card.state)?;
+            }
+        }
+        if rows.is_empty() {
+            writeln!(out, "No cards match.")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A query error with the query and a caret under the spot.
+fn search_error(query: &str, err: &crate::core::search::SearchError) -> String {
+    format!(
+        "search: {} (at character {})\n  {query}\n  {}^",
+        err.message,
+        err.position + 1,
+        " ".repeat(err.position)
+    )
 }

@@ -3,6 +3,7 @@
 // Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod collection;
 mod common;
 mod fields;
 mod meta;

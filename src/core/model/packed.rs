@@ -245,6 +245,12 @@ impl<'a> CardRef<'a> {
         }
     }
 
+    /// Its note's position in the deck (as [`PackedDeck::notes`] gives them).
+    #[must_use]
+    pub fn note_index(&self) -> usize {
+        self.card.note as usize
+    }
+
     /// Which of its note's cards it is: 1, 2 for a reverse card, the cloze number.
     #[must_use]
     pub fn number(&self) -> u32 {

@@ -50,6 +50,7 @@ mod error;
 mod eval;
 mod fold;
 mod glob;
+mod index;
 mod parser;
 mod terms;
 
@@ -58,4 +59,5 @@ pub use card::{CardState, Due, Review, SearchCard, SearchContext};
 pub use compile::{CaseFolding, CompileOptions, CompiledQuery};
 pub use error::SearchError;
 pub use eval::Matcher;
+pub use index::{Found, IndexedCard, SearchIndex, SortColumn, context};
 pub use parser::parse;

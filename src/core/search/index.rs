@@ -1,0 +1,711 @@
+//! Searching a collection: every card of every installed deck as a row the search engine can
+//! ask about ([`SearchCard`]), built once and reused for every keystroke, with sort keys
+//! ranked in advance so a sorted result is an integer sort.
+//!
+//! Kartu's notes look to the engine like Anki's: fields Front and Back (basic, reversed),
+//! Front, Back and Add Reverse (optional reversed), Text and Back Extra (cloze), then Notes
+//! and Example when the note has them; note types named by kind (`note:cloze`); decks by
+//! their titles from the top of the tree (`deck:Peer::Child`).
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::card::{CardState, Due, Review, SearchCard, SearchContext};
+use super::{SearchError, parse};
+use crate::core::collection::Collection;
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::{self, CardProgress, Rating};
+use crate::core::model::deck::NoteKind;
+use crate::core::time::{DAY_SECS, Timestamp};
+
+/// What the result can be sorted by (the browser's columns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortColumn {
+    /// The front, or a cloze note's text (Anki's sort field).
+    SortField,
+    /// The deck's name.
+    Deck,
+    /// The note kind.
+    Kind,
+    /// The tags.
+    Tags,
+    /// New, learning, review, relearning.
+    State,
+    /// The due time (new cards last).
+    Due,
+    /// The interval.
+    Interval,
+    /// FSRS stability.
+    Stability,
+    /// FSRS difficulty.
+    Difficulty,
+    /// Answers.
+    Reps,
+    /// Lapses.
+    Lapses,
+    /// The last answer.
+    LastReview,
+}
+
+impl SortColumn {
+    /// Every column, in the browser's order.
+    pub const ALL: [Self; 12] = [
+        Self::SortField,
+        Self::Deck,
+        Self::Kind,
+        Self::Tags,
+        Self::State,
+        Self::Due,
+        Self::Interval,
+        Self::Stability,
+        Self::Difficulty,
+        Self::Reps,
+        Self::Lapses,
+        Self::LastReview,
+    ];
+
+    /// The name `--sort` takes.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SortField => "sort_field",
+            Self::Deck => "deck",
+            Self::Kind => "kind",
+            Self::Tags => "tags",
+            Self::State => "state",
+            Self::Due => "due",
+            Self::Interval => "interval",
+            Self::Stability => "stability",
+            Self::Difficulty => "difficulty",
+            Self::Reps => "reps",
+            Self::Lapses => "lapses",
+            Self::LastReview => "last_review",
+        }
+    }
+
+    /// The column named `name` (as [`SortColumn::name`] gives it; `front` is the sort field).
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        if name == "front" {
+            return Some(Self::SortField);
+        }
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// One card, as the index holds it.
+#[derive(Clone, Debug)]
+struct Row {
+    /// Index into `decks`.
+    deck: u32,
+    /// The card's position in its packed deck.
+    card: u32,
+    /// Index into `notes`.
+    note: u32,
+    /// Which card of the note, 1-based.
+    number: u32,
+    progress: CardProgress,
+    /// The learner day it is due on.
+    due_day: i64,
+    /// Whether it was buried when the index was built.
+    buried: bool,
+}
+
+/// One note: its fields and tags in the text buffer.
+#[derive(Clone, Debug)]
+struct NoteRow {
+    fields: (u32, u32),
+    tags: (u32, u32),
+    sort_field: (u32, u32),
+    note_type: u64,
+}
+
+#[derive(Clone, Debug)]
+struct DeckRow {
+    id: DeckId,
+    /// Titles from the top of the tree, joined with `::`.
+    name: String,
+}
+
+/// The field names of a note type id (see [`note_type`]).
+fn field_names(note_type: u64) -> &'static [&'static str] {
+    const NAMES: [[&[&str]; 4]; 4] = [
+        [
+            &["Front", "Back"],
+            &["Front", "Back", "Notes"],
+            &["Front", "Back", "Example"],
+            &["Front", "Back", "Notes", "Example"],
+        ],
+        [
+            &["Front", "Back"],
+            &["Front", "Back", "Notes"],
+            &["Front", "Back", "Example"],
+            &["Front", "Back", "Notes", "Example"],
+        ],
+        [
+            &["Front", "Back", "Add Reverse"],
+            &["Front", "Back", "Add Reverse", "Notes"],
+            &["Front", "Back", "Add Reverse", "Example"],
+            &["Front", "Back", "Add Reverse", "Notes", "Example"],
+        ],
+        [
+            &["Text", "Back Extra"],
+            &["Text", "Back Extra", "Notes"],
+            &["Text", "Back Extra", "Example"],
+            &["Text", "Back Extra", "Notes", "Example"],
+        ],
+    ];
+    let kind = usize::try_from(note_type / 4).unwrap_or(0).min(3);
+    let extras = usize::try_from(note_type % 4).unwrap_or(0);
+    NAMES[kind][extras]
+}
+
+fn kind_index(kind: NoteKind) -> u64 {
+    match kind {
+        NoteKind::Basic => 0,
+        NoteKind::Reversed => 1,
+        NoteKind::OptionalReversed => 2,
+        NoteKind::Cloze => 3,
+    }
+}
+
+/// A note type id: the kind, and which of notes and example the note has (field lists
+/// differ, and the engine caches by this id).
+fn note_type(kind: NoteKind, notes: bool, example: bool) -> u64 {
+    kind_index(kind) * 4 + u64::from(notes) + 2 * u64::from(example)
+}
+
+/// Every card of a collection, ready to search.
+#[derive(Debug)]
+pub struct SearchIndex {
+    decks: Vec<DeckRow>,
+    notes: Vec<NoteRow>,
+    rows: Vec<Row>,
+    text: String,
+    /// Per row, ranks of the text columns (sort field, deck, kind, tags) among all rows.
+    ranks: Vec<[u32; 4]>,
+    /// Reviews newest first, per row (`review_at[row]..review_at[row + 1]`), when loaded.
+    reviews: Option<(Vec<u32>, Vec<Review>)>,
+    /// Retrievability's decay (FSRS-6 default until personal parameters exist).
+    decay: f32,
+}
+
+/// One card found, for a person or a script.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Found {
+    /// The deck.
+    pub deck: String,
+    /// The card.
+    pub card: String,
+    /// new, learning, review or relearning.
+    pub state: &'static str,
+    /// When it is due (RFC 3339); `null` for a new card.
+    pub due: Option<String>,
+    /// The interval, in seconds.
+    pub interval_secs: u64,
+    /// FSRS stability in days.
+    pub stability: f32,
+    /// FSRS difficulty, 1 to 10.
+    pub difficulty: f32,
+    /// Answers.
+    pub reps: u32,
+    /// Lapses.
+    pub lapses: u32,
+    /// The last answer (RFC 3339), if any.
+    pub last_review: Option<String>,
+    /// The question, as study shows it.
+    pub front: String,
+    /// The note's tags.
+    pub tags: Vec<String>,
+    /// Whether it is suspended.
+    pub suspended: bool,
+    /// Whether it is buried now.
+    pub buried: bool,
+}
+
+/// Whether a query asks about review history (`rated:`, `introduced:`).
+fn needs_reviews(node: &super::Node) -> bool {
+    match node {
+        super::Node::And(children) | super::Node::Or(children) => {
+            children.iter().any(needs_reviews)
+        }
+        super::Node::Not(child) => needs_reviews(child),
+        super::Node::Term(term) => {
+            matches!(term, super::Term::Rated { .. } | super::Term::Introduced(_))
+        }
+    }
+}
+
+/// Anki's `_` and `*` fold for sorting: lower-cased for every letter.
+fn sort_key(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// The search context at `now` for `collection`'s learner days.
+#[must_use]
+pub fn context(collection: &Collection, now: Timestamp) -> SearchContext {
+    let clock = collection.clock();
+    let today = clock.day(now);
+    let next = clock.day_start(crate::core::time::DayNumber(today.0 + 1));
+    SearchContext::new(today.0, now.unix_secs(), next.unix_secs())
+}
+
+impl SearchIndex {
+    /// Every card of every installed deck, with its progress as of `now` (burying ends with
+    /// the day: build again on a new day).
+    #[must_use]
+    pub fn build(collection: &Collection, now: Timestamp) -> Self {
+        let clock = collection.clock();
+        let mut index = Self {
+            decks: Vec::new(),
+            notes: Vec::new(),
+            rows: Vec::new(),
+            text: String::new(),
+            ranks: Vec::new(),
+            reviews: None,
+            decay: fsrs::FSRS6_DEFAULT_DECAY,
+        };
+        let titles: HashMap<&DeckId, (&str, Option<&DeckId>)> = collection
+            .decks()
+            .iter()
+            .map(|d| (&d.deck.id, (d.deck.title.as_str(), d.deck.parent.as_ref())))
+            .collect();
+        for installed in collection.decks() {
+            let deck = &installed.deck;
+            // The titles from the top of the tree down (loops were broken when the tree was
+            // built; the depth cap keeps this finite whatever the files say).
+            let mut levels = Vec::new();
+            let mut at = Some(&deck.id);
+            while let Some(id) = at
+                && levels.len() < 64
+            {
+                let Some((title, parent)) = titles.get(id) else {
+                    break;
+                };
+                levels.push(title.replace("::", ":"));
+                at = *parent;
+            }
+            levels.reverse();
+            let deck_index = u32::try_from(index.decks.len()).unwrap_or(u32::MAX);
+            index.decks.push(DeckRow {
+                id: deck.id.clone(),
+                name: levels.join("::"),
+            });
+            let first_note = index.notes.len();
+            for note in deck.notes() {
+                let start = index.text.len();
+                let (first, second) = if note.kind() == NoteKind::Cloze {
+                    (note.cloze_text(), note.extra())
+                } else {
+                    (note.front(), note.back())
+                };
+                index.text.push_str(first);
+                let sort_field = (as_u32(start), as_u32(index.text.len()));
+                index.text.push('\x1f');
+                index.text.push_str(second);
+                if note.kind() == NoteKind::OptionalReversed {
+                    index.text.push('\x1f');
+                    if note.add_reverse() {
+                        index.text.push('y');
+                    }
+                }
+                for extra in [note.notes(), note.example()].into_iter().flatten() {
+                    index.text.push('\x1f');
+                    index.text.push_str(extra);
+                }
+                let fields = (as_u32(start), as_u32(index.text.len()));
+                let tags_start = index.text.len();
+                for (i, tag) in note.tags().enumerate() {
+                    if i > 0 {
+                        index.text.push(' ');
+                    }
+                    index.text.push_str(tag);
+                }
+                index.notes.push(NoteRow {
+                    fields,
+                    tags: (as_u32(tags_start), as_u32(index.text.len())),
+                    sort_field,
+                    note_type: note_type(
+                        note.kind(),
+                        note.notes().is_some(),
+                        note.example().is_some(),
+                    ),
+                });
+            }
+            for (position, card) in deck.cards().enumerate() {
+                let progress = collection
+                    .progress()
+                    .card(&deck.id, &CardId(card.id().to_owned()))
+                    .cloned()
+                    .unwrap_or_default();
+                index.rows.push(Row {
+                    deck: deck_index,
+                    card: as_u32(position),
+                    note: as_u32(first_note + card.note_index()),
+                    number: card.number(),
+                    due_day: clock.day(progress.due).0,
+                    buried: progress.buried_until.is_some_and(|until| until > now),
+                    progress,
+                });
+            }
+        }
+        index.rank();
+        index
+    }
+
+    /// Ranks the text columns once, so sorting by them is comparing integers.
+    fn rank(&mut self) {
+        let count = self.rows.len();
+        self.ranks = vec![[0; 4]; count];
+        for column in 0..4 {
+            let keys: Vec<String> = self
+                .rows
+                .iter()
+                .map(|row| {
+                    let note = &self.notes[row.note as usize];
+                    match column {
+                        0 => sort_key(self.slice(note.sort_field)),
+                        1 => sort_key(&self.decks[row.deck as usize].name),
+                        2 => kind_name(note.note_type).to_owned(),
+                        _ => sort_key(self.slice(note.tags)),
+                    }
+                })
+                .collect();
+            let mut order: Vec<u32> = (0..as_u32(count)).collect();
+            order.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+            let mut rank = 0;
+            for (i, &row) in order.iter().enumerate() {
+                if i > 0 && keys[row as usize] != keys[order[i - 1] as usize] {
+                    rank = as_u32(i);
+                }
+                self.ranks[row as usize][column] = rank;
+            }
+        }
+    }
+
+    fn slice(&self, (start, end): (u32, u32)) -> &str {
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// How many cards it holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether it holds no cards.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Loads every card's reviews (for `rated:` and `introduced:`): read once, kept.
+    pub fn load_reviews(&mut self, collection: &Collection) -> crate::core::Result<()> {
+        if self.reviews.is_some() {
+            return Ok(());
+        }
+        let mut by_card: HashMap<(&DeckId, &str), usize> = HashMap::with_capacity(self.rows.len());
+        let packed: Vec<_> = self
+            .decks
+            .iter()
+            .map(|d| collection.deck(&d.id).ok())
+            .collect();
+        for (i, row) in self.rows.iter().enumerate() {
+            if let Some(Some(installed)) = packed.get(row.deck as usize)
+                && let Some(card) = installed.deck.cards().nth(row.card as usize)
+            {
+                by_card.insert((&self.decks[row.deck as usize].id, card.id()), i);
+            }
+        }
+        let mut per_row: Vec<Vec<Review>> = vec![Vec::new(); self.rows.len()];
+        collection.for_each_review(&mut |review| {
+            if let Some(&row) = by_card.get(&(&review.deck, review.card.0.as_str())) {
+                per_row[row].push(Review {
+                    time_ms: review.at.unix_secs().saturating_mul(1000),
+                    rating: match review.rating {
+                        Rating::Again => 1,
+                        Rating::Hard => 2,
+                        Rating::Good => 3,
+                        Rating::Easy => 4,
+                    },
+                });
+            }
+            Ok(())
+        })?;
+        let mut starts = Vec::with_capacity(per_row.len() + 1);
+        let mut all = Vec::new();
+        for mut reviews in per_row {
+            starts.push(as_u32(all.len()));
+            reviews.reverse();
+            all.extend(reviews);
+        }
+        starts.push(as_u32(all.len()));
+        self.reviews = Some((starts, all));
+        Ok(())
+    }
+
+    /// The rows matching `query`, sorted by `sort` (reversed when `reverse`); ties keep the
+    /// decks' and cards' order. A query that does not parse is an error naming where.
+    /// `rated:` and `introduced:` need [`SearchIndex::load_reviews`] first (else they find
+    /// nothing).
+    pub fn search(
+        &self,
+        query: &str,
+        ctx: &SearchContext,
+        sort: SortColumn,
+        reverse: bool,
+    ) -> Result<Vec<usize>, SearchError> {
+        let compiled = parse(query)?.compile();
+        let mut matcher = compiled.matcher();
+        let mut found: Vec<usize> = (0..self.rows.len())
+            .filter(|&row| matcher.matches(&self.card(row), ctx))
+            .collect();
+        self.sort(&mut found, sort);
+        if reverse {
+            found.reverse();
+        }
+        Ok(found)
+    }
+
+    /// Whether `query` asks about review history (so the reviews must be loaded first).
+    pub fn query_needs_reviews(query: &str) -> Result<bool, SearchError> {
+        Ok(needs_reviews(&parse(query)?.root))
+    }
+
+    /// Sorts rows by a column (stable: equal keys keep the collection's order).
+    pub fn sort(&self, rows: &mut [usize], sort: SortColumn) {
+        let p = |row: usize| &self.rows[row].progress;
+        match sort {
+            SortColumn::SortField => rows.sort_by_key(|&r| self.ranks[r][0]),
+            SortColumn::Deck => rows.sort_by_key(|&r| self.ranks[r][1]),
+            SortColumn::Kind => rows.sort_by_key(|&r| self.ranks[r][2]),
+            SortColumn::Tags => rows.sort_by_key(|&r| self.ranks[r][3]),
+            SortColumn::State => rows.sort_by_key(|&r| p(r).state as u8),
+            SortColumn::Due => rows.sort_by_key(|&r| match p(r).state {
+                card::CardState::New => i64::MAX,
+                _ => p(r).due.unix_secs(),
+            }),
+            SortColumn::Interval => rows.sort_by_key(|&r| p(r).interval_secs),
+            SortColumn::Stability => {
+                rows.sort_by(|&a, &b| float_order(p(a).stability, p(b).stability));
+            }
+            SortColumn::Difficulty => {
+                rows.sort_by(|&a, &b| float_order(p(a).difficulty, p(b).difficulty));
+            }
+            SortColumn::Reps => rows.sort_by_key(|&r| p(r).reps),
+            SortColumn::Lapses => rows.sort_by_key(|&r| p(r).lapses),
+            SortColumn::LastReview => {
+                rows.sort_by_key(|&r| p(r).last_review.map_or(i64::MIN, Timestamp::unix_secs));
+            }
+        }
+    }
+
+    /// Row `row` as the search engine sees it.
+    #[must_use]
+    pub fn card(&self, row: usize) -> IndexedCard<'_> {
+        IndexedCard { index: self, row }
+    }
+
+    /// The deck and card id of row `row`.
+    #[must_use]
+    pub fn ids(&self, row: usize, collection: &Collection) -> Option<(DeckId, CardId)> {
+        let r = self.rows.get(row)?;
+        let deck = &self.decks[r.deck as usize].id;
+        let installed = collection.deck(deck).ok()?;
+        let card = installed.deck.cards().nth(r.card as usize)?;
+        Some((deck.clone(), CardId(card.id().to_owned())))
+    }
+
+    /// Row `row` for a person or a script.
+    #[must_use]
+    pub fn found(&self, row: usize, collection: &Collection) -> Option<Found> {
+        let r = self.rows.get(row)?;
+        let deck = &self.decks[r.deck as usize].id;
+        let installed = collection.deck(deck).ok()?;
+        let card = installed.deck.cards().nth(r.card as usize)?;
+        let p = &r.progress;
+        let new = p.state == card::CardState::New;
+        Some(Found {
+            deck: deck.0.clone(),
+            card: card.id().to_owned(),
+            state: p.state.as_str(),
+            due: (!new).then(|| p.due.to_rfc3339()),
+            interval_secs: p.interval_secs,
+            stability: p.stability,
+            difficulty: p.difficulty,
+            reps: p.reps,
+            lapses: p.lapses,
+            last_review: p.last_review.map(Timestamp::to_rfc3339),
+            front: card.question().into_owned(),
+            tags: card.tags().map(str::to_owned).collect(),
+            suspended: p.suspended,
+            buried: r.buried,
+        })
+    }
+}
+
+fn float_order(a: f32, b: f32) -> Ordering {
+    a.total_cmp(&b)
+}
+
+fn kind_name(note_type: u64) -> &'static str {
+    match note_type / 4 {
+        0 => "basic",
+        1 => "reversed",
+        2 => "optional_reversed",
+        _ => "cloze",
+    }
+}
+
+fn as_u32(value: usize) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// One row of a [`SearchIndex`], borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct IndexedCard<'a> {
+    index: &'a SearchIndex,
+    row: usize,
+}
+
+impl IndexedCard<'_> {
+    fn row(&self) -> &Row {
+        &self.index.rows[self.row]
+    }
+
+    fn note(&self) -> &NoteRow {
+        &self.index.notes[self.row().note as usize]
+    }
+}
+
+impl SearchCard for IndexedCard<'_> {
+    fn note_fields(&self) -> &str {
+        self.index.slice(self.note().fields)
+    }
+
+    fn note_type_id(&self) -> u64 {
+        self.note().note_type
+    }
+
+    fn note_kind(&self) -> &str {
+        kind_name(self.note().note_type)
+    }
+
+    fn field_name(&self, ord: usize) -> Option<&str> {
+        field_names(self.note().note_type).get(ord).copied()
+    }
+
+    fn tags(&self) -> &str {
+        self.index.slice(self.note().tags)
+    }
+
+    fn deck_name(&self) -> &str {
+        &self.index.decks[self.row().deck as usize].name
+    }
+
+    fn card_ord(&self) -> u32 {
+        self.row().number.saturating_sub(1)
+    }
+
+    fn template_name(&self) -> &str {
+        match (self.note().note_type / 4, self.row().number) {
+            (3, _) => "Cloze",
+            (_, 1) => "Card 1",
+            _ => "Card 2",
+        }
+    }
+
+    fn state(&self) -> CardState {
+        match self.row().progress.state {
+            card::CardState::New => CardState::New,
+            card::CardState::Learning => CardState::Learning,
+            card::CardState::Review => CardState::Review,
+            card::CardState::Relearning => CardState::Relearning,
+        }
+    }
+
+    fn suspended(&self) -> bool {
+        self.row().progress.suspended
+    }
+
+    fn buried(&self) -> bool {
+        self.row().buried
+    }
+
+    fn due(&self) -> Due {
+        let p = &self.row().progress;
+        match p.state {
+            card::CardState::New => Due::NotScheduled,
+            card::CardState::Review => Due::Day(self.row().due_day),
+            // Steps shorter than a day are due at a time; longer ones on a day.
+            _ if p.interval_secs < DAY_SECS as u64 => Due::Secs(p.due.unix_secs()),
+            _ => Due::Day(self.row().due_day),
+        }
+    }
+
+    fn interval_days(&self) -> u32 {
+        let p = &self.row().progress;
+        match p.state {
+            card::CardState::Review | card::CardState::Relearning => {
+                u32::try_from(p.interval_secs / DAY_SECS as u64).unwrap_or(u32::MAX)
+            }
+            _ => 0,
+        }
+    }
+
+    fn reps(&self) -> u32 {
+        self.row().progress.reps
+    }
+
+    fn lapses(&self) -> u32 {
+        self.row().progress.lapses
+    }
+
+    fn stability(&self) -> Option<f32> {
+        let p = &self.row().progress;
+        (p.state != card::CardState::New && p.stability > 0.0).then_some(p.stability)
+    }
+
+    fn difficulty(&self) -> Option<f32> {
+        let p = &self.row().progress;
+        (p.state != card::CardState::New && p.stability > 0.0).then_some(p.difficulty)
+    }
+
+    fn retrievability(&self, ctx: &SearchContext) -> Option<f32> {
+        let p = &self.row().progress;
+        let stability = self.stability()?;
+        let last = p.last_review?;
+        let days = (ctx.now_secs - last.unix_secs()).max(0) as f32 / DAY_SECS as f32;
+        Some(fsrs::current_retrievability(
+            fsrs::MemoryState {
+                stability,
+                difficulty: p.difficulty,
+            },
+            days,
+            self.index.decay,
+        ))
+    }
+
+    fn added_ms(&self) -> i64 {
+        // Kartu does not record when a card was added yet: `added:` finds nothing.
+        0
+    }
+
+    fn reviews(&self) -> impl Iterator<Item = Review> + '_ {
+        let slice = self
+            .index
+            .reviews
+            .as_ref()
+            .map_or(&[][..], |(starts, all)| {
+                let start = starts[self.row] as usize;
+                let end = starts[self.row + 1] as usize;
+                all.get(start..end).unwrap_or_default()
+            });
+        slice.iter().copied()
+    }
+}
