@@ -119,7 +119,7 @@ fn snapshot_then_journal_survive_reopening_and_temp_files_are_swept() {
     assert_eq!(collection.progress(), &expected);
     assert_eq!(
         fs::read_to_string(paths.journal_file()).unwrap(),
-        "// kartu journal, format 1\n",
+        "// kartu journal, format 2\n",
         "only the header is left"
     );
     let card = collection.progress().card(
@@ -217,7 +217,8 @@ fn bytes_that_are_not_text_are_forgiven_only_in_the_torn_last_line() {
 }
 
 #[test]
-fn a_format_3_snapshot_with_its_log_and_journal_loads_and_is_rewritten_as_format_4() {
+fn a_format_3_snapshot_with_its_log_and_a_format_1_journal_loads_and_is_rewritten_as_the_current_formats()
+ {
     let dir = tempfile::tempdir().unwrap();
     let paths = DataPaths::new(dir.path());
     for name in ["progress.ron", "reviews-1.ron", "progress.journal"] {
@@ -233,6 +234,21 @@ fn a_format_3_snapshot_with_its_log_and_journal_loads_and_is_rewritten_as_format
     assert_eq!(reader.progress().card_count(), 3);
     assert_eq!(reader.progress().reviews.len(), 3);
     let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    // A writer gives the format 1 journal the format 2 header, its records unchanged.
+    let journal = fs::read_to_string(paths.journal_file()).unwrap();
+    let golden = fs::read_to_string("tests/golden/progress-v3/progress.journal").unwrap();
+    assert!(
+        journal.starts_with("// kartu journal, format 2\n"),
+        "{journal}"
+    );
+    let records = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with("//"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(records(&journal), records(&golden));
+    assert_eq!(collection.progress(), reader.progress());
     let seq = collection.snapshot_job(true).unwrap().run().unwrap();
     collection.finish_snapshot(seq).unwrap();
     drop(collection);

@@ -634,3 +634,118 @@ fn the_deck_tree_shows_sub_decks_under_their_parent_and_folds_them() {
     window.harness.run();
     window.harness.get_by_label("Child");
 }
+
+#[test]
+fn browse_search_select_suspend_and_undo() {
+    let mut window = open_window("en");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    window.harness.run();
+    window.harness.get_by_label_contains("134 of 134 cards");
+    let search = window.harness.get_by_role(Role::TextInput);
+    search.type_text("deck:\"What is*\" tag:role");
+    window.harness.run();
+    let collection = window.harness.state().collection();
+    let index = kartu::core::search::SearchIndex::build(collection, now());
+    let expected = index
+        .search(
+            "deck:\"What is*\" tag:role",
+            &kartu::core::search::context(collection, now()),
+            kartu::core::search::SortColumn::SortField,
+            false,
+        )
+        .unwrap()
+        .len();
+    assert!(expected > 1 && expected < 67, "{expected}");
+    window
+        .harness
+        .get_by_label_contains(&format!("{expected} of 134 cards"));
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    window.harness.run();
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Suspend")
+        .click();
+    window.harness.run();
+    window.harness.get_by_label_contains("cards suspended");
+    let deck = DeckId("backend-developer-en".into());
+    let card = CardId("what-is-backend-developer".into());
+    let suspended = |window: &Window| {
+        window
+            .harness
+            .state()
+            .collection()
+            .card_progress(&deck, &card)
+            .suspended
+    };
+    assert!(suspended(&window));
+    assert!(
+        progress(&window).card(&deck, &card).unwrap().suspended,
+        "on disk"
+    );
+    assert!(
+        window
+            .harness
+            .query_all_by_label_contains("new, suspended")
+            .next()
+            .is_some()
+    );
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    window.harness.run();
+    assert!(!suspended(&window));
+    window.harness.get_by_label_contains("Taken back");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::Z);
+    window.harness.run();
+    assert!(suspended(&window));
+    // A query that does not parse says where.
+    window
+        .harness
+        .get_by_role(Role::TextInput)
+        .type_text(" prop:ivl>");
+    window.harness.run();
+    window
+        .harness
+        .get_by_label_contains("needs a number after >");
+}
+
+#[test]
+fn at_suspends_and_minus_buries_the_card_in_study_and_ctrl_z_brings_it_back() {
+    let mut window = open_window("en");
+    study_english_deck(&mut window);
+    window.harness.get_by_label("What is a backend developer?");
+    window.harness.key_press(Key::Space);
+    window.harness.run();
+    window.harness.event(egui::Event::Text("@".into()));
+    window.harness.run();
+    assert!(
+        window
+            .harness
+            .query_by_label("What is a backend developer?")
+            .is_none(),
+        "the suspended card left"
+    );
+    let next = window.harness.state().collection().progress().card_count();
+    assert_eq!(next, 1, "only the suspended card has a state");
+    window.harness.event(egui::Event::Text("-".into()));
+    window.harness.run();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    window.harness.run();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    window.harness.run();
+    window.harness.get_by_label("What is a backend developer?");
+    assert_eq!(
+        window.harness.state().collection().progress().card_count(),
+        0
+    );
+}

@@ -16,8 +16,22 @@ pub enum Command {
     Reveal,
     /// Answer the card on screen.
     Answer(Rating),
-    /// Take back the last answer.
+    /// Take back the last action (an answer, or a change to cards).
     Undo,
+    /// Do the last action taken back again.
+    Redo,
+    /// Suspend the card on screen in study.
+    SuspendCurrent,
+    /// Open the card browser.
+    ShowBrowser,
+    /// Suspend (`true`) or unsuspend the cards selected in the browser.
+    SuspendSelected(bool),
+    /// Bury the cards selected in the browser until tomorrow.
+    BurySelected,
+    /// Make the cards selected in the browser new again (asked first).
+    ForgetSelected,
+    /// Bury the card on screen in study until tomorrow.
+    BuryCurrent,
     /// Back to the deck list.
     ShowDecks,
     /// Open the settings screen.

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod backups;
+pub mod browse;
 pub mod command;
 pub mod deck_list;
 pub mod dialogs;

@@ -1,7 +1,7 @@
 //! The study screen: front, answer, four rating buttons with their intervals, and the done
 //! screen. It reads a [`StudyView`] the app builds from the core.
 
-use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use egui::{Key, Modifiers, RichText};
 
 use egui_commonmark::CommonMarkCache;
 
@@ -80,15 +80,30 @@ pub fn study_ui(
 
 fn handle_keys(ui: &mut egui::Ui, view: &StudyView, commands: &mut Vec<Command>) {
     // Keys are consumed before any widget runs, so a focused button cannot act on them twice.
+    // Ctrl+Z and Ctrl+Shift+Z are the app's, for every screen.
     ui.input_mut(|input| {
-        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)) {
-            commands.push(Command::Undo);
-        }
         if input.consume_key(Modifiers::NONE, Key::Escape) {
             commands.push(Command::ShowDecks);
         }
         if view.card.is_none() {
             return;
+        }
+        // As in Anki: `@` suspends the card on screen, `-` buries it (typed characters, so
+        // they work on any keyboard layout).
+        let mut typed = Vec::new();
+        input.events.retain(|event| match event {
+            egui::Event::Text(text) if text == "@" || text == "-" => {
+                typed.push(text.clone());
+                false
+            }
+            _ => true,
+        });
+        for text in typed {
+            commands.push(if text == "@" {
+                Command::SuspendCurrent
+            } else {
+                Command::BuryCurrent
+            });
         }
         let space = input.consume_key(Modifiers::NONE, Key::Space);
         let enter = input.consume_key(Modifiers::NONE, Key::Enter);

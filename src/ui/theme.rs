@@ -35,6 +35,8 @@ pub const BAR_PADDING: f32 = 4.0;
 pub const PROGRESS_BAR_WIDTH: f32 = 160.0;
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
+/// Width of the browser's first column (the sort field) when it opens.
+pub const BROWSER_FIRST_COLUMN: f32 = 320.0;
 /// Indent of a sub-deck under its parent in the deck list (and the fold arrow's width).
 pub const TREE_INDENT: f32 = 18.0;
 

@@ -8,6 +8,7 @@
 //! is opened is in `open.rs`, snapshots, backups and restores in `history.rs`, deck import
 //! and export in `decks.rs`.
 
+mod actions;
 mod decks;
 mod history;
 mod install;
@@ -23,7 +24,9 @@ use jiff::tz::TimeZone;
 
 pub use install::{Installed, MediaFile, NewDeck, NewHistory};
 pub use installed::{DeckSource, InstalledDeck};
-pub use types::{Access, DeckSummary, ImportOutcome, Purpose, UndoRecord, Upkeep};
+pub use types::{
+    Access, Action, CardStates, DeckSummary, ImportOutcome, Purpose, UndoRecord, Upkeep,
+};
 
 use crate::core::error::{Error, Result};
 use crate::core::ids::{CardId, DeckId};
@@ -301,9 +304,13 @@ impl Collection {
         };
         self.commit(&Change::Answer {
             review: entry.clone(),
-            after: next,
+            after: next.clone(),
         })?;
-        Ok(UndoRecord { before, entry })
+        Ok(UndoRecord {
+            before,
+            entry,
+            after: next,
+        })
     }
 
     /// Takes back an answer; only the most recent one in the log can be taken back.
@@ -321,7 +328,7 @@ impl Collection {
 
     /// Journals a change (on disk when this returns), then applies it in memory; if the write
     /// fails nothing changes, so what is shown is what is stored.
-    fn commit(&mut self, change: &Change) -> Result<()> {
+    pub(super) fn commit(&mut self, change: &Change) -> Result<()> {
         let seq = self.progress.seq + 1;
         let Mode::Writer(journal) = &mut self.mode else {
             return Err(self.read_only_error());
@@ -330,15 +337,23 @@ impl Collection {
             seq,
             change: change.clone(),
         })?;
-        let (deck, card) = match change {
-            Change::Answer { review, .. } => (&review.deck, &review.card),
-            Change::Undo { deck, card, .. } => (deck, card),
-        };
-        let before = self.progress.card(deck, card).cloned();
+        let cards: Vec<(DeckId, CardId, Option<CardProgress>)> = change
+            .cards()
+            .into_iter()
+            .map(|(deck, card)| {
+                (
+                    deck.clone(),
+                    card.clone(),
+                    self.progress.card(deck, card).cloned(),
+                )
+            })
+            .collect();
         self.progress.apply(seq, change);
-        let after = self.progress.card(deck, card);
-        if let Some(installed) = self.decks.iter_mut().find(|d| &d.deck.id == deck) {
-            installed.requeue(card, before.as_ref(), after);
+        for (deck, card, before) in cards {
+            let after = self.progress.card(&deck, &card);
+            if let Some(installed) = self.decks.iter_mut().find(|d| d.deck.id == deck) {
+                installed.requeue(&card, before.as_ref(), after);
+            }
         }
         Ok(())
     }

@@ -316,7 +316,7 @@ fn snapshots_fold_the_journal_and_reload_the_same() {
     assert_eq!(records.len(), 1, "{journal_text}");
     assert!(records[0].starts_with("(seq: 21, "), "{journal_text}");
     assert!(
-        journal_text.starts_with("// kartu journal, format 1\n"),
+        journal_text.starts_with("// kartu journal, format 2\n"),
         "{journal_text}"
     );
     // The snapshot holds card states only; the 20 folded reviews went to the review log.

@@ -2,7 +2,7 @@
 //! leaves to undo, what an import did, and what a one-shot command leaves due.
 
 use crate::core::error::Result;
-use crate::core::ids::DeckId;
+use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardProgress;
 use crate::core::model::progress::ReviewEntry;
 use crate::core::storage::backup::{BackupInfo, BackupJob};
@@ -29,13 +29,44 @@ pub struct DeckSummary {
     pub counts: DeckCounts,
 }
 
-/// What is needed to take one answer back.
+/// What is needed to take one answer back (and to give it again).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UndoRecord {
     /// The card's state before the answer (`None`: it was new).
     pub before: Option<CardProgress>,
     /// The review log entry the answer added.
     pub entry: ReviewEntry,
+    /// The card's state after the answer.
+    pub after: CardProgress,
+}
+
+/// Card states, by deck and card (`None`: new, no progress).
+pub type CardStates = Vec<(DeckId, CardId, Option<CardProgress>)>;
+
+/// Something the learner did that can be taken back, and then done again: one undo history
+/// for answers and changes to cards.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An answer.
+    Answer(UndoRecord),
+    /// Card states set directly: suspended, unsuspended, buried, forgotten.
+    SetCards {
+        /// The states before.
+        before: CardStates,
+        /// The states after.
+        after: CardStates,
+    },
+}
+
+impl Action {
+    /// How many cards it changed.
+    #[must_use]
+    pub fn card_count(&self) -> usize {
+        match self {
+            Self::Answer(_) => 1,
+            Self::SetCards { after, .. } => after.len(),
+        }
+    }
 }
 
 /// The result of importing a deck file.

@@ -154,6 +154,25 @@ pub enum Change {
         /// The state to restore.
         before: Option<CardProgress>,
     },
+    /// Card states set directly, without an answer (suspend, unsuspend, bury, forget): each
+    /// card's new state (`None`: new again). Undone by another `SetCards` with the states
+    /// before. Journal format 2.
+    SetCards {
+        /// The cards and their new states.
+        cards: Vec<(DeckId, CardId, Option<CardProgress>)>,
+    },
+}
+
+impl Change {
+    /// The cards it changes.
+    #[must_use]
+    pub fn cards(&self) -> Vec<(&DeckId, &CardId)> {
+        match self {
+            Self::Answer { review, .. } => vec![(&review.deck, &review.card)],
+            Self::Undo { deck, card, .. } => vec![(deck, card)],
+            Self::SetCards { cards } => cards.iter().map(|(deck, card, _)| (deck, card)).collect(),
+        }
+    }
 }
 
 impl Progress {
@@ -171,6 +190,11 @@ impl Progress {
                 self.set_card(&review.deck, &review.card, Some(after.clone()));
             }
             Change::Undo { deck, card, before } => self.set_card(deck, card, before.clone()),
+            Change::SetCards { cards } => {
+                for (deck, card, state) in cards {
+                    self.set_card(deck, card, state.clone());
+                }
+            }
         }
     }
 
@@ -189,6 +213,7 @@ impl Progress {
                     self.reviews.pop();
                 }
             }
+            Change::SetCards { .. } => {}
         }
     }
 }

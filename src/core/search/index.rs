@@ -505,6 +505,26 @@ impl SearchIndex {
         }
     }
 
+    /// Row `row`'s sort field (the front, or a cloze note's text), deck name, note kind and
+    /// tags, as the browser shows them.
+    #[must_use]
+    pub fn row_text(&self, row: usize) -> Option<[&str; 4]> {
+        let r = self.rows.get(row)?;
+        let note = &self.notes[r.note as usize];
+        Some([
+            self.slice(note.sort_field),
+            &self.decks[r.deck as usize].name,
+            kind_name(note.note_type),
+            self.slice(note.tags),
+        ])
+    }
+
+    /// Row `row`'s progress, and whether it is buried now.
+    #[must_use]
+    pub fn progress(&self, row: usize) -> Option<(&CardProgress, bool)> {
+        self.rows.get(row).map(|r| (&r.progress, r.buried))
+    }
+
     /// Row `row` as the search engine sees it.
     #[must_use]
     pub fn card(&self, row: usize) -> IndexedCard<'_> {

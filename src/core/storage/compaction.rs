@@ -102,8 +102,10 @@ impl SnapshotJob {
             &journal,
             self.through,
             &mut |record, _| {
-                if record.seq > logged {
-                    entries.push(LogEntry::of(record.seq, &record.change));
+                if record.seq > logged
+                    && let Some(entry) = LogEntry::of(record.seq, &record.change)
+                {
+                    entries.push(entry);
                 }
             },
         )?;

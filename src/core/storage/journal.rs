@@ -22,8 +22,11 @@ use crate::core::storage::format::snapshot::{card_state, review_value};
 use crate::core::storage::paths::DataPaths;
 
 /// The newest journal format this build reads and the one it writes. Journals from before
-/// the header existed read as format 1.
-pub const JOURNAL_FORMAT_VERSION: u32 = 1;
+/// the header existed read as format 1. Format 2 adds `SetCards` records (suspend, bury,
+/// forget); a format 1 journal is rewritten with the new header when a writer opens it, so
+/// an older Kartu meets a format it does not know and opens read-only, instead of reading
+/// records it cannot parse as damage.
+pub const JOURNAL_FORMAT_VERSION: u32 = 2;
 
 const HEADER: &str = "// kartu journal, format ";
 
@@ -257,6 +260,9 @@ impl Journal {
             file.sync_data().map_err(|err| Error::io(&path, err))?;
         }
         let mut intact_len = intact_len;
+        if intact_len > 0 && written_format(&path)? < JOURNAL_FORMAT_VERSION {
+            intact_len = rewrite_keeping(&path, 0)?.0;
+        }
         if intact_len == 0 {
             let header = header_line();
             (&file)
@@ -322,30 +328,48 @@ impl Journal {
 
     /// After a snapshot up to `seq` is safely written: keeps only the newer records.
     pub fn trim_through(&mut self, seq: u64) -> Result<()> {
-        let bytes = atomic::read_bytes_limited(&self.path, MAX_JOURNAL_BYTES)?;
-        let parsed = parse_records(&bytes, &self.path)?;
-        let newer: Vec<&Record> = parsed
-            .records
-            .iter()
-            .map(|r| &r.record)
-            .filter(|r| r.seq > seq)
-            .collect();
-        let mut kept = header_line();
-        for record in &newer {
-            kept.push_str(&compact_ron(*record)?);
-            kept.push('\n');
-        }
-        atomic::atomic_write(&self.path, kept.as_bytes())?;
+        let (len, records) = rewrite_keeping(&self.path, seq)?;
         // The old handle points at the replaced file: reopen the new one.
         self.file = OpenOptions::new()
             .read(true)
             .append(true)
             .open(&self.path)
             .map_err(|err| Error::io(&self.path, err))?;
-        self.len = kept.len() as u64;
-        self.records = newer.len();
+        self.len = len;
+        self.records = records;
         Ok(())
     }
+}
+
+/// The format number in the journal's header line (1 for a journal without one).
+fn written_format(path: &Path) -> Result<u32> {
+    let bytes = atomic::read_bytes_limited(path, MAX_JOURNAL_BYTES)?;
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    Ok(std::str::from_utf8(first)
+        .ok()
+        .and_then(|line| line.strip_prefix(HEADER))
+        .and_then(|number| number.trim().parse().ok())
+        .unwrap_or(1))
+}
+
+/// Rewrites the journal, atomically, with the current header and only the records after
+/// `seq`; returns its new length and record count.
+fn rewrite_keeping(path: &Path, seq: u64) -> Result<(u64, usize)> {
+    let bytes = atomic::read_bytes_limited(path, MAX_JOURNAL_BYTES)?;
+    let parsed = parse_records(&bytes, path)?;
+    let newer: Vec<&Record> = parsed
+        .records
+        .iter()
+        .map(|r| &r.record)
+        .filter(|r| r.seq > seq)
+        .collect();
+    let mut kept = header_line();
+    for record in &newer {
+        kept.push_str(&compact_ron(*record)?);
+        kept.push('\n');
+    }
+    atomic::atomic_write(path, kept.as_bytes())?;
+    Ok((kept.len() as u64, newer.len()))
 }
 
 fn header_line() -> String {

@@ -1,7 +1,9 @@
-//! A study session on one deck: the card on screen, answering it, and undo.
+//! A study session on one deck: the card on screen and answering it. Undo is the app's one
+//! history of actions ([`crate::core::collection::Action`]); a card taken back is shown again
+//! with [`StudySession::show`].
 
 use crate::core::collection::{Collection, UndoRecord};
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::Rating;
 use crate::core::time::Timestamp;
@@ -14,18 +16,13 @@ pub struct StudySession {
     deck: DeckId,
     /// The card on screen, and the deck it is in (the deck studied, or a sub-deck).
     current: Option<(DeckId, CardId)>,
-    undo_stack: Vec<UndoRecord>,
 }
 
 impl StudySession {
     /// Starts studying `deck` at `now`.
     pub fn start(collection: &Collection, deck: DeckId, now: Timestamp) -> Result<Self> {
         let current = collection.next_study_card(&deck, now)?;
-        Ok(Self {
-            deck,
-            current,
-            undo_stack: Vec::new(),
-        })
+        Ok(Self { deck, current })
     }
 
     /// The deck being studied.
@@ -52,35 +49,31 @@ impl StudySession {
         Ok(())
     }
 
-    /// Answers the card on screen; it is on disk before the next card is chosen.
+    /// Answers the card on screen; it is on disk before the next card is chosen. Returns what
+    /// takes it back.
     pub fn answer(
         &mut self,
         collection: &mut Collection,
         rating: Rating,
         now: Timestamp,
         duration_ms: u32,
-    ) -> Result<()> {
+    ) -> Result<Option<UndoRecord>> {
         let Some((deck, card)) = self.current.clone() else {
-            return Ok(());
+            return Ok(None);
         };
         let record = collection.answer(&deck, &card, rating, now, duration_ms)?;
-        self.undo_stack.push(record);
-        self.refresh(collection, now)
+        self.refresh(collection, now)?;
+        Ok(Some(record))
     }
 
-    /// True when there is an answer in this session to take back.
+    /// Puts a card back on screen (an answer to it was taken back).
+    pub fn show(&mut self, deck: DeckId, card: CardId) {
+        self.current = Some((deck, card));
+    }
+
+    /// The card on screen with its deck.
     #[must_use]
-    pub fn can_undo(&self) -> bool {
-        !self.undo_stack.is_empty()
-    }
-
-    /// Takes back the last answer of this session and shows that card again.
-    pub fn undo(&mut self, collection: &mut Collection) -> Result<()> {
-        let record = self.undo_stack.last().ok_or(Error::NothingToUndo)?;
-        collection.undo(record)?;
-        if let Some(record) = self.undo_stack.pop() {
-            self.current = Some((record.entry.deck, record.entry.card));
-        }
-        Ok(())
+    pub fn current_card(&self) -> Option<(&DeckId, &CardId)> {
+        self.current.as_ref().map(|(deck, card)| (deck, card))
     }
 }

@@ -1,6 +1,7 @@
 //! Applying the screens' commands to the core, after the frame.
 
 use super::{JobDone, KartuApp, Screen, StudyState, local_time_text};
+use crate::core::collection::Action;
 use crate::core::study::session::StudySession;
 use crate::core::time::Timestamp;
 use crate::ui::command::Command;
@@ -49,9 +50,13 @@ impl KartuApp {
                     .session
                     .answer(&mut self.collection, rating, now, duration_ms)
                 {
-                    Ok(()) => {
+                    Ok(record) => {
                         study.revealed = false;
                         study.shown_at_secs = egui_time;
+                        if let Some(record) = record {
+                            self.history.push(Action::Answer(record));
+                            self.redo.clear();
+                        }
                         if matches!(
                             self.status,
                             Some(Status {
@@ -67,21 +72,48 @@ impl KartuApp {
                 }
                 self.summaries_at = None;
             }
-            Command::Undo => {
-                let Screen::Study(study) = &mut self.screen else {
+            Command::ShowBrowser => self.open_browser(now),
+            Command::SuspendSelected(_) | Command::BurySelected | Command::ForgetSelected => {
+                let Screen::Browse(browser) = &self.screen else {
                     return;
                 };
-                if !study.session.can_undo() {
-                    return;
-                }
-                match study.session.undo(&mut self.collection) {
-                    Ok(()) => {
-                        study.revealed = false;
-                        study.shown_at_secs = egui_time;
+                let cards = browser.selected_ids(&self.collection);
+                let (done, text) = match command {
+                    Command::SuspendSelected(true) => {
+                        (self.collection.suspend(&cards, true), tr.browse.suspended)
                     }
-                    Err(err) => self.set_error(tr.failed, &err),
-                }
-                self.summaries_at = None;
+                    Command::SuspendSelected(false) => (
+                        self.collection.suspend(&cards, false),
+                        tr.browse.unsuspended,
+                    ),
+                    Command::BurySelected => (self.collection.bury(&cards, now), tr.browse.buried),
+                    _ => (self.collection.forget(&cards), tr.browse.forgotten),
+                };
+                self.record(done, text);
+                self.after_cards_changed(now, egui_time);
+            }
+            Command::Undo => self.undo(now, egui_time),
+            Command::Redo => self.redo(now, egui_time),
+            Command::SuspendCurrent | Command::BuryCurrent => {
+                let Screen::Study(study) = &self.screen else {
+                    return;
+                };
+                let Some((deck, card)) = study.session.current_card() else {
+                    return;
+                };
+                let cards = [(deck.clone(), card.clone())];
+                let done = if command == Command::SuspendCurrent {
+                    self.collection.suspend(&cards, true)
+                } else {
+                    self.collection.bury(&cards, now)
+                };
+                let text = if command == Command::SuspendCurrent {
+                    tr.browse.suspended
+                } else {
+                    tr.browse.buried
+                };
+                self.record(done, text);
+                self.after_cards_changed(now, egui_time);
             }
             Command::ShowDecks => {
                 self.screen = Screen::Decks;
@@ -152,6 +184,76 @@ impl KartuApp {
                     Err(err) => self.set_error(tr.failed, &err),
                 }
             }
+        }
+    }
+}
+
+impl KartuApp {
+    /// Keeps a done action in the history (a new action clears what could be redone), or
+    /// says why it failed.
+    pub(super) fn record(&mut self, done: crate::core::Result<Action>, text: &str) {
+        match done {
+            Ok(action) => {
+                let n = action.card_count().to_string();
+                self.history.push(action);
+                self.redo.clear();
+                self.set_info(fill(text, &[("n", &n)]));
+            }
+            Err(err) => self.set_error(self.texts().failed, &err),
+        }
+    }
+
+    /// After cards changed: study looks again for the card to show, counts are recounted.
+    fn after_cards_changed(&mut self, now: Timestamp, egui_time: f64) {
+        self.summaries_at = None;
+        let tr = self.texts();
+        if let Screen::Study(study) = &mut self.screen {
+            study.revealed = false;
+            study.shown_at_secs = egui_time;
+            if let Err(err) = study.session.refresh(&self.collection, now) {
+                self.set_error(tr.failed, &err);
+            }
+        }
+        if let Screen::Browse(browser) = &mut self.screen {
+            browser.stale = true;
+        }
+    }
+
+    /// Takes back the last action; an answer taken back in study shows its card again.
+    fn undo(&mut self, now: Timestamp, egui_time: f64) {
+        let tr = self.texts();
+        let Some(action) = self.history.pop() else {
+            return;
+        };
+        match self.collection.undo_action(&action) {
+            Ok(()) => {
+                self.after_cards_changed(now, egui_time);
+                if let (Action::Answer(record), Screen::Study(study)) = (&action, &mut self.screen)
+                {
+                    study
+                        .session
+                        .show(record.entry.deck.clone(), record.entry.card.clone());
+                }
+                self.set_info(tr.browse.undone.to_owned());
+                self.redo.push(action);
+            }
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+
+    /// Does the last action taken back again.
+    fn redo(&mut self, now: Timestamp, egui_time: f64) {
+        let tr = self.texts();
+        let Some(action) = self.redo.pop() else {
+            return;
+        };
+        match self.collection.redo_action(&action) {
+            Ok(()) => {
+                self.after_cards_changed(now, egui_time);
+                self.set_info(tr.browse.redone.to_owned());
+                self.history.push(action);
+            }
+            Err(err) => self.set_error(tr.failed, &err),
         }
     }
 }

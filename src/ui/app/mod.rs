@@ -9,10 +9,12 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use serde::{Deserialize, Serialize};
 
 mod apply;
+mod browse;
 mod jobs;
 mod transfer;
 
 use super::backups::backups_ui;
+use super::browse::{BrowseView, browse_ui};
 use super::command::Command;
 use super::deck_list::deck_list_ui;
 use super::dialogs::FileDialogs;
@@ -59,6 +61,7 @@ enum Screen {
     Backups(Vec<BackupInfo>),
     Import(Box<transfer::ImportState>),
     Export(ExportDraft),
+    Browse(Box<browse::BrowserState>),
 }
 
 struct StudyState {
@@ -101,6 +104,10 @@ pub struct KartuApp {
     offered_backup: Option<BackupInfo>,
     clock: Clock,
     commands: Vec<Command>,
+    /// What can be taken back (answers and changes to cards), oldest first.
+    history: Vec<crate::core::collection::Action>,
+    /// What was taken back and can be done again, most recent last.
+    redo: Vec<crate::core::collection::Action>,
     /// Parsed Markdown of the cards on screen.
     markdown: egui_commonmark::CommonMarkCache,
     /// Images already checked (size in bytes and pixels), by file: shown only when they pass.
@@ -139,6 +146,8 @@ impl KartuApp {
             offered_backup: recovery.offered_backup,
             clock,
             commands: Vec::new(),
+            history: Vec::new(),
+            redo: Vec::new(),
             markdown: egui_commonmark::CommonMarkCache::default(),
             checked_images: std::cell::RefCell::default(),
         };
@@ -219,7 +228,7 @@ impl KartuApp {
                 .unwrap_or_default(),
             card,
             revealed: study.revealed,
-            can_undo: study.session.can_undo(),
+            can_undo: !self.history.is_empty(),
             next_due,
         }
     }
@@ -235,6 +244,9 @@ impl KartuApp {
                 }
                 if ui.button(tr.backups).clicked() {
                     self.commands.push(Command::ShowBackups);
+                }
+                if ui.button(tr.browse.browse).clicked() {
+                    self.commands.push(Command::ShowBrowser);
                 }
                 if ui
                     .add_enabled(
@@ -270,12 +282,25 @@ impl KartuApp {
             hint: match self.screen {
                 Screen::Study(_) => tr.study_hint,
                 Screen::Import(_) => tr.transfer.hint,
+                Screen::Browse(_) => tr.browse.hint,
                 Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
                     tr.deck_list_hint
                 }
             },
         }
     }
+}
+
+/// `2026-11-25` in the system time zone.
+fn local_date_text(at: Timestamp) -> String {
+    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
+        |_| at.to_rfc3339(),
+        |t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d")
+                .to_string()
+        },
+    )
 }
 
 /// `2026-11-25 14:30` in the system time zone.
@@ -308,6 +333,17 @@ impl eframe::App for KartuApp {
             if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Comma)) {
                 self.commands.push(Command::ShowSettings);
             }
+            if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
+                self.commands.push(Command::ShowBrowser);
+            }
+            // One undo history for answers and changes to cards, from every screen.
+            let redo = Modifiers::COMMAND | Modifiers::SHIFT;
+            if input.consume_shortcut(&KeyboardShortcut::new(redo, Key::Z)) {
+                self.commands.push(Command::Redo);
+            }
+            if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::Z)) {
+                self.commands.push(Command::Undo);
+            }
         });
 
         egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
@@ -328,6 +364,14 @@ impl eframe::App for KartuApp {
             if let Err(err) = study.session.refresh(&self.collection, now) {
                 self.set_error(tr.failed, &err);
             }
+        }
+        if let Screen::Browse(browser) = &mut self.screen {
+            browser.refresh(&self.collection, now);
+        } else if ui.memory(|m| m.focused().is_none())
+            && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::B))
+        {
+            // As in Anki: B opens the browser (when no text field has the keyboard).
+            commands.push(Command::ShowBrowser);
         }
         let study_view = match &self.screen {
             Screen::Study(study) => Some(self.study_view(study, now)),
@@ -351,6 +395,16 @@ impl eframe::App for KartuApp {
                         import_ui(ui, &view, import.layout.as_mut(), tr, &mut commands);
                     }
                     (Screen::Export(draft), _) => export_ui(ui, draft, tr, &mut commands),
+                    (Screen::Browse(browser), _) => {
+                        let mut draft = std::mem::take(&mut browser.draft);
+                        let view = BrowseView {
+                            rows: &browser.rows(tr),
+                            total: browser.total(),
+                            error: browser.error.clone(),
+                        };
+                        browse_ui(ui, &mut draft, &view, tr, &mut commands);
+                        browser.draft = draft;
+                    }
                     (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
                     (Screen::Backups(backups), _) => {
                         backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);

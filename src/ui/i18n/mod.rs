@@ -3,8 +3,10 @@
 //! A [`Texts`] struct per language: a missing translation is a compile error, not a blank.
 //! Placeholders such as `{n}` are filled with [`fill`].
 
+mod browse;
 mod transfer;
 
+pub use browse::BrowseTexts;
 pub use transfer::TransferTexts;
 
 use crate::core::time::{IntervalUnit, interval_in_unit};
@@ -219,6 +221,8 @@ pub struct Texts {
     pub units: [&'static str; 6],
     /// The import and export screens.
     pub transfer: &'static TransferTexts,
+    /// The browser and actions on cards.
+    pub browse: &'static BrowseTexts,
 }
 
 /// English.
@@ -235,7 +239,7 @@ pub static EN: Texts = Texts {
     unfold: "Show sub-decks (Right)",
     settings: "Settings",
     no_decks: "No decks yet. Import a deck file to start studying.",
-    deck_list_hint: "Up/Down choose a deck · Left/Right fold · Enter study · Ctrl+O import · Ctrl+, settings",
+    deck_list_hint: "Up/Down choose a deck · Left/Right fold · Enter study · Ctrl+F browse · Ctrl+O import · Ctrl+, settings",
     card_count: "{n} cards",
     show_answer: "Show answer",
     ratings: ["Again", "Hard", "Good", "Easy"],
@@ -246,7 +250,7 @@ pub static EN: Texts = Texts {
     done_heading: "All done for now!",
     next_due: "The next card is due {when} (in {in}).",
     nothing_left: "There is nothing left to study in this deck.",
-    study_hint: "Space/Enter show answer · 1–4 answer · Ctrl+Z undo · Esc back",
+    study_hint: "Space/Enter show answer · 1–4 answer · @ suspend · - bury · Ctrl+Z undo · Esc back",
     language: "Language",
     system_language: "System default",
     new_per_day: "New cards per day",
@@ -288,6 +292,7 @@ pub static EN: Texts = Texts {
     offer_restore: "Restore the newest backup, from {when} ({cards} cards, {reviews} reviews)",
     units: ["s", "m", "h", "d", "mo", "y"],
     transfer: &transfer::EN,
+    browse: &browse::EN,
 };
 
 /// Bahasa Indonesia.
@@ -304,7 +309,7 @@ pub static ID: Texts = Texts {
     unfold: "Tampilkan sub-dek (Kanan)",
     settings: "Pengaturan",
     no_decks: "Belum ada dek. Impor berkas dek untuk mulai belajar.",
-    deck_list_hint: "Atas/Bawah pilih dek · Kiri/Kanan lipat · Enter belajar · Ctrl+O impor · Ctrl+, pengaturan",
+    deck_list_hint: "Atas/Bawah pilih dek · Kiri/Kanan lipat · Enter belajar · Ctrl+F jelajahi · Ctrl+O impor · Ctrl+, pengaturan",
     card_count: "{n} kartu",
     show_answer: "Tampilkan jawaban",
     ratings: ["Lagi", "Sulit", "Baik", "Mudah"],
@@ -315,7 +320,7 @@ pub static ID: Texts = Texts {
     done_heading: "Selesai untuk saat ini!",
     next_due: "Kartu berikutnya jatuh tempo {when} ({in} lagi).",
     nothing_left: "Tidak ada lagi yang perlu dipelajari di dek ini.",
-    study_hint: "Spasi/Enter tampilkan jawaban · 1–4 jawab · Ctrl+Z urungkan · Esc kembali",
+    study_hint: "Spasi/Enter tampilkan jawaban · 1–4 jawab · @ tangguhkan · - kubur · Ctrl+Z urungkan · Esc kembali",
     language: "Bahasa",
     system_language: "Ikuti sistem",
     new_per_day: "Kartu baru per hari",
@@ -357,6 +362,7 @@ pub static ID: Texts = Texts {
     offer_restore: "Pulihkan cadangan terbaru, dari {when} ({cards} kartu, {reviews} ulasan)",
     units: ["dtk", "mnt", "j", "h", "bln", "th"],
     transfer: &transfer::ID,
+    browse: &browse::ID,
 };
 
 impl Texts {

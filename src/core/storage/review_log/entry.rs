@@ -25,12 +25,14 @@ impl LogEntry {
         }
     }
 
-    /// The log line of a journalled change with sequence number `seq`.
+    /// The log line of a journalled change with sequence number `seq`; `None` for a change
+    /// that is not about reviews (card states set directly).
     #[must_use]
-    pub fn of(seq: u64, change: &Change) -> Self {
+    pub fn of(seq: u64, change: &Change) -> Option<Self> {
         match change {
-            Change::Answer { review, .. } => Self::Review(seq, review.clone()),
-            Change::Undo { .. } => Self::Undo(seq),
+            Change::Answer { review, .. } => Some(Self::Review(seq, review.clone())),
+            Change::Undo { .. } => Some(Self::Undo(seq)),
+            Change::SetCards { .. } => None,
         }
     }
 

@@ -138,7 +138,12 @@ impl<'a> ReviewStream<'a> {
             })?;
         }
         for record in later {
-            note(matches!(record.change, Change::Answer { .. }));
+            match record.change {
+                Change::Answer { .. } => note(true),
+                Change::Undo { .. } => note(false),
+                // Card states set directly neither add nor take back a review.
+                Change::SetCards { .. } => {}
+            }
         }
         Ok(Self {
             inline,

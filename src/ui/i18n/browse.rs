@@ -1,0 +1,125 @@
+//! The strings of the card browser and of actions on cards, in both languages.
+
+/// Browser and card-action strings of one language.
+#[derive(Debug)]
+pub struct BrowseTexts {
+    /// Button and heading: the browser.
+    pub browse: &'static str,
+    /// Hint in the empty search box.
+    pub search_hint: &'static str,
+    /// How many cards match (`{n}`, `{total}`), and how many are selected (`{selected}`).
+    pub found: &'static str,
+    /// The columns: sort field, deck, kind, tags, state, due, interval, stability,
+    /// difficulty, reps, lapses, last review (the order of `SortColumn::ALL`).
+    pub columns: [&'static str; 12],
+    /// Menu: which columns show.
+    pub columns_menu: &'static str,
+    /// Button: suspend the selected cards.
+    pub suspend: &'static str,
+    /// Button: unsuspend the selected cards.
+    pub unsuspend: &'static str,
+    /// Button: bury the selected cards until tomorrow.
+    pub bury: &'static str,
+    /// Button: make the selected cards new again.
+    pub forget: &'static str,
+    /// Confirmation of Forget (`{n}`).
+    pub forget_confirm: &'static str,
+    /// Status: cards suspended (`{n}`).
+    pub suspended: &'static str,
+    /// Status: cards unsuspended (`{n}`).
+    pub unsuspended: &'static str,
+    /// Status: cards buried (`{n}`).
+    pub buried: &'static str,
+    /// Status: cards made new (`{n}`).
+    pub forgotten: &'static str,
+    /// Status: the last action was taken back.
+    pub undone: &'static str,
+    /// Status: the action taken back was done again.
+    pub redone: &'static str,
+    /// A query error (`{error}`, `{at}`).
+    pub query_error: &'static str,
+    /// Keyboard hint in the browser.
+    pub hint: &'static str,
+    /// No card matches.
+    pub nothing_found: &'static str,
+    /// Words for the states: new, learning, review, relearning.
+    pub states: [&'static str; 4],
+    /// Markers in the state column: suspended, buried.
+    pub held: [&'static str; 2],
+}
+
+/// English.
+pub static EN: BrowseTexts = BrowseTexts {
+    browse: "Browse",
+    search_hint: "Search, as in Anki: deck:Name tag:x is:due prop:ivl>10 \"a phrase\" -word",
+    found: "{n} of {total} cards · {selected} selected",
+    columns: [
+        "Sort field",
+        "Deck",
+        "Kind",
+        "Tags",
+        "State",
+        "Due",
+        "Interval",
+        "Stability",
+        "Difficulty",
+        "Reviews",
+        "Lapses",
+        "Last review",
+    ],
+    columns_menu: "Columns",
+    suspend: "Suspend",
+    unsuspend: "Unsuspend",
+    bury: "Bury",
+    forget: "Forget…",
+    forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
+    suspended: "{n} cards suspended (Ctrl+Z takes it back).",
+    unsuspended: "{n} cards unsuspended.",
+    buried: "{n} cards buried until tomorrow (Ctrl+Z takes it back).",
+    forgotten: "{n} cards are new again (Ctrl+Z takes it back).",
+    undone: "Taken back (Ctrl+Shift+Z does it again).",
+    redone: "Done again.",
+    query_error: "{error} (at character {at})",
+    hint: "Ctrl+F search · Click, Shift+click, Ctrl+click select · Ctrl+A all · Ctrl+Z undo · Esc back",
+    nothing_found: "No card matches this search.",
+    states: ["new", "learning", "review", "relearning"],
+    held: ["suspended", "buried"],
+};
+
+/// Bahasa Indonesia.
+pub static ID: BrowseTexts = BrowseTexts {
+    browse: "Jelajahi",
+    search_hint: "Cari, seperti di Anki: deck:Nama tag:x is:due prop:ivl>10 \"sebuah frasa\" -kata",
+    found: "{n} dari {total} kartu · {selected} dipilih",
+    columns: [
+        "Kolom urut",
+        "Dek",
+        "Jenis",
+        "Tag",
+        "Status",
+        "Jatuh tempo",
+        "Interval",
+        "Stabilitas",
+        "Kesulitan",
+        "Ulasan",
+        "Lupa",
+        "Ulasan terakhir",
+    ],
+    columns_menu: "Kolom",
+    suspend: "Tangguhkan",
+    unsuspend: "Batalkan penangguhan",
+    bury: "Kubur",
+    forget: "Lupakan…",
+    forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
+    suspended: "{n} kartu ditangguhkan (Ctrl+Z membatalkannya).",
+    unsuspended: "Penangguhan {n} kartu dibatalkan.",
+    buried: "{n} kartu dikubur sampai besok (Ctrl+Z membatalkannya).",
+    forgotten: "{n} kartu menjadi baru lagi (Ctrl+Z membatalkannya).",
+    undone: "Dibatalkan (Ctrl+Shift+Z mengulanginya).",
+    redone: "Diulangi.",
+    query_error: "{error} (pada karakter ke-{at})",
+    hint: "Ctrl+F cari · Klik, Shift+klik, Ctrl+klik pilih · Ctrl+A semua · Ctrl+Z batal · Esc kembali",
+    nothing_found: "Tidak ada kartu yang cocok dengan pencarian ini.",
+    states: ["baru", "belajar", "ulasan", "belajar ulang"],
+    held: ["ditangguhkan", "dikubur"],
+};
