@@ -75,6 +75,19 @@ fn progress(window: &Window) -> Progress {
         .0
 }
 
+/// Runs frames until the window is still. Background jobs (a backup after an answer) finish
+/// on their own threads and ask for a repaint at any moment, so a fixed number of frames is
+/// not enough.
+fn settle(harness: &mut Harness<'static, KartuApp>) {
+    for _ in 0..100 {
+        if harness.try_run().is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the window never settled");
+}
+
 /// Steps until `done` holds: file dialogs answer from another thread.
 fn run_until(
     harness: &mut Harness<'static, KartuApp>,
@@ -98,7 +111,7 @@ fn study_english_deck(window: &mut Window) {
         .collect::<Vec<_>>();
     assert_eq!(buttons.len(), 2, "one Study button per bundled deck");
     buttons[1].click();
-    window.harness.run();
+    settle(&mut window.harness);
 }
 
 #[test]
@@ -117,7 +130,7 @@ fn deck_list_study_space_three_shows_the_next_card_and_writes_progress() {
         "answer hidden"
     );
     window.harness.key_press(Key::Space);
-    window.harness.run();
+    settle(&mut window.harness);
     window
         .harness
         .get_by_label_contains("A professional who builds");
@@ -130,7 +143,7 @@ fn deck_list_study_space_three_shows_the_next_card_and_writes_progress() {
         .get_by_role_and_label(Role::Button, "Again · 1m");
 
     window.harness.key_press(Key::Num3);
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(
         window
             .harness
@@ -153,18 +166,18 @@ fn keyboard_alone_selects_a_deck_and_ctrl_z_undoes() {
     let mut window = open_window("en");
     window.harness.key_press(Key::ArrowDown);
     window.harness.key_press(Key::Enter);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("What is a backend developer?");
     window.harness.key_press(Key::Enter);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.key_press(Key::Num4);
-    window.harness.run();
+    settle(&mut window.harness);
     assert_eq!(progress(&window).reviews.len(), 1);
 
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("What is a backend developer?");
     assert!(progress(&window).reviews.is_empty(), "undo is written too");
 }
@@ -181,7 +194,7 @@ fn indonesian_ui_and_settings_switch_the_language() {
         .harness
         .get_by_role_and_label(Role::Button, "Pengaturan")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(
         window
             .harness
@@ -193,7 +206,7 @@ fn indonesian_ui_and_settings_switch_the_language() {
         .harness
         .get_by_role_and_label(Role::Button, "Simpan")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("Pengaturan disimpan.");
     let saved = Settings::load(&DataPaths::new(window.dir.path()).settings_file()).unwrap();
     assert_eq!(saved.language.as_deref(), Some("id"));
@@ -254,7 +267,7 @@ fn import_and_export_through_the_dialogs() {
         .next()
         .unwrap()
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     // The export screen: the format that suits the deck (a deck file: no images) is chosen.
     window
         .harness
@@ -292,7 +305,7 @@ fn import_and_export_through_the_dialogs() {
     run_until(&mut window.harness, |h| {
         h.query_by_label_contains("Imported 1 decks").is_some()
     });
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("My copy");
     assert!(window.dir.path().join("decks/my-copy.ron").exists());
 }
@@ -304,9 +317,9 @@ fn a_cancelled_dialog_does_nothing() {
         .harness
         .get_by_role_and_label(Role::Button, "Import…")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     std::thread::sleep(std::time::Duration::from_millis(50));
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(window.harness.query_by_label_contains("Import").is_some());
     assert!(
         window
@@ -353,11 +366,11 @@ fn answer_first_english_card_easy(harness: &mut Harness<'static, KartuApp>) {
         .nth(1)
         .unwrap()
         .click();
-    harness.run();
+    settle(harness);
     harness.key_press(Key::Space);
-    harness.run();
+    settle(harness);
     harness.key_press(Key::Num4);
-    harness.run();
+    settle(harness);
 }
 
 fn window_on(paths: &DataPaths) -> Harness<'static, KartuApp> {
@@ -374,7 +387,7 @@ fn window_with_dialogs(
     let mut harness = Harness::builder()
         .with_size([1100.0, 800.0])
         .build_eframe(move |cc| KartuApp::new(cc, collection, dialogs, Box::new(now)));
-    harness.run();
+    settle(&mut harness);
     harness
 }
 
@@ -387,18 +400,18 @@ fn backups_screen_lists_and_restores() {
     harness
         .get_by_role_and_label(Role::Button, "Back to decks")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness
         .get_by_role_and_label(Role::Button, "Backups")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Made");
     let restore = harness
         .get_all_by_role_and_label(Role::Button, "Restore")
         .collect::<Vec<_>>();
     assert_eq!(restore.len(), 1);
     restore[0].click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("Restored the backup from");
     let progress = kartu::core::storage::replay::load(&paths).unwrap().0;
     assert_eq!(progress.reviews.len(), 2, "back to the backup");
@@ -434,7 +447,7 @@ fn unreadable_progress_is_set_aside_and_the_newest_backup_offered() {
     harness
         .get_by_label_contains("(2 cards, 2 reviews)")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("Restored the backup from");
     assert_eq!(
         kartu::core::storage::replay::load(&paths)
@@ -465,7 +478,7 @@ fn progress_files_that_do_not_fit_together_are_kept_and_a_backup_offered() {
     harness
         .get_by_label_contains("(2 cards, 2 reviews)")
         .click();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label_contains("Restored the backup from");
     assert_eq!(
         kartu::core::storage::replay::load(&paths)
@@ -574,7 +587,7 @@ fn import_previews_an_update_side_by_side_and_installs_it_only_when_confirmed() 
     );
     // Cancel changes nothing.
     window.harness.key_press(Key::Escape);
-    window.harness.run();
+    settle(&mut window.harness);
     let card = |window: &Window, id: &str| {
         window
             .harness
@@ -622,7 +635,7 @@ fn the_deck_tree_shows_sub_decks_under_their_parent_and_folds_them() {
         .harness
         .get_by_role_and_label(Role::Button, "−")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(
         window.harness.query_by_label("Child").is_none(),
         "folded away"
@@ -631,7 +644,7 @@ fn the_deck_tree_shows_sub_decks_under_their_parent_and_folds_them() {
         .harness
         .get_by_role_and_label(Role::Button, "+")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("Child");
 }
 
@@ -641,11 +654,11 @@ fn browse_search_select_suspend_and_undo() {
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label_contains("134 of 134 cards");
     let search = window.harness.get_by_role(Role::TextInput);
     search.type_text("deck:\"What is*\" tag:role");
-    window.harness.run();
+    settle(&mut window.harness);
     let collection = window.harness.state().collection();
     let index = kartu::core::search::SearchIndex::build(collection, now());
     let expected = index
@@ -664,12 +677,12 @@ fn browse_search_select_suspend_and_undo() {
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
-    window.harness.run();
+    settle(&mut window.harness);
     window
         .harness
         .get_by_role_and_label(Role::Button, "Suspend")
         .click();
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label_contains("cards suspended");
     let deck = DeckId("backend-developer-en".into());
     let card = CardId("what-is-backend-developer".into());
@@ -696,20 +709,20 @@ fn browse_search_select_suspend_and_undo() {
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(!suspended(&window));
     window.harness.get_by_label_contains("Taken back");
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::Z);
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(suspended(&window));
     // A query that does not parse says where.
     window
         .harness
         .get_by_role(Role::TextInput)
         .type_text(" prop:ivl>");
-    window.harness.run();
+    settle(&mut window.harness);
     window
         .harness
         .get_by_label_contains("needs a number after >");
@@ -721,9 +734,9 @@ fn at_suspends_and_minus_buries_the_card_in_study_and_ctrl_z_brings_it_back() {
     study_english_deck(&mut window);
     window.harness.get_by_label("What is a backend developer?");
     window.harness.key_press(Key::Space);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.event(egui::Event::Text("@".into()));
-    window.harness.run();
+    settle(&mut window.harness);
     assert!(
         window
             .harness
@@ -734,15 +747,15 @@ fn at_suspends_and_minus_buries_the_card_in_study_and_ctrl_z_brings_it_back() {
     let next = window.harness.state().collection().progress().card_count();
     assert_eq!(next, 1, "only the suspended card has a state");
     window.harness.event(egui::Event::Text("-".into()));
-    window.harness.run();
+    settle(&mut window.harness);
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
-    window.harness.run();
+    settle(&mut window.harness);
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
-    window.harness.run();
+    settle(&mut window.harness);
     window.harness.get_by_label("What is a backend developer?");
     assert_eq!(
         window.harness.state().collection().progress().card_count(),

@@ -116,6 +116,7 @@ pub(super) fn import(
     meter.end();
     let mut incoming = read?;
     import::adopt_installed(collection, &mut incoming);
+    import::check(collection, &incoming, file)?;
     let plan = import::plan(collection, &incoming);
     let installed = if dry_run {
         None
@@ -165,7 +166,15 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) -> anyhow::Result<()> {
     for deck in &plan.decks {
         let what = match deck.installed_version {
             None => format!("new deck, version {}", deck.version),
-            Some(old) if old == deck.version => format!("installed already, version {old}"),
+            Some(old)
+                if old == deck.version
+                    && deck.added.is_empty()
+                    && deck.changed.is_empty()
+                    && deck.removed.is_empty() =>
+            {
+                format!("installed already, version {old}")
+            }
+            Some(old) if old == deck.version => format!("replaces version {old} (same number)"),
             Some(old) => format!("update from version {old} to {}", deck.version),
         };
         writeln!(

@@ -92,6 +92,12 @@ pub fn deck_list_ui(
                 let deck = &decks[row];
                 ui.horizontal(|ui| {
                     ui.add_space(theme::TREE_INDENT * deck.depth as f32);
+                    // The fold button's slot is there for every row, so titles line up.
+                    let height = ui.spacing().interact_size.y;
+                    let (slot, _) = ui.allocate_exact_size(
+                        egui::vec2(theme::TREE_INDENT, height),
+                        egui::Sense::hover(),
+                    );
                     if has_children(row) {
                         let folded = collapsed.contains(&deck.id.0);
                         let (arrow, hint) = if folded {
@@ -99,11 +105,10 @@ pub fn deck_list_ui(
                         } else {
                             ("−", tr.fold)
                         };
-                        if ui.small_button(arrow).on_hover_text(hint).clicked() {
+                        let button = ui.put(slot, egui::Button::new(arrow).small());
+                        if button.on_hover_text(hint).clicked() {
                             commands.push(Command::ToggleDeck(deck.id.clone()));
                         }
-                    } else {
-                        ui.add_space(theme::TREE_INDENT);
                     }
                     let title = ui
                         .selectable_label(row == *selected, RichText::new(&deck.title).size(16.0))

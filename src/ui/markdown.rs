@@ -5,15 +5,9 @@
 use egui::{FontId, TextStyle};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
-/// Shows `text` as Markdown with body text of `size` points, in the strong text colour when
-/// `strong`.
-pub fn markdown_ui(
-    ui: &mut egui::Ui,
-    cache: &mut CommonMarkCache,
-    text: &str,
-    size: f32,
-    strong: bool,
-) {
+/// Shows `text` as Markdown with body text of `size` points (emphasis and a cloze answer in
+/// the strong text colour).
+pub fn markdown_ui(ui: &mut egui::Ui, cache: &mut CommonMarkCache, text: &str, size: f32) {
     ui.scope(|ui| {
         let style = ui.style_mut();
         style
@@ -22,10 +16,6 @@ pub fn markdown_ui(
         style
             .text_styles
             .insert(TextStyle::Monospace, FontId::monospace(size * 0.85));
-        if strong {
-            let color = ui.visuals().strong_text_color();
-            ui.visuals_mut().override_text_color = Some(color);
-        }
         let width = ui.available_width().max(1.0);
         CommonMarkViewer::new()
             // Only the URIs the app wrote (file:// of checked images) load.

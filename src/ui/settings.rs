@@ -1,4 +1,5 @@
-//! The settings screen: language, daily limits, desired retention, day start, fuzz.
+//! The settings screen: language, daily limits, desired retention, day start, fuzz, burying
+//! siblings.
 
 use egui::{Key, Modifiers};
 
@@ -71,6 +72,9 @@ pub fn settings_ui(
 
             ui.label("");
             ui.checkbox(&mut draft.fuzz, tr.fuzz);
+            ui.end_row();
+            ui.label("");
+            ui.checkbox(&mut draft.bury_siblings, tr.bury_siblings);
             ui.end_row();
         });
     ui.add_space(theme::SECTION_GAP);

@@ -152,15 +152,15 @@ fn card_ui(
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
             .show(ui, |ui| {
                 ui.set_width(width - 2.0 * f32::from(theme::CARD_MARGIN));
-                markdown_ui(ui, markdown, &card.front, theme::CARD_TEXT_SIZE, false);
+                markdown_ui(ui, markdown, &card.front, theme::CARD_TEXT_SIZE);
                 if revealed {
                     ui.separator();
-                    markdown_ui(ui, markdown, &card.back, theme::CARD_TEXT_SIZE, true);
+                    markdown_ui(ui, markdown, &card.back, theme::CARD_TEXT_SIZE);
                     for (heading, text) in [(tr.notes, &card.notes), (tr.example, &card.example)] {
                         if let Some(text) = text {
                             ui.add_space(theme::SECTION_GAP / 2.0);
                             ui.label(RichText::new(heading).weak());
-                            markdown_ui(ui, markdown, text, theme::CARD_DETAIL_SIZE, false);
+                            markdown_ui(ui, markdown, text, theme::CARD_DETAIL_SIZE);
                         }
                     }
                 }

@@ -43,9 +43,20 @@ pub const TREE_INDENT: f32 = 18.0;
 /// The colour of an answer button's accent, Again to Easy.
 pub const RATING_COLORS: [Color32; 4] = [ERROR_COLOR, LEARNING_COLOR, DUE_COLOR, NEW_COLOR];
 
+/// Body text in the dark theme: lighter than egui's default grey, so card text reads at
+/// well over 4.5:1 and emphasis (white) still stands out.
+pub const TEXT_DARK: Color32 = Color32::from_gray(215);
+/// Body text in the light theme.
+pub const TEXT_LIGHT: Color32 = Color32::from_gray(35);
+
 /// Kartu's adjustments to egui's default style.
 pub fn apply(ctx: &egui::Context) {
     ctx.all_styles_mut(|style: &mut Style| {
+        style.visuals.widgets.noninteractive.fg_stroke.color = if style.visuals.dark_mode {
+            TEXT_DARK
+        } else {
+            TEXT_LIGHT
+        };
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(12.0, 6.0);
         style.spacing.window_margin = Margin::same(16);

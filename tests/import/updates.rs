@@ -180,6 +180,15 @@ fn an_older_deck_file_is_refused_and_a_newer_one_replaces_it() {
     let err = import_into(&mut collection, &file(1, "old"), Options::default()).unwrap_err();
     assert!(err.to_string().contains("version"), "{err}");
     assert_eq!(fingerprint(&data), before, "nothing changed");
+    // A dry run refuses it the same way, naming the file.
+    let older = file(1, "old");
+    let dry = kartu(&data, &["import", older.to_str().unwrap(), "--dry-run"]);
+    assert!(!dry.status.success());
+    let message = String::from_utf8_lossy(&dry.stderr);
+    assert!(
+        message.contains("teacher-1.ron") && message.contains("version"),
+        "{message}"
+    );
     import_into(&mut collection, &file(3, "new"), Options::default()).unwrap();
     assert_eq!(
         collection

@@ -135,6 +135,33 @@ pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
     }
 }
 
+/// Whether `incoming` can be installed in `collection` (from `path`): no deck older than
+/// the installed one, every deck's content valid. The same checks
+/// [`Collection::install`] makes, so a dry run fails where the import would.
+pub fn check(collection: &Collection, incoming: &Incoming, path: &std::path::Path) -> Result<()> {
+    for new in &incoming.decks {
+        if let Ok(installed) = collection.deck(&new.deck.id)
+            && installed.deck.version > new.deck.version
+        {
+            return Err(crate::core::error::Error::OlderVersion {
+                path: path.to_path_buf(),
+                deck: new.deck.id.0.clone(),
+                version: new.deck.version,
+                installed: installed.deck.version,
+            });
+        }
+        new.deck.check().map_err(|problem| {
+            crate::core::error::Error::Invalid(format!(
+                "{}: deck {:?}: {}",
+                path.display(),
+                new.deck.id.0,
+                problem.message
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// What installing `incoming` would change in `collection`.
 #[must_use]
 pub fn plan(collection: &Collection, incoming: &Incoming) -> Plan {

@@ -239,6 +239,37 @@ fn needs_reviews(node: &super::Node) -> bool {
     }
 }
 
+/// Card text as a line of plain text, for the browser's sort field (as Anki's sort field is
+/// its field with the HTML stripped): cloze deletions as their answers, images as their alt
+/// text, Markdown's emphasis and code marks and line breaks dropped.
+#[must_use]
+pub fn plain_text(text: &str) -> String {
+    let text = if text.contains("{{c") {
+        crate::core::model::cloze::plain(text)
+    } else {
+        text.to_owned()
+    };
+    let text = crate::core::model::media::rewrite_images(&text, &|_| None);
+    let mut out = String::with_capacity(text.len());
+    let mut last_space = true;
+    for c in text.chars() {
+        match c {
+            '*' | '`' | '\\' | '#' => {}
+            c if c.is_whitespace() => {
+                if !last_space {
+                    out.push(' ');
+                }
+                last_space = true;
+            }
+            c => {
+                out.push(c);
+                last_space = false;
+            }
+        }
+    }
+    out.trim_end().replace("[image: ", "[")
+}
+
 /// Anki's `_` and `*` fold for sorting: lower-cased for every letter.
 fn sort_key(text: &str) -> String {
     text.to_lowercase()
@@ -367,7 +398,7 @@ impl SearchIndex {
                 .map(|row| {
                     let note = &self.notes[row.note as usize];
                     match column {
-                        0 => sort_key(self.slice(note.sort_field)),
+                        0 => sort_key(&plain_text(self.slice(note.sort_field))),
                         1 => sort_key(&self.decks[row.deck as usize].name),
                         2 => kind_name(note.note_type).to_owned(),
                         _ => sort_key(self.slice(note.tags)),
@@ -727,5 +758,20 @@ impl SearchCard for IndexedCard<'_> {
                 all.get(start..end).unwrap_or_default()
             });
         slice.iter().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sort_field_reads_as_plain_text() {
+        assert_eq!(plain_text("**Rust** `own`\n\nership"), "Rust own ership");
+        assert_eq!(
+            plain_text("{{c1::Jakarta::city}} is in {{c2::Java}} ![a dot](dot.png)"),
+            "Jakarta is in Java [a dot]"
+        );
+        assert!(sort_key("Apa") < sort_key("bab"));
     }
 }

@@ -5,7 +5,7 @@ use super::{KartuApp, Screen, local_date_text};
 use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardState;
-use crate::core::search::{SearchIndex, SortColumn, context};
+use crate::core::search::{SearchIndex, SortColumn, context, plain_text};
 use crate::core::time::Timestamp;
 use crate::ui::browse::{BrowseDraft, BrowseRows};
 use crate::ui::i18n::Texts;
@@ -112,7 +112,6 @@ impl BrowseRows for RowsView<'_> {
             return Default::default();
         };
         let t = self.tr.browse;
-        let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let new = p.state == CardState::New;
         let mut state = t.states[p.state as usize].to_owned();
         for (held, word) in [(p.suspended, t.held[0]), (buried, t.held[1])] {
@@ -123,7 +122,7 @@ impl BrowseRows for RowsView<'_> {
         }
         let known = !new && p.stability > 0.0;
         [
-            one_line(text[0]),
+            plain_text(text[0]),
             text[1].to_owned(),
             text[2].to_owned(),
             text[3].to_owned(),

@@ -127,6 +127,11 @@ impl KartuApp {
         match result {
             Ok(mut incoming) => {
                 import::adopt_installed(&self.collection, &mut incoming);
+                if let Err(err) = import::check(&self.collection, &incoming, path) {
+                    self.screen = Screen::Decks;
+                    self.set_error(tr.import_failed, &err);
+                    return;
+                }
                 state.plan = Some(import::plan(&self.collection, &incoming));
                 state.incoming = Some(incoming);
                 state.error = None;

@@ -155,6 +155,8 @@ pub struct Texts {
     pub day_start_hour: &'static str,
     /// Settings: fuzz.
     pub fuzz: &'static str,
+    /// Settings: bury siblings.
+    pub bury_siblings: &'static str,
     /// Button: save.
     pub save: &'static str,
     /// Button: cancel.
@@ -259,6 +261,7 @@ pub static EN: Texts = Texts {
     desired_retention_help: "The chance of remembering a card when it comes due. Higher means more reviews.",
     day_start_hour: "Next day starts at (hour)",
     fuzz: "Spread review dates a little (fuzz)",
+    bury_siblings: "After a card, hold its note's other cards until tomorrow",
     save: "Save",
     cancel: "Cancel",
     backing_up: "Backing up progress…",
@@ -329,6 +332,7 @@ pub static ID: Texts = Texts {
     desired_retention_help: "Peluang masih ingat saat kartu jatuh tempo. Makin tinggi, makin banyak ulasan.",
     day_start_hour: "Hari baru mulai pukul (jam)",
     fuzz: "Sebar sedikit tanggal ulasan (fuzz)",
+    bury_siblings: "Setelah satu kartu, tahan kartu lain dari catatan yang sama sampai besok",
     save: "Simpan",
     cancel: "Batal",
     backing_up: "Mencadangkan kemajuan…",
