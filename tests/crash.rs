@@ -143,6 +143,117 @@ fn sigkill_at_random_moments_loses_no_confirmed_answer() {
     assert!(confirmed > 0);
 }
 
+/// Notes `n…` the deck holds, as the next start would see them (deck files and the edits
+/// journal), and whether everything loaded without a problem other than a torn last edit.
+fn written_notes(paths: &DataPaths, deck: &str) -> usize {
+    let collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadOnly).unwrap();
+    let problems: Vec<&String> = collection
+        .problems()
+        .iter()
+        .filter(|p| !p.contains("cut short") && !p.contains("incomplete"))
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(collection.unreadable_decks().is_empty());
+    collection
+        .deck(&kartu::core::ids::DeckId(deck.into()))
+        .unwrap()
+        .deck
+        .notes()
+        .filter(|n| n.id().starts_with('n'))
+        .count()
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_no_confirmed_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    let deck = "backend-developer-en";
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let put = |id: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kartu"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["put-note", "--deck", deck, "--id", id, "--front"])
+            .arg(format!("Question {id}?"))
+            .args(["--back", "An answer."])
+            .env_remove("KARTU_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long one save takes (journal, then the deck file), as for answers.
+    let run_micros = (0..3)
+        .map(|i| {
+            let scratch = tempfile::tempdir().unwrap();
+            let started = std::time::Instant::now();
+            let status = Command::new(env!("CARGO_BIN_EXE_kartu"))
+                .arg("--data-dir")
+                .arg(scratch.path())
+                .args([
+                    "put-note",
+                    "--deck",
+                    deck,
+                    "--back",
+                    "x",
+                    "--front",
+                    &format!("q{i}"),
+                ])
+                .env_remove("KARTU_DATA_DIR")
+                .stdout(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX)
+        })
+        .min()
+        .unwrap();
+    let kills = KILLS / 2;
+    let mut confirmed = 0;
+    let mut killed_mid_run = 0;
+    for attempt in 0..kills {
+        let mut child = put(&format!("n{attempt:04}"));
+        std::thread::sleep(Duration::from_micros(rng.below(run_micros * 6 / 5 + 1)));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        child.kill().ok();
+        child.wait().unwrap();
+        let mut stdout = String::new();
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        if stdout.contains("saved note") {
+            confirmed += 1;
+        }
+        let stored = written_notes(&paths, deck);
+        assert!(
+            (confirmed..=confirmed + 1).contains(&stored),
+            "attempt {attempt}: {stored} notes stored, {confirmed} confirmed"
+        );
+        confirmed = stored;
+    }
+    drop(Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap());
+    assert_eq!(temp_files(&paths), Vec::<String>::new());
+    let decks_dir = paths.decks_dir();
+    let stray: Vec<String> = fs::read_dir(&decks_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(TEMP_PREFIX))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    eprintln!("{killed_mid_run} of {kills} kills hit a running process; {confirmed} notes stored");
+    assert!(
+        killed_mid_run >= kills / 4,
+        "only {killed_mid_run} kills hit"
+    );
+    assert!(confirmed > 0);
+}
+
 #[test]
 fn a_second_writer_is_refused_while_readers_still_work() {
     let dir = tempfile::tempdir().unwrap();

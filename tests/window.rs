@@ -762,3 +762,150 @@ fn at_suspends_and_minus_buries_the_card_in_study_and_ctrl_z_brings_it_back() {
         0
     );
 }
+
+/// Types `text` into the text field labelled `label` (focusing it first, as a click would).
+fn type_into(window: &mut Window, label: &str, text: &str) {
+    let role = |h: &Harness<'static, KartuApp>| {
+        if h.query_by_role_and_label(Role::MultilineTextInput, label)
+            .is_some()
+        {
+            Role::MultilineTextInput
+        } else {
+            Role::TextInput
+        }
+    };
+    let role = role(&window.harness);
+    window.harness.get_by_role_and_label(role, label).focus();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(role, label)
+        .type_text(text);
+    settle(&mut window.harness);
+}
+
+#[test]
+fn create_a_deck_add_notes_and_study_them() {
+    let mut window = open_window("en");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "New deck…")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("New deck");
+    type_into(&mut window, "Title", "Kata benda");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Save")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label_contains("Deck “Kata benda” saved");
+    let deck = DeckId("kata-benda".into());
+    assert!(window.harness.state().collection().deck(&deck).is_ok());
+
+    // Add two notes; the editor stays open and empty after each.
+    let add = window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Add…")
+        .collect::<Vec<_>>();
+    assert_eq!(add.len(), 3, "one per deck");
+    add[1].click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("Add a note to “Kata benda”");
+    type_into(&mut window, "Front", "rumah");
+    type_into(&mut window, "Back", "a **house**");
+    // The preview shows the card as study will.
+    window.harness.get_by_label("Card 1");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    settle(&mut window.harness);
+    window.harness.get_by_label_contains("Note added (1 cards)");
+    window.harness.get_by_label("This note makes no card yet.");
+    type_into(&mut window, "Front", "kucing");
+    type_into(&mut window, "Back", "a cat");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Add")
+        .click();
+    settle(&mut window.harness);
+    window.harness.key_press(Key::Escape);
+    settle(&mut window.harness);
+    let collection = window.harness.state().collection();
+    assert_eq!(collection.deck(&deck).unwrap().deck.len(), 2);
+    assert_eq!(
+        collection
+            .card(&deck, &CardId("rumah".into()))
+            .unwrap()
+            .answer(),
+        "a **house**"
+    );
+    assert!(
+        window.dir.path().join("edits.journal").exists(),
+        "journalled"
+    );
+
+    // Study it.
+    window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .nth(1)
+        .unwrap()
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("rumah");
+    window.harness.key_press(Key::Space);
+    settle(&mut window.harness);
+    window.harness.key_press(Key::Num3);
+    settle(&mut window.harness);
+    window.harness.get_by_label("kucing");
+    assert_eq!(
+        progress(&window)
+            .card(&deck, &CardId("rumah".into()))
+            .unwrap()
+            .reps,
+        1
+    );
+}
+
+#[test]
+fn e_edits_the_card_in_study_and_comes_back_to_it() {
+    let mut window = open_window("en");
+    study_english_deck(&mut window);
+    window.harness.get_by_label("What is a backend developer?");
+    window.harness.key_press(Key::E);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label("Edit a note in “What is a Backend Developer?”");
+    type_into(&mut window, "Front", " (in short)");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label("What is a backend developer? (in short)");
+    window.harness.get_by_label_contains("Saved.");
+    let deck = DeckId("backend-developer-en".into());
+    let version = |window: &Window| {
+        window
+            .harness
+            .state()
+            .collection()
+            .deck(&deck)
+            .unwrap()
+            .deck
+            .version
+    };
+    assert_eq!(version(&window), 3, "the learner's copy, one version up");
+    // Undo takes the edit back, and it is the same card still.
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    settle(&mut window.harness);
+    window.harness.get_by_label("What is a backend developer?");
+    assert_eq!(version(&window), 2, "all of it taken back");
+}

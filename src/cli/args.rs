@@ -150,6 +150,32 @@ pub enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Add a note to a deck, or replace the note with its id: saved in the edits journal
+    /// before it is printed, then written into the deck file (a bundled deck becomes your
+    /// copy in the data directory, one version up; progress is kept)
+    PutNote {
+        /// The deck.
+        #[command(flatten)]
+        deck: DeckArg,
+        /// The note's id [default: made from the front or the cloze text]
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// basic, reversed, `optional_reversed` or cloze
+        #[arg(long, default_value = "basic", value_parser = ["basic", "reversed", "optional_reversed", "cloze"])]
+        kind: String,
+        /// The front (the cloze text for a cloze note), Markdown
+        #[arg(long, value_name = "TEXT")]
+        front: String,
+        /// The back (the extra for a cloze note), Markdown
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        back: String,
+        /// Tags, separated by spaces
+        #[arg(long, value_name = "TAGS", default_value = "")]
+        tags: String,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
     /// Find cards with Anki's search syntax (see the README), sorted
     Search {
         /// The query, e.g. `deck:Peer is:due -tag:leech` (empty: every card)

@@ -35,7 +35,9 @@ pub fn run(
     let purpose = match command {
         Command::Check { files } => return check(files, out),
         Command::Fmt { files, upgrade } => return fmt(files, *upgrade, out),
-        Command::Answer { .. } | Command::Generate { .. } => Purpose::Write,
+        Command::Answer { .. } | Command::Generate { .. } | Command::PutNote { .. } => {
+            Purpose::Write
+        }
         Command::Import { dry_run, .. } => {
             if *dry_run {
                 Purpose::Read
@@ -168,6 +170,64 @@ pub fn run(
             output.json,
             out,
         ),
+        Command::PutNote {
+            deck,
+            id,
+            kind,
+            front,
+            back,
+            tags,
+            at,
+        } => {
+            let deck = DeckId(deck.deck.clone());
+            collection.deck(&deck)?;
+            collection.become_writer()?;
+            warn_new(&collection);
+            let kind = crate::core::model::deck::NoteKind::from_word(kind)
+                .ok_or_else(|| anyhow::anyhow!("unknown note kind {kind:?}"))?;
+            let mut note = crate::core::model::deck::Note {
+                kind,
+                tags: tags.split_whitespace().map(str::to_owned).collect(),
+                ..crate::core::model::deck::Note::default()
+            };
+            if kind == crate::core::model::deck::NoteKind::Cloze {
+                note.text.clone_from(front);
+                note.extra.clone_from(back);
+            } else {
+                note.front.clone_from(front);
+                note.back.clone_from(back);
+            }
+            let source = if kind == crate::core::model::deck::NoteKind::Cloze {
+                crate::core::model::cloze::plain(front)
+            } else {
+                front.clone()
+            };
+            note.id = crate::core::model::deck::NoteId(match id {
+                Some(id) => id.clone(),
+                None => crate::core::import::ids::note_id_from_field(&source).0,
+            });
+            let cards = note.card_numbers().len();
+            let note_id = note.id.0.clone();
+            collection.put_note(&deck, note)?;
+            // Saved: a failing print must not look like a failed save.
+            let printed = if at.json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"deck": deck.0, "note": note_id, "cards": cards})
+                )
+            } else {
+                writeln!(out, "saved note {note_id} in {deck} ({cards} cards)")
+            };
+            if let Err(err) = printed.and_then(|()| out.flush()) {
+                eprintln!("warning: note saved; could not print it: {err}");
+            }
+            // Safe in the edits journal; the deck file catches up now.
+            if let Err(err) = collection.fold_edits(parse_now(&at.now)?) {
+                eprintln!("warning: the note is saved, but writing the deck file failed: {err}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Search {
             query,
             sort,

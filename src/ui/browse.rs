@@ -132,6 +132,12 @@ pub fn browse_ui(
         if ui.add_enabled(any, egui::Button::new(t.forget)).clicked() {
             draft.confirm_forget = true;
         }
+        if ui
+            .add_enabled(draft.selected.len() == 1, egui::Button::new(t.edit))
+            .clicked()
+        {
+            commands.push(Command::EditCurrent);
+        }
         ui.menu_button(t.columns_menu, |ui| {
             for (i, name) in t.columns.iter().enumerate() {
                 // The sort field always shows: a row needs something to recognise it by.

@@ -24,6 +24,30 @@ pub enum Command {
     SuspendCurrent,
     /// Open the card browser.
     ShowBrowser,
+    /// Open the editor to add a note to this deck.
+    AddNote(DeckId),
+    /// Open the editor on this card's note.
+    EditCard(DeckId, crate::core::ids::CardId),
+    /// Edit the note of the card on screen (study) or the one selected (browser).
+    EditCurrent,
+    /// Add or save the note in the editor.
+    SaveNote,
+    /// Put a copy of the note in the editor, to edit.
+    DuplicateNote,
+    /// Delete the note in the editor (asked first).
+    DeleteNote,
+    /// Pick an image and put it in the note in the editor.
+    InsertImage,
+    /// Leave the editor (back where it was opened from).
+    CloseEditor,
+    /// Open the deck screen for a new deck (under this one).
+    NewDeck(Option<DeckId>),
+    /// Open the deck screen for this deck.
+    EditDeck(DeckId),
+    /// Save the deck screen.
+    SaveDeck,
+    /// Delete the deck on the deck screen (asked first).
+    DeleteDeck,
     /// Suspend (`true`) or unsuspend the cards selected in the browser.
     SuspendSelected(bool),
     /// Bury the cards selected in the browser until tomorrow.

@@ -133,9 +133,17 @@ pub fn deck_list_ui(
                     *selected = row;
                     commands.push(Command::Study(deck.id.clone()));
                 }
-                if ui.button(tr.export).clicked() {
-                    commands.push(Command::ExportDeck(deck.id.clone()));
-                }
+                ui.horizontal(|ui| {
+                    if ui.button(tr.edit.add_note).clicked() {
+                        commands.push(Command::AddNote(deck.id.clone()));
+                    }
+                    if ui.button(tr.edit.edit_deck).clicked() {
+                        commands.push(Command::EditDeck(deck.id.clone()));
+                    }
+                    if ui.button(tr.export).clicked() {
+                        commands.push(Command::ExportDeck(deck.id.clone()));
+                    }
+                });
                 ui.end_row();
             }
         });

@@ -9,6 +9,11 @@ use crate::core::import::Format;
 pub trait FileDialogs: Send + Sync {
     /// A file to import (any format Kartu reads); `None` when cancelled.
     fn pick_deck_file(&self, title: &str) -> Option<PathBuf>;
+    /// An image to put in a note; `None` when cancelled (and wherever there is no dialog).
+    fn pick_image(&self, title: &str) -> Option<PathBuf> {
+        let _ = title;
+        None
+    }
     /// Where to save an export (the suggested name's extension is its format); `None` when
     /// cancelled.
     fn save_deck_file(&self, title: &str, suggested_name: &str) -> Option<PathBuf>;
@@ -26,6 +31,16 @@ impl FileDialogs for NativeDialogs {
             .add_filter("Kartu (.ron, .kartu)", &["ron", "kartu"])
             .add_filter("CSV, TSV", &["csv", "tsv"])
             .add_filter("Anki (.apkg, .colpkg, .txt)", &["apkg", "colpkg", "txt"])
+            .pick_file()
+    }
+
+    fn pick_image(&self, title: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title(title)
+            .add_filter(
+                "PNG, JPEG, GIF, WebP",
+                &["png", "jpg", "jpeg", "gif", "webp"],
+            )
             .pick_file()
     }
 

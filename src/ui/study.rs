@@ -88,6 +88,9 @@ fn handle_keys(ui: &mut egui::Ui, view: &StudyView, commands: &mut Vec<Command>)
         if view.card.is_none() {
             return;
         }
+        if input.consume_key(Modifiers::NONE, Key::E) {
+            commands.push(Command::EditCurrent);
+        }
         // As in Anki: `@` suspends the card on screen, `-` buries it (typed characters, so
         // they work on any keyboard layout).
         let mut typed = Vec::new();

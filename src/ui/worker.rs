@@ -45,6 +45,8 @@ pub enum JobKind {
     Dialog,
     /// Reading a file to import (nothing is written until the learner confirms).
     Import,
+    /// Writing edited decks into their files.
+    EditFold,
 }
 
 /// A running job, as the status bar shows it.

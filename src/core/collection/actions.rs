@@ -82,6 +82,7 @@ impl Collection {
                     cards: before.clone(),
                 })
             }
+            Action::Edit { before, .. } => self.replay_edits(before),
         }
     }
 
@@ -104,6 +105,7 @@ impl Collection {
             Action::SetCards { after, .. } => self.commit(&Change::SetCards {
                 cards: after.clone(),
             }),
+            Action::Edit { after, .. } => self.replay_edits(after),
         }
     }
 }

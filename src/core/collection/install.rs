@@ -94,6 +94,9 @@ impl Collection {
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Installed> {
         self.require_writer()?;
+        // Edits to a deck the import replaces must be in its file first, or they would be
+        // replayed over the new version at the next start.
+        self.fold_edits(now)?;
         let stopped = || Error::Cancelled;
         for new in &decks {
             if let Ok(installed) = self.deck(&new.deck.id)

@@ -10,6 +10,7 @@
 
 mod actions;
 mod decks;
+mod edit;
 mod history;
 mod install;
 mod installed;
@@ -119,6 +120,8 @@ pub struct Collection {
     unreadable_decks: Vec<(PathBuf, String)>,
     /// Journal records after which a snapshot is due.
     snapshot_every: usize,
+    /// The edits journal: deck edits saved but not yet in the deck files.
+    edits: edit::EditsState,
 }
 
 impl Collection {
@@ -359,6 +362,8 @@ impl Collection {
     }
 }
 
+#[cfg(test)]
+mod edit_tests;
 #[cfg(test)]
 mod fast_path_tests;
 #[cfg(test)]

@@ -112,7 +112,9 @@ impl Collection {
             settings_unreadable,
             unreadable_decks,
             snapshot_every: COMPACT_AFTER_RECORDS,
+            edits: super::edit::EditsState::default(),
         };
+        collection.load_edits();
         match access {
             Access::ReadOnly => collection.load_progress(None),
             Access::ReadWrite => collection.become_writer()?,

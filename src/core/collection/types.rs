@@ -56,6 +56,13 @@ pub enum Action {
         /// The states after.
         after: CardStates,
     },
+    /// Edits to decks.
+    Edit {
+        /// What takes them back.
+        before: Vec<crate::core::model::edit::Edit>,
+        /// The edits.
+        after: Vec<crate::core::model::edit::Edit>,
+    },
 }
 
 impl Action {
@@ -65,6 +72,7 @@ impl Action {
         match self {
             Self::Answer(_) => 1,
             Self::SetCards { after, .. } => after.len(),
+            Self::Edit { after, .. } => after.len(),
         }
     }
 }

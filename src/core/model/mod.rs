@@ -4,6 +4,7 @@
 pub mod card;
 pub mod cloze;
 pub mod deck;
+pub mod edit;
 pub mod media;
 pub mod packed;
 pub mod progress;

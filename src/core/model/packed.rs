@@ -368,6 +368,73 @@ impl PackedDeck {
         }
     }
 
+    /// The position of the note with id `id`, if any.
+    #[must_use]
+    pub fn note_position(&self, id: &str) -> Option<usize> {
+        self.notes().position(|note| note.id() == id)
+    }
+
+    /// Replaces the note at `position` with `note` in place, when it makes the same cards
+    /// (same id, kind and card numbers): its text is appended to the buffer (the old text
+    /// stays until the deck is packed again), so a fix to one note costs the same in a deck
+    /// of any size. Returns `false`, changing nothing, when the cards would differ.
+    pub fn replace_note(&mut self, position: usize, note: &Note) -> bool {
+        let Some(old) = self.notes.get(position).copied() else {
+            return false;
+        };
+        let current = NoteRef {
+            deck: self,
+            note: &old,
+        };
+        if current.id() != note.id.0
+            || current.kind() != note.kind
+            || current.to_note().card_numbers() != note.card_numbers()
+        {
+            return false;
+        }
+        let mut push = |text: &str| {
+            let start = self.text.len();
+            self.text.push_str(text);
+            Span {
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                len: u32::try_from(text.len()).unwrap_or(u32::MAX - 1),
+            }
+        };
+        let (first, second) = match note.kind {
+            NoteKind::Cloze => (push(&note.text), push(&note.extra)),
+            _ => (push(&note.front), push(&note.back)),
+        };
+        let notes = note.notes.as_deref().map_or(Span::NONE, &mut push);
+        let example = note.example.as_deref().map_or(Span::NONE, &mut push);
+        let tags_start = self.tag_refs.len();
+        for tag in &note.tags {
+            let index = self
+                .tag_names
+                .iter()
+                .position(|t| t == tag)
+                .unwrap_or_else(|| {
+                    self.tag_names.push(tag.clone());
+                    self.tag_names.len() - 1
+                });
+            self.tag_refs.push(u32::try_from(index).unwrap_or(u32::MAX));
+        }
+        let tags = Span {
+            start: u32::try_from(tags_start).unwrap_or(u32::MAX),
+            len: u32::try_from(note.tags.len()).unwrap_or(0),
+        };
+        self.notes[position] = PackedNote {
+            id: old.id,
+            kind: note.kind,
+            add_reverse: note.add_reverse,
+            first,
+            second,
+            notes,
+            example,
+            tags,
+        };
+        true
+    }
+
     /// Packs a deck.
     #[must_use]
     pub fn from_deck(deck: &Deck) -> Self {

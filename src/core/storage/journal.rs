@@ -260,8 +260,15 @@ impl Journal {
             file.sync_data().map_err(|err| Error::io(&path, err))?;
         }
         let mut intact_len = intact_len;
+        let mut file = file;
         if intact_len > 0 && written_format(&path)? < JOURNAL_FORMAT_VERSION {
             intact_len = rewrite_keeping(&path, 0)?.0;
+            // The rewrite replaced the file: append to the new one, not the handle on the old.
+            file = OpenOptions::new()
+                .read(true)
+                .append(true)
+                .open(&path)
+                .map_err(|err| Error::io(&path, err))?;
         }
         if intact_len == 0 {
             let header = header_line();

@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod backup;
 pub mod compaction;
+pub mod edits;
 pub mod format;
 pub mod journal;
 pub mod paths;

@@ -72,6 +72,12 @@ impl DataPaths {
         self.root.join("progress.journal")
     }
 
+    /// The journal of edits to decks not yet folded into their deck files.
+    #[must_use]
+    pub fn edits_file(&self) -> PathBuf {
+        self.root.join("edits.journal")
+    }
+
     /// The review log of generation `generation`.
     #[must_use]
     pub fn review_log_file(&self, generation: u32) -> PathBuf {

@@ -73,6 +73,18 @@ impl KartuApp {
                 self.summaries_at = None;
             }
             Command::ShowBrowser => self.open_browser(now),
+            Command::AddNote(deck) => self.open_editor(deck, None),
+            Command::EditCard(deck, card) => self.edit_card(deck, &card),
+            Command::EditCurrent => self.edit_current(),
+            Command::SaveNote => self.save_note(now),
+            Command::DuplicateNote => self.duplicate_note(),
+            Command::DeleteNote => self.delete_note(now),
+            Command::InsertImage => self.ask_for_image(ctx),
+            Command::CloseEditor => self.close_editor(now),
+            Command::NewDeck(parent) => self.open_deck_screen(None, parent),
+            Command::EditDeck(deck) => self.open_deck_screen(Some(deck), None),
+            Command::SaveDeck => self.save_deck(),
+            Command::DeleteDeck => self.delete_deck(),
             Command::SuspendSelected(_) | Command::BurySelected | Command::ForgetSelected => {
                 let Screen::Browse(browser) = &self.screen else {
                     return;

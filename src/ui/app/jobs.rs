@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{JobDone, KartuApp, SNAPSHOT_RETRY};
+use super::{EDIT_FOLD_AFTER, JobDone, KartuApp, SNAPSHOT_RETRY};
 use crate::core::time::Timestamp;
 use crate::ui::dialogs::FileDialogs;
 use crate::ui::worker::JobKind;
@@ -45,15 +45,46 @@ impl KartuApp {
             });
     }
 
+    /// Writes edited decks into their files in the background, a while after the last edit
+    /// (each edit is safe in the edits journal already).
+    pub(super) fn start_edit_fold_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
+        if !self.collection.has_unfolded_edits() || self.worker.is_running(JobKind::EditFold) {
+            return;
+        }
+        let quiet = self
+            .last_edit_check
+            .get_or_insert_with(std::time::Instant::now)
+            .elapsed();
+        if quiet < EDIT_FOLD_AFTER {
+            return;
+        }
+        self.last_edit_check = None;
+        let Some(job) = self.collection.edit_fold_job(now) else {
+            return;
+        };
+        let label = self.texts().saving_progress.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::EditFold, label, false, move |_| {
+                JobDone::EditFold(job.run())
+            });
+    }
+
     /// Waits for background snapshot and backup writes, so nothing lands after what follows.
     pub(super) fn wait_for_background_writes(&mut self) {
-        for kind in [JobKind::Snapshot, JobKind::Backup] {
+        for kind in [JobKind::Snapshot, JobKind::Backup, JobKind::EditFold] {
             for (_, done) in self.worker.wait_for(kind) {
                 // Only snapshots and backups are waited for: neither needs the window.
-                if let JobDone::Snapshot(result) = done {
-                    self.snapshot_done(result);
-                } else if let JobDone::Backup(Err(err)) = done {
-                    self.set_error(self.texts().failed, &err);
+                match done {
+                    JobDone::Snapshot(result) => self.snapshot_done(result),
+                    JobDone::Backup(Err(err)) => self.set_error(self.texts().failed, &err),
+                    JobDone::EditFold(result) => {
+                        if let Err(err) =
+                            result.and_then(|through| self.collection.finish_edit_fold(through))
+                        {
+                            self.set_error(self.texts().failed, &err);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -77,10 +108,19 @@ impl KartuApp {
                 }
             }
             // A cancelled dialog does nothing.
-            JobDone::Import(None) | JobDone::Export(_, None) => {}
+            JobDone::Import(None) | JobDone::Export(_, None) | JobDone::Image(None) => {}
             JobDone::Import(Some(path)) => self.start_import_read(ctx, path, None, now),
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
             JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
+            JobDone::Image(Some(path)) => self.insert_image(&path),
+            JobDone::EditFold(result) => {
+                if let Err(err) =
+                    result.and_then(|through| self.collection.finish_edit_fold(through))
+                {
+                    // The edits are safe in their journal; the next fold tries again.
+                    self.set_error(tr.failed, &err);
+                }
+            }
         }
     }
 

@@ -10,14 +10,17 @@ use serde::{Deserialize, Serialize};
 
 mod apply;
 mod browse;
+mod edit;
 mod jobs;
 mod transfer;
 
 use super::backups::backups_ui;
 use super::browse::{BrowseView, browse_ui};
 use super::command::Command;
+use super::deck_edit::{DeckView, deck_edit_ui};
 use super::deck_list::deck_list_ui;
 use super::dialogs::FileDialogs;
+use super::editor::{EditorView, editor_ui};
 use super::export::{ExportDraft, export_ui};
 use super::i18n::{Lang, Texts, fill};
 use super::import::{ImportView, import_ui};
@@ -39,6 +42,9 @@ pub type Clock = Box<dyn Fn() -> Timestamp>;
 
 /// How long to wait before trying a failed snapshot again.
 const SNAPSHOT_RETRY: Duration = Duration::from_mins(1);
+
+/// Edited decks are written into their files once edits have paused this long.
+const EDIT_FOLD_AFTER: Duration = Duration::from_secs(20);
 
 /// Deck counts are recomputed at least this often, as cards fall due.
 const SUMMARY_REFRESH_SECS: i64 = 30;
@@ -62,6 +68,8 @@ enum Screen {
     Import(Box<transfer::ImportState>),
     Export(ExportDraft),
     Browse(Box<browse::BrowserState>),
+    Edit(Box<edit::EditorState>),
+    DeckEdit(Box<edit::DeckEditState>),
 }
 
 struct StudyState {
@@ -83,6 +91,10 @@ enum JobDone {
     ImportRead(PathBuf, Box<transfer::ImportRead>),
     /// The export dialog's answer, for this export.
     Export(ExportDraft, Option<PathBuf>),
+    /// The image dialog's answer.
+    Image(Option<PathBuf>),
+    /// Edited decks were written into their files up to this edit (or failed).
+    EditFold(crate::core::Result<u64>),
 }
 
 /// The Kartu window.
@@ -106,6 +118,8 @@ pub struct KartuApp {
     commands: Vec<Command>,
     /// What can be taken back (answers and changes to cards), oldest first.
     history: Vec<crate::core::collection::Action>,
+    /// Since when the app has seen unfolded edits (the fold waits for a pause).
+    last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
     redo: Vec<crate::core::collection::Action>,
     /// Parsed Markdown of the cards on screen.
@@ -147,6 +161,7 @@ impl KartuApp {
             clock,
             commands: Vec::new(),
             history: Vec::new(),
+            last_edit_check: None,
             redo: Vec::new(),
             markdown: egui_commonmark::CommonMarkCache::default(),
             checked_images: std::cell::RefCell::default(),
@@ -248,6 +263,9 @@ impl KartuApp {
                 if ui.button(tr.browse.browse).clicked() {
                     self.commands.push(Command::ShowBrowser);
                 }
+                if ui.button(tr.edit.new_deck).clicked() {
+                    self.commands.push(Command::NewDeck(None));
+                }
                 if ui
                     .add_enabled(
                         !self.worker.is_running(JobKind::Dialog),
@@ -283,6 +301,8 @@ impl KartuApp {
                 Screen::Study(_) => tr.study_hint,
                 Screen::Import(_) => tr.transfer.hint,
                 Screen::Browse(_) => tr.browse.hint,
+                Screen::Edit(_) => tr.edit.hint,
+                Screen::DeckEdit(_) => tr.deck_list_hint,
                 Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
                     tr.deck_list_hint
                 }
@@ -373,6 +393,28 @@ impl eframe::App for KartuApp {
             // As in Anki: B opens the browser (when no text field has the keyboard).
             commands.push(Command::ShowBrowser);
         }
+        let editor_extras = match &self.screen {
+            Screen::Edit(editor) => Some((self.preview(&editor.draft), self.deck_choices(now))),
+            _ => None,
+        };
+        let deck_extras = match &self.screen {
+            Screen::DeckEdit(deck_screen) => {
+                let id = &deck_screen.draft.header.id;
+                let cards = self
+                    .collection
+                    .deck_summaries(now)
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .map_or(0, |s| s.card_count);
+                let parents = if deck_screen.draft.is_new {
+                    self.deck_choices(now)
+                } else {
+                    self.parent_choices(id, now)
+                };
+                Some((parents, cards))
+            }
+            _ => None,
+        };
         let study_view = match &self.screen {
             Screen::Study(study) => Some(self.study_view(study, now)),
             _ => None,
@@ -395,6 +437,32 @@ impl eframe::App for KartuApp {
                         import_ui(ui, &view, import.layout.as_mut(), tr, &mut commands);
                     }
                     (Screen::Export(draft), _) => export_ui(ui, draft, tr, &mut commands),
+                    (Screen::Edit(editor), _) => {
+                        if let Some((preview, decks)) = &editor_extras {
+                            let view = EditorView {
+                                decks,
+                                known_tags: &editor.known_tags,
+                                preview,
+                            };
+                            editor_ui(
+                                ui,
+                                &mut editor.draft,
+                                &view,
+                                &mut self.markdown,
+                                tr,
+                                &mut commands,
+                            );
+                        }
+                    }
+                    (Screen::DeckEdit(deck_screen), _) => {
+                        if let Some((parents, cards)) = &deck_extras {
+                            let view = DeckView {
+                                parents,
+                                cards: *cards,
+                            };
+                            deck_edit_ui(ui, &mut deck_screen.draft, &view, tr, &mut commands);
+                        }
+                    }
                     (Screen::Browse(browser), _) => {
                         let mut draft = std::mem::take(&mut browser.draft);
                         let view = BrowseView {
@@ -426,6 +494,7 @@ impl eframe::App for KartuApp {
         self.commands = commands;
         self.apply_commands(&ui.ctx().clone(), now);
         self.start_snapshot_if_due(&ui.ctx().clone());
+        self.start_edit_fold_if_due(&ui.ctx().clone(), now);
         self.start_backup_if_due(&ui.ctx().clone(), now);
         let notices = self.collection.take_notices();
         if !notices.is_empty() {
@@ -444,6 +513,11 @@ impl eframe::App for KartuApp {
         // One snapshot at a time, or an older one could land after a newer one; and no
         // backup left half-written.
         self.wait_for_background_writes();
+        // Edits are safe in their journal; writing them into the deck files now keeps the
+        // files in `decks/` current for a teacher's git.
+        if let Err(err) = self.collection.fold_edits((self.clock)()) {
+            eprintln!("kartu: writing edited decks at exit: {err}");
+        }
         if let Some(job) = self.collection.snapshot_job(true) {
             let outcome = job
                 .run()

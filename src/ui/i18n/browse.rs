@@ -22,6 +22,8 @@ pub struct BrowseTexts {
     pub bury: &'static str,
     /// Button: make the selected cards new again.
     pub forget: &'static str,
+    /// Button: edit the selected card's note.
+    pub edit: &'static str,
     /// Confirmation of Forget (`{n}`).
     pub forget_confirm: &'static str,
     /// Status: cards suspended (`{n}`).
@@ -72,6 +74,7 @@ pub static EN: BrowseTexts = BrowseTexts {
     unsuspend: "Unsuspend",
     bury: "Bury",
     forget: "Forget…",
+    edit: "Edit note",
     forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
     suspended: "{n} cards suspended (Ctrl+Z takes it back).",
     unsuspended: "{n} cards unsuspended.",
@@ -110,6 +113,7 @@ pub static ID: BrowseTexts = BrowseTexts {
     unsuspend: "Batalkan penangguhan",
     bury: "Kubur",
     forget: "Lupakan…",
+    edit: "Ubah catatan",
     forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
     suspended: "{n} kartu ditangguhkan (Ctrl+Z membatalkannya).",
     unsuspended: "Penangguhan {n} kartu dibatalkan.",

@@ -4,9 +4,11 @@
 //! Placeholders such as `{n}` are filled with [`fill`].
 
 mod browse;
+mod edit;
 mod transfer;
 
 pub use browse::BrowseTexts;
+pub use edit::EditTexts;
 pub use transfer::TransferTexts;
 
 use crate::core::time::{IntervalUnit, interval_in_unit};
@@ -225,6 +227,8 @@ pub struct Texts {
     pub transfer: &'static TransferTexts,
     /// The browser and actions on cards.
     pub browse: &'static BrowseTexts,
+    /// The note editor and the deck screen.
+    pub edit: &'static EditTexts,
 }
 
 /// English.
@@ -296,6 +300,7 @@ pub static EN: Texts = Texts {
     units: ["s", "m", "h", "d", "mo", "y"],
     transfer: &transfer::EN,
     browse: &browse::EN,
+    edit: &edit::EN,
 };
 
 /// Bahasa Indonesia.
@@ -367,6 +372,7 @@ pub static ID: Texts = Texts {
     units: ["dtk", "mnt", "j", "h", "bln", "th"],
     transfer: &transfer::ID,
     browse: &browse::ID,
+    edit: &edit::ID,
 };
 
 impl Texts {
