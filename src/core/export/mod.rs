@@ -140,7 +140,10 @@ pub fn export(
         exported.cards += installed.deck.cards().len();
     }
     match format {
-        ExportFormat::Ron => collection.export_deck(deck, path)?,
+        ExportFormat::Ron => {
+            collection.export_deck(deck, path)?;
+            exported.media = copy_media(collection, deck, &path.with_extension("media"))?;
+        }
         ExportFormat::Kartu => {
             kartu::write(collection, decks[0], with_progress, path, &mut exported)?;
         }
@@ -148,4 +151,31 @@ pub fn export(
         ExportFormat::AnkiText => anki_text::write(collection, &decks, path, &mut exported)?,
     }
     Ok(exported)
+}
+
+/// Copies `deck`'s images into `target` (the `NAME.media/` folder beside a deck file, where
+/// Kartu's import looks for them); returns how many.
+fn copy_media(collection: &Collection, deck: &DeckId, target: &Path) -> Result<usize> {
+    let Some(dir) = collection.media_dir(deck).filter(|dir| dir.is_dir()) else {
+        return Ok(0);
+    };
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|err| Error::io(&dir, err))?
+        .filter_map(std::result::Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| crate::core::model::media::is_plain_name(name))
+        .collect();
+    if names.is_empty() {
+        return Ok(0);
+    }
+    std::fs::create_dir_all(target).map_err(|err| Error::io(target, err))?;
+    for name in &names {
+        let bytes = crate::core::storage::atomic::read_bytes_limited(
+            &dir.join(name),
+            crate::core::model::media::MAX_IMAGE_BYTES as u64,
+        )?;
+        crate::core::storage::atomic::atomic_write(&target.join(name), &bytes)?;
+    }
+    Ok(names.len())
 }

@@ -277,6 +277,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         history: Some(history),
         notes_as_basic,
         warnings,
+        headerless: true,
     })
 }
 

@@ -185,6 +185,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             })
             .collect(),
         notes_as_basic,
+        headerless: true,
         ..Incoming::default()
     })
 }

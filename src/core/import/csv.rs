@@ -381,6 +381,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
                 media: Vec::new(),
             })
             .collect(),
+        headerless: true,
         ..Incoming::default()
     })
 }

@@ -116,8 +116,12 @@ pub struct Incoming {
     /// Notes of note types Kartu has no kind for, imported as basic notes from their first
     /// two fields.
     pub notes_as_basic: usize,
-    /// Things left out, for a person (an image over the cap, a sound file).
+    /// Things left out, for a person (an image over the cap).
     pub warnings: Vec<String>,
+    /// Whether the file has no deck headers (CSV, text, Anki): a deck installed already
+    /// keeps its title, description, language and place in the tree, and its version goes
+    /// up when its notes change.
+    pub headerless: bool,
 }
 
 /// Reads `path` (its format by extension) into an [`Incoming`]; writes nothing.

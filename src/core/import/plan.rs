@@ -102,36 +102,36 @@ fn same(old: &NoteRef<'_>, new: &Note) -> bool {
         && old.tags().eq(new.tags.iter().map(String::as_str))
 }
 
-/// Fills in what a file without deck headers (CSV, text, Anki) leaves out, from the
-/// installed deck with the same id: its title, description, language and place in the tree
-/// where the file has none, and a version above it, so the update replaces it.
+/// For a file without deck headers (CSV, text, Anki: [`Incoming::headerless`]): a deck
+/// installed already keeps its title, description, language and place in the tree (where
+/// the file gives none), and gets a version above its own when its notes change, so the
+/// update replaces it; the same notes again keep the version.
 pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
+    if !incoming.headerless {
+        return;
+    }
     for new in &mut incoming.decks {
         let Ok(installed) = collection.deck(&new.deck.id) else {
             continue;
         };
         let old = &installed.deck;
-        if new.deck.language == "und" {
-            new.deck.language.clone_from(&old.language);
-            if new.deck.description.is_empty() {
-                new.deck.description.clone_from(&old.description);
-            }
-            if new.deck.parent.is_none() {
-                new.deck.parent.clone_from(&old.parent);
-            }
-            // The same notes again is the same version; anything else is a newer one.
-            let unchanged = new.deck.title == old.title
-                && old.notes().len() == new.deck.notes.len()
-                && old
-                    .notes()
-                    .zip(&new.deck.notes)
-                    .all(|(before, note)| before.id() == note.id.0 && same(&before, note));
-            new.deck.version = if unchanged {
-                old.version
-            } else {
-                new.deck.version.max(old.version.saturating_add(1))
-            };
+        new.deck.title.clone_from(&old.title);
+        new.deck.language.clone_from(&old.language);
+        new.deck.description.clone_from(&old.description);
+        if new.deck.parent.is_none() {
+            new.deck.parent.clone_from(&old.parent);
         }
+        // The same notes again is the same version; anything else is a newer one.
+        let unchanged = old.notes().len() == new.deck.notes.len()
+            && old
+                .notes()
+                .zip(&new.deck.notes)
+                .all(|(before, note)| before.id() == note.id.0 && same(&before, note));
+        new.deck.version = if unchanged {
+            old.version
+        } else {
+            new.deck.version.max(old.version.saturating_add(1))
+        };
     }
 }
 
