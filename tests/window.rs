@@ -656,7 +656,9 @@ fn browse_search_select_suspend_and_undo() {
         .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
     settle(&mut window.harness);
     window.harness.get_by_label_contains("134 of 134 cards");
-    let search = window.harness.get_by_role(Role::TextInput);
+    let search = window
+        .harness
+        .get_by_role_and_label(Role::TextInput, "Browse");
     search.type_text("deck:\"What is*\" tag:role");
     settle(&mut window.harness);
     let collection = window.harness.state().collection();
@@ -720,7 +722,7 @@ fn browse_search_select_suspend_and_undo() {
     // A query that does not parse says where.
     window
         .harness
-        .get_by_role(Role::TextInput)
+        .get_by_role_and_label(Role::TextInput, "Browse")
         .type_text(" prop:ivl>");
     settle(&mut window.harness);
     window
@@ -908,4 +910,47 @@ fn e_edits_the_card_in_study_and_comes_back_to_it() {
     settle(&mut window.harness);
     window.harness.get_by_label("What is a backend developer?");
     assert_eq!(version(&window), 2, "all of it taken back");
+}
+
+#[test]
+fn browse_adds_and_removes_tags_on_the_selection_in_one_undoable_step() {
+    let mut window = open_window("en");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::TextInput, "Browse")
+        .type_text("deck:\"What is*\" tag:cloud");
+    settle(&mut window.harness);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    settle(&mut window.harness);
+    type_into(&mut window, "Tags", "review-later");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Add tags")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label_contains("Tags changed on");
+    let deck = DeckId("backend-developer-en".into());
+    let tags = |window: &Window| -> Vec<String> {
+        window
+            .harness
+            .state()
+            .collection()
+            .card(&deck, &CardId("cloud-aws".into()))
+            .unwrap()
+            .tags()
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(tags(&window), ["cloud", "review-later"]);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    settle(&mut window.harness);
+    assert_eq!(tags(&window), ["cloud"]);
 }

@@ -29,6 +29,8 @@ pub struct BrowseDraft {
     pub anchor: Option<usize>,
     /// Forget asks first: the count it asks about, while asking.
     pub confirm_forget: bool,
+    /// Tags typed to add to or remove from the selected cards' notes.
+    pub tags: String,
 }
 
 impl Default for BrowseDraft {
@@ -45,6 +47,7 @@ impl Default for BrowseDraft {
             selected: BTreeSet::new(),
             anchor: None,
             confirm_forget: false,
+            tags: String::new(),
         }
     }
 }
@@ -90,13 +93,15 @@ pub fn browse_ui(
         }
     });
     ui.horizontal(|ui| {
-        ui.heading(t.browse);
-        let search = ui.add(
-            egui::TextEdit::singleline(&mut draft.query)
-                .id_salt("browse-search")
-                .hint_text(t.search_hint)
-                .desired_width(f32::INFINITY),
-        );
+        let heading = ui.heading(t.browse);
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut draft.query)
+                    .id_salt("browse-search")
+                    .hint_text(t.search_hint)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(heading.id);
         if ui.memory(|m| m.focused().is_none()) {
             search.request_focus();
         }
@@ -137,6 +142,22 @@ pub fn browse_ui(
             .clicked()
         {
             commands.push(Command::EditCurrent);
+        }
+        let label = ui.label(t.tags_label);
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.tags)
+                .desired_width(120.0)
+                .id_salt("browse-tags"),
+        )
+        .labelled_by(label.id);
+        let tags_given = any && !draft.tags.trim().is_empty();
+        for (label, add) in [(t.add_tags, true), (t.remove_tags, false)] {
+            if ui
+                .add_enabled(tags_given, egui::Button::new(label))
+                .clicked()
+            {
+                commands.push(Command::TagSelected(add, draft.tags.clone()));
+            }
         }
         ui.menu_button(t.columns_menu, |ui| {
             for (i, name) in t.columns.iter().enumerate() {

@@ -54,6 +54,8 @@ pub enum Command {
     BurySelected,
     /// Make the cards selected in the browser new again (asked first).
     ForgetSelected,
+    /// Add (`true`) or remove these tags (separated by spaces) on the selected cards' notes.
+    TagSelected(bool, String),
     /// Bury the card on screen in study until tomorrow.
     BuryCurrent,
     /// Back to the deck list.

@@ -104,6 +104,10 @@ impl KartuApp {
                 self.record(done, text);
                 self.after_cards_changed(now, egui_time);
             }
+            Command::TagSelected(add, tags) => {
+                self.tag_selected(add, &tags);
+                self.after_cards_changed(now, egui_time);
+            }
             Command::Undo => self.undo(now, egui_time),
             Command::Redo => self.redo(now, egui_time),
             Command::SuspendCurrent | Command::BuryCurrent => {

@@ -413,6 +413,58 @@ impl KartuApp {
     }
 }
 
+impl KartuApp {
+    /// Adds or removes tags on the notes of the cards selected in the browser (one edit,
+    /// undone at once).
+    pub(super) fn tag_selected(&mut self, add: bool, tags: &str) {
+        let tr = self.texts();
+        let Screen::Browse(browser) = &self.screen else {
+            return;
+        };
+        let wanted: Vec<&str> = tags.split_whitespace().collect();
+        let mut seen = BTreeSet::new();
+        let mut list = Vec::new();
+        for (deck, card) in browser.selected_ids(&self.collection) {
+            let Ok(found) = self.collection.card(&deck, &card) else {
+                continue;
+            };
+            let mut note = found.note().to_note();
+            if !seen.insert((deck.clone(), note.id.clone())) {
+                continue;
+            }
+            let before = note.tags.clone();
+            if add {
+                for tag in &wanted {
+                    if !note.tags.iter().any(|t| t == tag) {
+                        note.tags.push((*tag).to_owned());
+                    }
+                }
+            } else {
+                note.tags.retain(|t| !wanted.contains(&t.as_str()));
+            }
+            if note.tags != before {
+                list.push(Edit::PutNote {
+                    deck,
+                    note,
+                    at: None,
+                });
+            }
+        }
+        if list.is_empty() {
+            return;
+        }
+        let n = list.len().to_string();
+        match self.collection.edit(list) {
+            Ok(action) => {
+                self.history.push(action);
+                self.redo.clear();
+                self.set_info(fill(tr.browse.tagged, &[("n", &n)]));
+            }
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,14 @@ pub struct BrowseTexts {
     pub forget: &'static str,
     /// Button: edit the selected card's note.
     pub edit: &'static str,
+    /// Label of the tags field.
+    pub tags_label: &'static str,
+    /// Button: add the tags to the selected cards' notes.
+    pub add_tags: &'static str,
+    /// Button: remove the tags from them.
+    pub remove_tags: &'static str,
+    /// Status: tags changed on `{n}` notes.
+    pub tagged: &'static str,
     /// Confirmation of Forget (`{n}`).
     pub forget_confirm: &'static str,
     /// Status: cards suspended (`{n}`).
@@ -75,6 +83,10 @@ pub static EN: BrowseTexts = BrowseTexts {
     bury: "Bury",
     forget: "Forget…",
     edit: "Edit note",
+    tags_label: "Tags",
+    add_tags: "Add tags",
+    remove_tags: "Remove tags",
+    tagged: "Tags changed on {n} notes (Ctrl+Z takes it back).",
     forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
     suspended: "{n} cards suspended (Ctrl+Z takes it back).",
     unsuspended: "{n} cards unsuspended.",
@@ -114,6 +126,10 @@ pub static ID: BrowseTexts = BrowseTexts {
     bury: "Kubur",
     forget: "Lupakan…",
     edit: "Ubah catatan",
+    tags_label: "Tag",
+    add_tags: "Tambah tag",
+    remove_tags: "Hapus tag",
+    tagged: "Tag diubah pada {n} catatan (Ctrl+Z membatalkannya).",
     forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
     suspended: "{n} kartu ditangguhkan (Ctrl+Z membatalkannya).",
     unsuspended: "Penangguhan {n} kartu dibatalkan.",
