@@ -176,6 +176,32 @@ pub enum Command {
         #[command(flatten)]
         at: AtArgs,
     },
+    /// Statistics: today, the future due load, the calendar and streaks, reviews per day,
+    /// card counts, distributions, answer buttons, hours and Anki's true retention
+    Stats {
+        /// One deck (with its sub-decks) [default: every deck]
+        #[arg(long, value_name = "ID")]
+        deck: Option<String>,
+        /// Days of history (0: all) [default: 30]
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        days: u32,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
+    /// Fit the FSRS parameters to your review history (as Anki's Optimize does) and print
+    /// them with their log loss and RMSE beside the current ones'
+    Optimize {
+        /// Only the reviews of this deck (with its sub-decks) [default: every deck]
+        #[arg(long, value_name = "ID")]
+        deck: Option<String>,
+        /// Use the new parameters from now on (only when they are better, as in Anki)
+        #[arg(long)]
+        apply: bool,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
     /// Find cards with Anki's search syntax (see the README), sorted
     Search {
         /// The query, e.g. `deck:Peer is:due -tag:leech` (empty: every card)

@@ -2,6 +2,7 @@
 
 mod args;
 mod output;
+mod stats;
 mod transfer;
 
 use std::collections::BTreeMap;
@@ -50,7 +51,9 @@ pub fn run(
         | Command::Next { .. }
         | Command::Card { .. }
         | Command::Export { .. }
-        | Command::Search { .. } => Purpose::Read,
+        | Command::Search { .. }
+        | Command::Stats { .. }
+        | Command::Optimize { .. } => Purpose::Read,
     };
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     // The core decides how: readers take no lock (they work while a window is open), writers
@@ -228,6 +231,22 @@ pub fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Stats { deck, days, at } => stats::stats(
+            &collection,
+            deck.as_deref(),
+            *days,
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
+        Command::Optimize { deck, apply, at } => stats::optimize(
+            &mut collection,
+            deck.as_deref(),
+            *apply,
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
         Command::Search {
             query,
             sort,

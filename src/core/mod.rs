@@ -18,6 +18,7 @@ pub mod import;
 pub mod model;
 pub mod scheduler;
 pub mod search;
+pub mod stats;
 pub mod storage;
 pub mod study;
 pub mod time;

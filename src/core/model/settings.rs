@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::scheduler::SchedulerConfig;
 
-/// The newest settings format this build reads and the one it writes.
-pub const SETTINGS_FORMAT_VERSION: u32 = 1;
+/// The newest settings format this build reads and the one it writes. Format 2 adds
+/// `fsrs_params`; format 1 files load unchanged (an older Kartu meets format 2 as newer and
+/// keeps its own defaults, never dropping the parameters by saving over them).
+pub const SETTINGS_FORMAT_VERSION: u32 = 2;
 
 /// What the learner can change; missing fields take their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,6 +38,9 @@ pub struct Settings {
     /// Once a card of a note is answered, its other cards (siblings) wait until the next
     /// day, as Anki's "bury siblings".
     pub bury_siblings: bool,
+    /// The learner's own FSRS parameters (from Optimize); empty: FSRS-6's defaults.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fsrs_params: Vec<f32>,
 }
 
 impl Default for Settings {
@@ -53,6 +58,7 @@ impl Default for Settings {
             learning_steps_secs: scheduler.learning_steps_secs,
             relearning_steps_secs: scheduler.relearning_steps_secs,
             bury_siblings: true,
+            fsrs_params: Vec::new(),
         }
     }
 }
@@ -73,6 +79,7 @@ impl Settings {
             learning_steps_secs: self.learning_steps_secs.clone(),
             relearning_steps_secs: self.relearning_steps_secs.clone(),
             fuzz: self.fuzz,
+            fsrs_params: self.fsrs_params.clone(),
         }
     }
     /// Puts back the default of any value that cannot be used at all (a retention that is

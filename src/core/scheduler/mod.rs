@@ -75,6 +75,8 @@ pub struct SchedulerConfig {
     pub relearning_steps_secs: Vec<u32>,
     /// Spread review intervals a little so cards learnt together fall due apart.
     pub fuzz: bool,
+    /// FSRS parameters fitted to the learner (empty: FSRS-6's defaults).
+    pub fsrs_params: Vec<f32>,
 }
 
 impl Default for SchedulerConfig {
@@ -85,6 +87,7 @@ impl Default for SchedulerConfig {
             learning_steps_secs: vec![60, 600],
             relearning_steps_secs: vec![600],
             fuzz: true,
+            fsrs_params: Vec::new(),
         }
     }
 }
@@ -173,10 +176,14 @@ impl Context<'_> {
 }
 
 impl Scheduler {
-    /// A scheduler with FSRS-6 default parameters.
+    /// A scheduler with the configured FSRS parameters (FSRS-6's defaults when none are).
     pub fn new(config: SchedulerConfig) -> Result<Self> {
-        let fsrs = fsrs::FSRS::new(&fsrs::DEFAULT_PARAMETERS)
-            .map_err(|err| Error::Scheduler(err.to_string()))?;
+        let params: &[f32] = if config.fsrs_params.is_empty() {
+            &fsrs::DEFAULT_PARAMETERS
+        } else {
+            &config.fsrs_params
+        };
+        let fsrs = fsrs::FSRS::new(params).map_err(|err| Error::Scheduler(err.to_string()))?;
         Ok(Self { fsrs, config })
     }
 

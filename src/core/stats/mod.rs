@@ -1,0 +1,457 @@
+//! Statistics for one deck (with its sub-decks) or the whole collection: today, the future
+//! due load, a calendar of study days with streaks, reviews per day by kind, card counts,
+//! distributions of interval, stability, difficulty and retrievability, answer buttons by
+//! card maturity, an hourly breakdown, and Anki's true-retention table. Everything is
+//! computed from the card states in memory and one pass over the review history; the
+//! figures follow Anki's definitions (young: interval under 21 days; a pass is any answer
+//! but Again).
+
+mod review;
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+pub use review::AnkiReviews;
+
+use crate::core::collection::Collection;
+use crate::core::error::Result;
+use crate::core::ids::DeckId;
+use crate::core::model::card::{CardState, Rating};
+use crate::core::scheduler::anki::{RetentionCounts, true_retention};
+use crate::core::time::{DAY_SECS, DayNumber, Timestamp};
+
+/// Interval (in days) from which a review card counts as mature, as in Anki.
+pub const MATURE_DAYS: u64 = 21;
+
+/// Today's work.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Today {
+    /// Answers given today.
+    pub studied: u32,
+    /// Time spent on them, in seconds.
+    pub seconds: u64,
+    /// Answers that were Again.
+    pub again: u32,
+    /// Share of review answers (of cards in review) that were not Again; `null` without any.
+    pub correct_rate: Option<f64>,
+}
+
+/// One learner day of the past.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DayReviews {
+    /// Days before today (0 = today).
+    pub days_ago: u32,
+    /// Answers to new and learning cards.
+    pub learning: u32,
+    /// Answers to review cards.
+    pub review: u32,
+    /// Answers to relearning cards.
+    pub relearning: u32,
+    /// Time spent, in seconds.
+    pub seconds: u64,
+}
+
+/// How a rating's answers split, for one kind of card.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Buttons {
+    /// Answers per rating, Again to Easy.
+    pub counts: [u32; 4],
+}
+
+/// Answers by the hour they were given (local time).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Hour {
+    /// The hour, 0–23.
+    pub hour: u8,
+    /// Answers.
+    pub reviews: u32,
+    /// Answers that were not Again.
+    pub passed: u32,
+}
+
+/// Cards by state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CardCounts {
+    /// Never answered.
+    pub new: usize,
+    /// In their first learning steps.
+    pub learning: usize,
+    /// Relearning after a lapse.
+    pub relearning: usize,
+    /// In review, interval under 21 days.
+    pub young: usize,
+    /// In review, interval of 21 days or more.
+    pub mature: usize,
+    /// Suspended (also counted by state).
+    pub suspended: usize,
+    /// Buried now (also counted by state).
+    pub buried: usize,
+}
+
+/// A histogram: how many values fall in each bucket `[edges[i], edges[i + 1])`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Histogram {
+    /// Bucket edges (one more than the counts; the last bucket is open above).
+    pub edges: Vec<f64>,
+    /// Values per bucket.
+    pub counts: Vec<u32>,
+}
+
+impl Histogram {
+    fn new(edges: &[f64]) -> Self {
+        Self {
+            edges: edges.to_vec(),
+            counts: vec![0; edges.len()],
+        }
+    }
+
+    fn add(&mut self, value: f64) {
+        let bucket = self
+            .edges
+            .iter()
+            .rposition(|edge| value >= *edge)
+            .unwrap_or(0);
+        self.counts[bucket] += 1;
+    }
+}
+
+/// Pass rates of Anki's true-retention table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RetentionRow {
+    /// Young cards passed and failed.
+    pub young_passed: u32,
+    /// Young cards failed.
+    pub young_failed: u32,
+    /// Mature cards passed.
+    pub mature_passed: u32,
+    /// Mature cards failed.
+    pub mature_failed: u32,
+    /// Young pass rate.
+    pub young: Option<f64>,
+    /// Mature pass rate.
+    pub mature: Option<f64>,
+    /// Both.
+    pub total: Option<f64>,
+}
+
+impl From<RetentionCounts> for RetentionRow {
+    fn from(counts: RetentionCounts) -> Self {
+        Self {
+            young_passed: counts.young_passed,
+            young_failed: counts.young_failed,
+            mature_passed: counts.mature_passed,
+            mature_failed: counts.mature_failed,
+            young: counts.young(),
+            mature: counts.mature(),
+            total: counts.total(),
+        }
+    }
+}
+
+/// The true-retention table: today, yesterday, last 7, 30 and 365 days, and all time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Retention {
+    /// Today.
+    pub today: RetentionRow,
+    /// Yesterday.
+    pub yesterday: RetentionRow,
+    /// The last 7 days.
+    pub week: RetentionRow,
+    /// The last 30 days.
+    pub month: RetentionRow,
+    /// The last 365 days.
+    pub year: RetentionRow,
+    /// All history.
+    pub all_time: RetentionRow,
+}
+
+/// The whole statistics screen's figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// The deck (with its sub-decks), or `null` for the whole collection.
+    pub deck: Option<String>,
+    /// Days of history the range covers.
+    pub days: u32,
+    /// Today's work.
+    pub today: Today,
+    /// Cards due on each of the next days (index 0 = today, overdue included there).
+    pub future_due: Vec<u32>,
+    /// Cards overdue (due before today), also in `future_due[0]`.
+    pub overdue: u32,
+    /// Answers per day over the range, oldest first (`days_ago` counts down to 0).
+    pub reviews: Vec<DayReviews>,
+    /// Answers per day over the last 365 days (index 0 = 364 days ago), for the calendar.
+    pub calendar: Vec<u32>,
+    /// Days in a row with answers, up to today (or yesterday, if today has none yet).
+    pub current_streak: u32,
+    /// The longest run of days with answers, ever.
+    pub longest_streak: u32,
+    /// Share of the range's days with answers.
+    pub days_studied_share: f64,
+    /// Cards by state.
+    pub cards: CardCounts,
+    /// Intervals of review cards, in days.
+    pub intervals: Histogram,
+    /// Stability of studied cards, in days.
+    pub stability: Histogram,
+    /// Difficulty of studied cards, 1–10.
+    pub difficulty: Histogram,
+    /// Retrievability of studied cards now, 0–1.
+    pub retrievability: Histogram,
+    /// Answer buttons over the range: learning cards.
+    pub buttons_learning: Buttons,
+    /// Young review cards.
+    pub buttons_young: Buttons,
+    /// Mature review cards.
+    pub buttons_mature: Buttons,
+    /// Answers by hour over the range.
+    pub hours: Vec<Hour>,
+    /// Anki's true retention.
+    pub retention: Retention,
+    /// Answers in the range.
+    pub total_reviews: u32,
+}
+
+fn rating_index(rating: Rating) -> usize {
+    match rating {
+        Rating::Again => 0,
+        Rating::Hard => 1,
+        Rating::Good => 2,
+        Rating::Easy => 3,
+    }
+}
+
+/// Computes the statistics of `deck` (with its sub-decks; `None`: every deck) over the last
+/// `days` learner days (0: all history) at `now`, the future due load over `future_days`.
+pub fn compute(
+    collection: &Collection,
+    deck: Option<&DeckId>,
+    days: u32,
+    future_days: u32,
+    now: Timestamp,
+) -> Result<Stats> {
+    let decks: HashSet<DeckId> = match deck {
+        Some(id) => collection
+            .family(id)?
+            .iter()
+            .map(|d| d.deck.id.clone())
+            .collect(),
+        None => collection
+            .decks()
+            .iter()
+            .map(|d| d.deck.id.clone())
+            .collect(),
+    };
+    let clock = collection.clock();
+    let today = clock.day(now);
+    let mut stats = Stats {
+        deck: deck.map(|d| d.0.clone()),
+        days,
+        future_due: vec![0; future_days.max(1) as usize],
+        calendar: vec![0; 365],
+        intervals: Histogram::new(&[
+            0.0, 1.0, 3.0, 7.0, 14.0, 21.0, 30.0, 60.0, 90.0, 180.0, 365.0,
+        ]),
+        stability: Histogram::new(&[0.0, 1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0]),
+        difficulty: Histogram::new(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]),
+        retrievability: Histogram::new(&[0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]),
+        hours: (0..24)
+            .map(|hour| Hour {
+                hour,
+                ..Hour::default()
+            })
+            .collect(),
+        ..Stats::default()
+    };
+    // Cards: counts, the future, distributions.
+    let decay = fsrs::FSRS6_DEFAULT_DECAY;
+    for installed in collection.decks() {
+        if !decks.contains(&installed.deck.id) {
+            continue;
+        }
+        let studied = collection.progress().cards.get(&installed.deck.id);
+        for card in installed.deck.cards() {
+            let progress = studied
+                .and_then(|cards| cards.get(&crate::core::ids::CardId(card.id().to_owned())));
+            let Some(p) = progress else {
+                stats.cards.new += 1;
+                continue;
+            };
+            match p.state {
+                CardState::New => stats.cards.new += 1,
+                CardState::Learning => stats.cards.learning += 1,
+                CardState::Relearning => stats.cards.relearning += 1,
+                CardState::Review if p.interval_secs / (DAY_SECS as u64) < MATURE_DAYS => {
+                    stats.cards.young += 1;
+                }
+                CardState::Review => stats.cards.mature += 1,
+            }
+            stats.cards.suspended += usize::from(p.suspended);
+            let buried = p.buried_until.is_some_and(|until| until > now);
+            stats.cards.buried += usize::from(buried);
+            if p.state == CardState::New {
+                continue;
+            }
+            if !p.suspended {
+                let due_day = clock.day(p.due).0 - today.0;
+                if due_day < 0 {
+                    stats.overdue += 1;
+                }
+                if let Some(slot) = stats
+                    .future_due
+                    .get_mut(usize::try_from(due_day.max(0)).unwrap_or(0))
+                {
+                    *slot += 1;
+                }
+            }
+            if p.state == CardState::Review {
+                stats
+                    .intervals
+                    .add(p.interval_secs as f64 / DAY_SECS as f64);
+            }
+            if p.stability > 0.0 {
+                stats.stability.add(f64::from(p.stability));
+                stats.difficulty.add(f64::from(p.difficulty));
+                if let Some(last) = p.last_review {
+                    let elapsed =
+                        (now.unix_secs() - last.unix_secs()).max(0) as f32 / DAY_SECS as f32;
+                    let r = fsrs::current_retrievability(
+                        fsrs::MemoryState {
+                            stability: p.stability,
+                            difficulty: p.difficulty,
+                        },
+                        elapsed,
+                        decay,
+                    );
+                    stats.retrievability.add(f64::from(r));
+                }
+            }
+        }
+    }
+    // The history: one pass.
+    let first_day = if days == 0 {
+        i64::MIN
+    } else {
+        today.0 - i64::from(days) + 1
+    };
+    let mut per_day: BTreeMap<i64, DayReviews> = BTreeMap::new();
+    let mut studied_days: HashSet<i64> = HashSet::new();
+    let mut anki = AnkiReviews::default();
+    let mut today_review_passed = (0u32, 0u32);
+    collection.for_each_review(&mut |review| {
+        if !decks.contains(&review.deck) {
+            return Ok(());
+        }
+        anki.push(review);
+        let day = clock.day(review.at).0;
+        studied_days.insert(day);
+        let ago = today.0 - day;
+        if (0..365).contains(&ago) {
+            stats.calendar[364 - usize::try_from(ago).unwrap_or(0)] += 1;
+        }
+        if day == today.0 {
+            stats.today.studied += 1;
+            stats.today.seconds += u64::from(review.duration_ms) / 1000;
+            stats.today.again += u32::from(review.rating == Rating::Again);
+            if review.state_before == CardState::Review {
+                if review.rating == Rating::Again {
+                    today_review_passed.1 += 1;
+                } else {
+                    today_review_passed.0 += 1;
+                }
+            }
+        }
+        if day < first_day || day > today.0 {
+            return Ok(());
+        }
+        stats.total_reviews += 1;
+        let entry = per_day.entry(day).or_insert_with(|| DayReviews {
+            days_ago: u32::try_from(ago).unwrap_or(0),
+            ..DayReviews::default()
+        });
+        match review.state_before {
+            CardState::New | CardState::Learning => entry.learning += 1,
+            CardState::Review => entry.review += 1,
+            CardState::Relearning => entry.relearning += 1,
+        }
+        entry.seconds += u64::from(review.duration_ms) / 1000;
+        // Buttons by what the card was: learning, or young or mature by its interval then
+        // (the time since its last answer).
+        let buttons = match review.state_before {
+            CardState::New | CardState::Learning | CardState::Relearning => {
+                &mut stats.buttons_learning
+            }
+            CardState::Review if review.elapsed_secs / DAY_SECS < MATURE_DAYS as i64 => {
+                &mut stats.buttons_young
+            }
+            CardState::Review => &mut stats.buttons_mature,
+        };
+        buttons.counts[rating_index(review.rating)] += 1;
+        let local_hour = clock_hour(collection, review.at);
+        let hour = &mut stats.hours[usize::from(local_hour)];
+        hour.reviews += 1;
+        hour.passed += u32::from(review.rating != Rating::Again);
+        Ok(())
+    })?;
+    let (passed, failed) = today_review_passed;
+    stats.today.correct_rate =
+        (passed + failed > 0).then(|| f64::from(passed) / f64::from(passed + failed));
+    stats.reviews = per_day.into_values().collect();
+    // Streaks.
+    let mut longest = 0;
+    let mut run = 0;
+    let mut previous: Option<i64> = None;
+    let mut sorted: Vec<i64> = studied_days.iter().copied().collect();
+    sorted.sort_unstable();
+    for day in &sorted {
+        run = if previous == Some(day - 1) {
+            run + 1
+        } else {
+            1
+        };
+        longest = longest.max(run);
+        previous = Some(*day);
+    }
+    stats.longest_streak = longest;
+    let start = if studied_days.contains(&today.0) {
+        today.0
+    } else {
+        today.0 - 1
+    };
+    let mut current = 0;
+    while studied_days.contains(&(start - i64::from(current))) {
+        current += 1;
+    }
+    stats.current_streak = current;
+    let range_days = if days == 0 {
+        sorted.first().map_or(1, |first| today.0 - first + 1)
+    } else {
+        i64::from(days)
+    };
+    let in_range = sorted
+        .iter()
+        .filter(|d| **d >= first_day && **d <= today.0)
+        .count();
+    stats.days_studied_share = in_range as f64 / range_days.max(1) as f64;
+    // True retention, as Anki computes it.
+    let anki_clock = crate::core::scheduler::anki::DayClock::from_next_day_at(
+        clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
+    );
+    let table = true_retention(&anki.reviews, anki_clock);
+    stats.retention = Retention {
+        today: table.today.into(),
+        yesterday: table.yesterday.into(),
+        week: table.week.into(),
+        month: table.month.into(),
+        year: table.year.into(),
+        all_time: table.all_time.into(),
+    };
+    Ok(stats)
+}
+
+/// The local hour of `at` in the learner's time zone.
+fn clock_hour(collection: &Collection, at: Timestamp) -> u8 {
+    let offset = i64::from(collection.clock().utc_offset_secs(at));
+    u8::try_from((at.unix_secs() + offset).rem_euclid(DAY_SECS) / 3600).unwrap_or(0)
+}
