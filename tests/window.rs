@@ -954,3 +954,35 @@ fn browse_adds_and_removes_tags_on_the_selection_in_one_undoable_step() {
     settle(&mut window.harness);
     assert_eq!(tags(&window), ["cloud"]);
 }
+
+#[test]
+fn statistics_open_and_follow_the_deck_and_range_chosen() {
+    let mut window = open_window("en");
+    answer_first_english_card_easy(&mut window.harness);
+    window.harness.key_press(Key::Escape);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Statistics")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("True retention");
+    window.harness.get_by_label_contains("1 cards studied");
+    window.harness.get_by_label("Mature: 0");
+    window
+        .harness
+        .get_by_role_and_label(Role::RadioButton, "1 year")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::ComboBox, "Deck")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Apa itu Backend Developer?")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("No cards studied today yet.");
+}

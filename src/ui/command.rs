@@ -24,6 +24,8 @@ pub enum Command {
     SuspendCurrent,
     /// Open the card browser.
     ShowBrowser,
+    /// Open the statistics screen.
+    ShowStats,
     /// Open the editor to add a note to this deck.
     AddNote(DeckId),
     /// Open the editor on this card's note.

@@ -16,6 +16,7 @@ pub mod import;
 pub mod markdown;
 pub mod recovery;
 pub mod settings;
+pub mod stats;
 pub mod status;
 pub mod study;
 pub mod theme;

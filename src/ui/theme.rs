@@ -40,6 +40,15 @@ pub const BROWSER_FIRST_COLUMN: f32 = 320.0;
 /// Indent of a sub-deck under its parent in the deck list (and the fold arrow's width).
 pub const TREE_INDENT: f32 = 18.0;
 
+/// Mature review cards in the statistics.
+pub const MATURE_COLOR: Color32 = Color32::from_rgb(0x1f, 0x6f, 0x43);
+/// Suspended and buried cards in the statistics.
+pub const HELD_COLOR: Color32 = Color32::from_rgb(0xa0, 0x8a, 0x3c);
+/// Height of a statistics chart.
+pub const CHART_HEIGHT: f32 = 160.0;
+/// Side of a day's square in the statistics calendar.
+pub const CALENDAR_CELL: f32 = 11.0;
+
 /// The colour of an answer button's accent, Again to Easy.
 pub const RATING_COLORS: [Color32; 4] = [ERROR_COLOR, LEARNING_COLOR, DUE_COLOR, NEW_COLOR];
 

@@ -73,6 +73,7 @@ impl KartuApp {
                 self.summaries_at = None;
             }
             Command::ShowBrowser => self.open_browser(now),
+            Command::ShowStats => self.open_stats(now),
             Command::AddNote(deck) => self.open_editor(deck, None),
             Command::EditCard(deck, card) => self.edit_card(deck, &card),
             Command::EditCurrent => self.edit_current(),

@@ -12,6 +12,7 @@ mod apply;
 mod browse;
 mod edit;
 mod jobs;
+mod stats;
 mod transfer;
 
 use super::backups::backups_ui;
@@ -26,6 +27,7 @@ use super::i18n::{Lang, Texts, fill};
 use super::import::{ImportView, import_ui};
 use super::recovery::recover_at_start;
 use super::settings::settings_ui;
+use super::stats::{StatsView, stats_ui};
 use super::status::{OfferedBackup, Status, StatusView, status_bar_ui};
 use super::study::{CardView, StudyView, study_ui};
 use super::theme;
@@ -70,6 +72,7 @@ enum Screen {
     Browse(Box<browse::BrowserState>),
     Edit(Box<edit::EditorState>),
     DeckEdit(Box<edit::DeckEditState>),
+    Stats(Box<stats::StatsState>),
 }
 
 struct StudyState {
@@ -263,6 +266,9 @@ impl KartuApp {
                 if ui.button(tr.browse.browse).clicked() {
                     self.commands.push(Command::ShowBrowser);
                 }
+                if ui.button(tr.stats.statistics).clicked() {
+                    self.commands.push(Command::ShowStats);
+                }
                 if ui.button(tr.edit.new_deck).clicked() {
                     self.commands.push(Command::NewDeck(None));
                 }
@@ -302,7 +308,7 @@ impl KartuApp {
                 Screen::Import(_) => tr.transfer.hint,
                 Screen::Browse(_) => tr.browse.hint,
                 Screen::Edit(_) => tr.edit.hint,
-                Screen::DeckEdit(_) => tr.deck_list_hint,
+                Screen::DeckEdit(_) | Screen::Stats(_) => tr.deck_list_hint,
                 Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
                     tr.deck_list_hint
                 }
@@ -340,10 +346,10 @@ impl eframe::App for KartuApp {
         let now = (self.clock)();
         self.poll_jobs(&ui.ctx().clone(), now);
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
-        let stale = self
+        let counts_stale = self
             .summaries_at
             .is_none_or(|at| now.unix_secs() - at.unix_secs() >= SUMMARY_REFRESH_SECS);
-        if stale && matches!(self.screen, Screen::Decks) {
+        if counts_stale && matches!(self.screen, Screen::Decks) {
             self.refresh_summaries(now);
         }
         ui.input_mut(|input| {
@@ -385,6 +391,11 @@ impl eframe::App for KartuApp {
                 self.set_error(tr.failed, &err);
             }
         }
+        if let Screen::Stats(state) = &mut self.screen {
+            let mut state = std::mem::replace(state, Box::new(stats::StatsState::placeholder()));
+            self.refresh_stats(&mut state, now);
+            self.screen = Screen::Stats(state);
+        }
         if let Screen::Browse(browser) = &mut self.screen {
             browser.refresh(&self.collection, now);
         } else if ui.memory(|m| m.focused().is_none())
@@ -415,6 +426,7 @@ impl eframe::App for KartuApp {
             }
             _ => None,
         };
+        let stats_decks = matches!(self.screen, Screen::Stats(_)).then(|| self.deck_choices(now));
         let study_view = match &self.screen {
             Screen::Study(study) => Some(self.study_view(study, now)),
             _ => None,
@@ -437,6 +449,15 @@ impl eframe::App for KartuApp {
                         import_ui(ui, &view, import.layout.as_mut(), tr, &mut commands);
                     }
                     (Screen::Export(draft), _) => export_ui(ui, draft, tr, &mut commands),
+                    (Screen::Stats(state), _) => {
+                        let decks = stats_decks.as_deref().unwrap_or_default();
+                        let view = StatsView {
+                            stats: &state.stats,
+                            decks,
+                            calendar_dates: &state.dates,
+                        };
+                        stats_ui(ui, &mut state.draft, &view, tr, &mut commands);
+                    }
                     (Screen::Edit(editor), _) => {
                         if let Some((preview, decks)) = &editor_extras {
                             let view = EditorView {

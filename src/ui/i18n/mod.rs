@@ -5,10 +5,12 @@
 
 mod browse;
 mod edit;
+mod stats;
 mod transfer;
 
 pub use browse::BrowseTexts;
 pub use edit::EditTexts;
+pub use stats::StatsTexts;
 pub use transfer::TransferTexts;
 
 use crate::core::time::{IntervalUnit, interval_in_unit};
@@ -229,6 +231,8 @@ pub struct Texts {
     pub browse: &'static BrowseTexts,
     /// The note editor and the deck screen.
     pub edit: &'static EditTexts,
+    /// The statistics screen.
+    pub stats: &'static StatsTexts,
 }
 
 /// English.
@@ -301,6 +305,7 @@ pub static EN: Texts = Texts {
     transfer: &transfer::EN,
     browse: &browse::EN,
     edit: &edit::EN,
+    stats: &stats::EN,
 };
 
 /// Bahasa Indonesia.
@@ -373,6 +378,7 @@ pub static ID: Texts = Texts {
     transfer: &transfer::ID,
     browse: &browse::ID,
     edit: &edit::ID,
+    stats: &stats::ID,
 };
 
 impl Texts {
