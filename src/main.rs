@@ -30,7 +30,7 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn run_window(cli: &Cli) -> anyhow::Result<()> {
-    kartu::ui::run(cli.data_dir.clone(), cli.no_fuzz)
+    kartu::ui::run(cli.data_dir.clone(), cli.no_fuzz, cli.file.clone())
 }
 
 #[cfg(not(feature = "gui"))]

@@ -986,3 +986,38 @@ fn statistics_open_and_follow_the_deck_and_range_chosen() {
     settle(&mut window.harness);
     window.harness.get_by_label("No cards studied today yet.");
 }
+
+#[test]
+fn kartu_file_opens_on_the_import_preview_or_hands_the_file_to_the_open_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("class.csv");
+    fs::write(&file, "front,back\nrumah,house\n").unwrap();
+    // A window holds the data directory: a second `kartu FILE` hands the file over.
+    let data = dir.path().join("data");
+    let window = Collection::open(
+        DataPaths::new(&data),
+        jiff::tz::TimeZone::UTC,
+        Access::ReadWrite,
+    )
+    .unwrap();
+    let second = std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg(&file)
+        .env_remove("KARTU_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{second:?}");
+    assert!(String::from_utf8_lossy(&second.stdout).contains("handed"));
+    let requests = kartu::core::storage::paths::take_open_requests(&DataPaths::new(&data));
+    assert_eq!(requests, [std::path::absolute(&file).unwrap()]);
+    assert!(kartu::core::storage::paths::take_open_requests(&DataPaths::new(&data)).is_empty());
+    drop(window);
+
+    // The window opened with a file starts on its import preview.
+    let mut window = open_window("en");
+    window.harness.state_mut().open_file(file);
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("New deck “class”").is_some()
+    });
+}

@@ -12,8 +12,19 @@ use crate::core::model::card::Rating;
 /// Without a command it opens the window. The commands run headless on the same data, for
 /// scripts and tests.
 #[derive(Debug, Parser)]
-#[command(name = "kartu", version, about, long_about)]
+#[command(
+    name = "kartu",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    /// A file to import (.ron, .kartu, .apkg, .colpkg, .csv, .tsv, .txt): the window opens on
+    /// its import preview, or, if a Kartu window is open already, the file goes to it
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
     /// Data directory for progress, settings and imported decks [default: the platform data
     /// directory, e.g. ~/.local/share/kartu]
     #[arg(long, global = true, env = "KARTU_DATA_DIR", value_name = "DIR")]

@@ -68,6 +68,8 @@ pub enum Command {
     SaveSettings(Settings),
     /// Ask for a file to import (any format Kartu reads).
     ImportDeck,
+    /// Read this file for import (from `kartu FILE`, or handed over by a second one).
+    OpenFile(std::path::PathBuf),
     /// Install what the import screen shows.
     ConfirmImport,
     /// Leave the import screen; nothing changes.

@@ -16,6 +16,7 @@ use crate::core::collection::DeckSummary;
 pub fn deck_list_ui(
     ui: &mut egui::Ui,
     decks: &[DeckSummary],
+    first_time: bool,
     collapsed: &BTreeSet<String>,
     selected: &mut usize,
     tr: &Texts,
@@ -23,6 +24,10 @@ pub fn deck_list_ui(
 ) {
     ui.heading(tr.decks_heading);
     ui.add_space(theme::SECTION_GAP / 2.0);
+    if first_time {
+        ui.label(RichText::new(tr.help.first_steps).color(theme::NEW_COLOR));
+        ui.add_space(theme::SECTION_GAP / 2.0);
+    }
     if decks.is_empty() {
         ui.label(tr.no_decks);
         if ui.button(tr.import).clicked() {

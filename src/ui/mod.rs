@@ -30,12 +30,26 @@ use anyhow::Context as _;
 use crate::core::collection::{Collection, Purpose};
 use crate::core::storage::paths::DataPaths;
 
-/// Opens the data directory and runs the window until it is closed.
-pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
+/// Opens the data directory and runs the window until it is closed; with `open`, on that
+/// file's import preview. When another window has the data directory open, `open` is handed
+/// to it instead (and this returns at once).
+pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> anyhow::Result<()> {
     let paths = DataPaths::resolve(data_dir)?;
     let time_zone = jiff::tz::TimeZone::system();
     // A second window, or a data directory Kartu cannot write, opens read-only and says why.
-    let mut collection = Collection::open_for(paths, time_zone, Purpose::Study)?;
+    let mut collection = Collection::open_for(paths.clone(), time_zone, Purpose::Study)?;
+    if let Some(file) = &open
+        && collection.held_by_another()
+    {
+        let id = format!(
+            "{}-{}",
+            crate::core::time::Timestamp::from(jiff::Timestamp::now()).compact_id(),
+            std::process::id()
+        );
+        crate::core::storage::paths::request_open(&paths, file, &id)?;
+        println!("handed {} to the Kartu window already open", file.display());
+        return Ok(());
+    }
     if no_fuzz {
         collection.override_fuzz(false)?;
     }
@@ -57,12 +71,16 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool) -> anyhow::Result<()> {
         "Kartu",
         options,
         Box::new(move |cc| {
-            Ok(Box::new(app::KartuApp::new(
+            let mut app = app::KartuApp::new(
                 cc,
                 collection,
                 Arc::new(dialogs::NativeDialogs),
                 Box::new(|| jiff::Timestamp::now().into()),
-            )))
+            );
+            if let Some(file) = open {
+                app.open_file(file);
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|err| anyhow::anyhow!("the window could not start: {err}"))

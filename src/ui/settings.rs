@@ -1,12 +1,16 @@
 //! The settings screen: language, daily limits, desired retention, day start, fuzz, burying
-//! siblings.
+//! siblings, theme and card text size.
 
 use egui::{Key, Modifiers};
 
 use super::command::Command;
 use super::i18n::{Lang, Texts};
 use super::theme;
-use crate::core::model::settings::Settings;
+use crate::core::model::settings::{Settings, Theme};
+
+fn theme_index(theme: Theme) -> usize {
+    Theme::ALL.iter().position(|t| *t == theme).unwrap_or(0)
+}
 
 /// Edits `draft`; Save pushes it, Cancel (or Esc) goes back unchanged.
 pub fn settings_ui(
@@ -75,6 +79,31 @@ pub fn settings_ui(
             ui.end_row();
             ui.label("");
             ui.checkbox(&mut draft.bury_siblings, tr.bury_siblings);
+            ui.end_row();
+
+            let label = ui.label(tr.theme);
+            egui::ComboBox::from_id_salt("theme")
+                .selected_text(tr.themes[theme_index(draft.theme)])
+                .show_ui(ui, |ui| {
+                    for choice in Theme::ALL {
+                        ui.selectable_value(
+                            &mut draft.theme,
+                            choice,
+                            tr.themes[theme_index(choice)],
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+
+            let label = ui.label(tr.card_text_size);
+            ui.add(
+                egui::Slider::new(&mut draft.card_text_scale, 0.75..=2.0)
+                    .step_by(0.05)
+                    .custom_formatter(|v, _| format!("{:.0}%", v * 100.0)),
+            )
+            .labelled_by(label.id);
             ui.end_row();
         });
     ui.add_space(theme::SECTION_GAP);

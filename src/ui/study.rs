@@ -27,6 +27,12 @@ pub struct StudyView {
     pub can_undo: bool,
     /// For the done screen: when the next card is due and how long until then.
     pub next_due: Option<(String, String)>,
+    /// The card text size (the learner's scale of the default).
+    pub text_size: f32,
+    /// Cards answered in this session.
+    pub done: usize,
+    /// How long the card on screen has been shown, as `m:ss`.
+    pub shown_for: String,
 }
 
 /// One card, ready to show: Markdown, its images already pointing at checked files.
@@ -70,10 +76,37 @@ pub fn study_ui(
             counts_ui(ui, view.counts, tr);
         });
     });
+    // The session so far, and how long this card has been on screen.
+    let left = view.counts.new + view.counts.learning + view.counts.due;
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(fill(
+                tr.session,
+                &[
+                    ("done", &view.done.to_string()),
+                    ("left", &left.to_string()),
+                ],
+            ))
+            .weak(),
+        );
+        if view.card.is_some() {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(RichText::new(&view.shown_for).weak().monospace());
+            });
+        }
+    });
     ui.separator();
     ui.add_space(theme::SECTION_GAP);
     match &view.card {
-        Some(card) => card_ui(ui, card, markdown, view.revealed, tr, commands),
+        Some(card) => card_ui(
+            ui,
+            card,
+            view.text_size,
+            markdown,
+            view.revealed,
+            tr,
+            commands,
+        ),
         None => done_ui(ui, view, tr, commands),
     }
 }
@@ -141,6 +174,7 @@ fn counts_ui(ui: &mut egui::Ui, counts: DeckCounts, tr: &Texts) {
 fn card_ui(
     ui: &mut egui::Ui,
     card: &CardView,
+    text_size: f32,
     markdown: &mut CommonMarkCache,
     revealed: bool,
     tr: &Texts,
@@ -155,10 +189,10 @@ fn card_ui(
             .stroke(ui.visuals().widgets.noninteractive.bg_stroke)
             .show(ui, |ui| {
                 ui.set_width(width - 2.0 * f32::from(theme::CARD_MARGIN));
-                markdown_ui(ui, markdown, &card.front, theme::CARD_TEXT_SIZE);
+                markdown_ui(ui, markdown, &card.front, text_size);
                 if revealed {
                     ui.separator();
-                    markdown_ui(ui, markdown, &card.back, theme::CARD_TEXT_SIZE);
+                    markdown_ui(ui, markdown, &card.back, text_size);
                     for (heading, text) in [(tr.notes, &card.notes), (tr.example, &card.example)] {
                         if let Some(text) = text {
                             ui.add_space(theme::SECTION_GAP / 2.0);

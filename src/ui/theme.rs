@@ -81,6 +81,27 @@ pub fn apply(ctx: &egui::Context) {
     });
 }
 
+/// Puts the learner's theme choice in effect.
+pub fn set_theme(ctx: &egui::Context, theme: crate::core::model::settings::Theme) {
+    use crate::core::model::settings::Theme;
+    ctx.set_theme(match theme {
+        Theme::System => egui::ThemePreference::System,
+        Theme::Light => egui::ThemePreference::Light,
+        Theme::Dark => egui::ThemePreference::Dark,
+    });
+}
+
+/// The card's text size for the learner's scale (0.75–2.0 of the default).
+#[must_use]
+pub fn card_text_size(scale: f32) -> f32 {
+    let scale = if scale.is_finite() {
+        scale.clamp(0.75, 2.0)
+    } else {
+        1.0
+    };
+    CARD_TEXT_SIZE * scale
+}
+
 /// The card face's background for the current theme.
 #[must_use]
 pub fn card_fill(ui: &egui::Ui) -> Color32 {

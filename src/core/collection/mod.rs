@@ -125,6 +125,12 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// Whether another Kartu (a window, a command) holds the data directory's lock.
+    #[must_use]
+    pub fn held_by_another(&self) -> bool {
+        matches!(self.mode, Mode::ReadOnly(ReadOnly::NoLock(_)))
+    }
+
     /// Only the lock holder writes anything in the data directory.
     fn require_writer(&self) -> Result<()> {
         match &self.mode {

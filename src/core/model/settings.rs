@@ -11,6 +11,24 @@ use crate::core::scheduler::SchedulerConfig;
 /// keeps its own defaults, never dropping the parameters by saving over them).
 pub const SETTINGS_FORMAT_VERSION: u32 = 2;
 
+/// The window's colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark setting.
+    #[default]
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Theme {
+    /// Every choice, in the order Settings offers them.
+    pub const ALL: [Self; 3] = [Self::System, Self::Light, Self::Dark];
+}
+
 /// What the learner can change; missing fields take their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -41,6 +59,10 @@ pub struct Settings {
     /// The learner's own FSRS parameters (from Optimize); empty: FSRS-6's defaults.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fsrs_params: Vec<f32>,
+    /// Light, dark, or the system's.
+    pub theme: Theme,
+    /// Card text size, as a factor of the default (0.75–2.0).
+    pub card_text_scale: f32,
 }
 
 impl Default for Settings {
@@ -59,6 +81,8 @@ impl Default for Settings {
             relearning_steps_secs: scheduler.relearning_steps_secs,
             bury_siblings: true,
             fsrs_params: Vec::new(),
+            theme: Theme::System,
+            card_text_scale: 1.0,
         }
     }
 }

@@ -25,6 +25,7 @@ impl KartuApp {
                         self.state.selected_deck = Some(deck.0);
                         self.screen = Screen::Study(StudyState {
                             session,
+                            done: 0,
                             revealed: false,
                             shown_at_secs: egui_time,
                         });
@@ -53,6 +54,7 @@ impl KartuApp {
                     Ok(record) => {
                         study.revealed = false;
                         study.shown_at_secs = egui_time;
+                        study.done += 1;
                         if let Some(record) = record {
                             self.history.push(Action::Answer(record));
                             self.redo.clear();
@@ -142,6 +144,7 @@ impl KartuApp {
             Command::SaveSettings(settings) => match self.collection.update_settings(settings) {
                 Ok(()) => {
                     self.lang = Lang::resolve(self.collection.settings().language.as_deref());
+                    crate::ui::theme::set_theme(ctx, self.collection.settings().theme);
                     self.set_info(self.texts().settings_saved.to_owned());
                     self.screen = Screen::Decks;
                     self.summaries_at = None;
@@ -154,6 +157,7 @@ impl KartuApp {
                     JobDone::Import(dialogs.pick_deck_file(title))
                 });
             }
+            Command::OpenFile(path) => self.start_import_read(ctx, path, None, now),
             Command::ConfirmImport => self.confirm_import(now),
             Command::CancelImport => self.cancel_import(),
             Command::RereadImport(layout) => {

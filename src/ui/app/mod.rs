@@ -59,6 +59,8 @@ struct UiState {
     selected_deck: Option<String>,
     /// Decks whose sub-decks are folded away in the list.
     collapsed: std::collections::BTreeSet<String>,
+    /// The window's zoom (Ctrl+= / Ctrl+- / Ctrl+0), as the learner left it.
+    zoom: Option<f32>,
 }
 
 /// Which screen is showing.
@@ -77,6 +79,8 @@ enum Screen {
 
 struct StudyState {
     session: StudySession,
+    /// Cards answered in this session.
+    done: usize,
     revealed: bool,
     /// egui time (seconds) when the current card appeared, for the answer duration.
     shown_at_secs: f64,
@@ -121,6 +125,12 @@ pub struct KartuApp {
     commands: Vec<Command>,
     /// What can be taken back (answers and changes to cards), oldest first.
     history: Vec<crate::core::collection::Action>,
+    /// When the open-requests folder was last looked at.
+    requests_checked: Option<std::time::Instant>,
+    /// Whether the keyboard shortcuts window is open (`?`, F1).
+    show_help: bool,
+    /// The zoom factor in the last frame, kept with the UI state.
+    zoom_now: Option<f32>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -140,6 +150,7 @@ impl KartuApp {
         clock: Clock,
     ) -> Self {
         theme::apply(&cc.egui_ctx);
+        theme::set_theme(&cc.egui_ctx, collection.settings().theme);
         // `file://` images (a deck's checked media); no network loader is installed.
         egui_extras::install_image_loaders(&cc.egui_ctx);
         let state: UiState = cc
@@ -164,11 +175,21 @@ impl KartuApp {
             clock,
             commands: Vec::new(),
             history: Vec::new(),
+            show_help: false,
+            requests_checked: None,
+            zoom_now: None,
             last_edit_check: None,
             redo: Vec::new(),
             markdown: egui_commonmark::CommonMarkCache::default(),
             checked_images: std::cell::RefCell::default(),
         };
+        if let Some(zoom) = app
+            .state
+            .zoom
+            .filter(|z| z.is_finite() && (0.5..=3.0).contains(z))
+        {
+            cc.egui_ctx.set_zoom_factor(zoom);
+        }
         app.refresh_summaries((app.clock)());
         if let Some(id) = &app.state.selected_deck {
             app.selected_deck = app
@@ -178,6 +199,11 @@ impl KartuApp {
                 .unwrap_or(0);
         }
         app
+    }
+
+    /// Opens `file`'s import preview on the first frame (`kartu FILE`).
+    pub fn open_file(&mut self, file: PathBuf) {
+        self.commands.push(Command::OpenFile(file));
     }
 
     /// The collection, for tests.
@@ -206,7 +232,7 @@ impl KartuApp {
         self.status = Some(Status::info(text));
     }
 
-    fn study_view(&self, study: &StudyState, now: Timestamp) -> StudyView {
+    fn study_view(&self, study: &StudyState, now: Timestamp, egui_time: f64) -> StudyView {
         let tr = self.texts();
         let deck_id = study.session.deck();
         let deck = self.collection.deck(deck_id).ok();
@@ -248,6 +274,12 @@ impl KartuApp {
             revealed: study.revealed,
             can_undo: !self.history.is_empty(),
             next_due,
+            text_size: theme::card_text_size(self.collection.settings().card_text_scale),
+            done: study.done,
+            shown_for: {
+                let secs = (egui_time - study.shown_at_secs).max(0.0) as u64;
+                format!("{}:{:02}", secs / 60, secs % 60)
+            },
         }
     }
 
@@ -284,6 +316,41 @@ impl KartuApp {
             });
         });
         ui.add_space(theme::BAR_PADDING);
+    }
+
+    /// The keyboard shortcuts of everywhere and of the screen showing.
+    fn help_ui(&mut self, ui: &mut egui::Ui) {
+        let help = self.texts().help;
+        let screen: &[(&str, &str)] = match self.screen {
+            Screen::Decks => help.decks,
+            Screen::Study(_) => help.study,
+            Screen::Browse(_) => help.browse,
+            Screen::Edit(_) => help.editor,
+            Screen::Import(_) => help.import,
+            _ => &[],
+        };
+        let mut open = true;
+        egui::Window::new(help.title)
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new("shortcuts")
+                    .striped(true)
+                    .spacing([24.0, 6.0])
+                    .show(ui, |ui| {
+                        for (keys, what) in screen.iter().chain(help.anywhere) {
+                            ui.strong(*keys);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
+            });
+        let closed = ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Escape));
+        if !open || closed {
+            self.show_help = false;
+        }
     }
 
     fn status_view(&self) -> StatusView {
@@ -344,6 +411,7 @@ fn local_time_text(at: Timestamp) -> String {
 impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let now = (self.clock)();
+        self.zoom_now = Some(ui.ctx().zoom_factor());
         self.poll_jobs(&ui.ctx().clone(), now);
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
         let counts_stale = self
@@ -361,6 +429,9 @@ impl eframe::App for KartuApp {
             }
             if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)) {
                 self.commands.push(Command::ShowBrowser);
+            }
+            if input.consume_key(Modifiers::NONE, Key::F1) {
+                self.show_help = !self.show_help;
             }
             // One undo history for answers and changes to cards, from every screen.
             let redo = Modifiers::COMMAND | Modifiers::SHIFT;
@@ -404,6 +475,22 @@ impl eframe::App for KartuApp {
             // As in Anki: B opens the browser (when no text field has the keyboard).
             commands.push(Command::ShowBrowser);
         }
+        // `?` (typed, on any layout) when no text field has the keyboard.
+        if ui.memory(|m| m.focused().is_none()) {
+            let asked = ui.input_mut(|input| {
+                let before = input.events.len();
+                input
+                    .events
+                    .retain(|e| !matches!(e, egui::Event::Text(t) if t == "?"));
+                input.events.len() != before
+            });
+            if asked {
+                self.show_help = !self.show_help;
+            }
+        }
+        if self.show_help {
+            self.help_ui(ui);
+        }
         let editor_extras = match &self.screen {
             Screen::Edit(editor) => Some((self.preview(&editor.draft), self.deck_choices(now))),
             _ => None,
@@ -428,7 +515,7 @@ impl eframe::App for KartuApp {
         };
         let stats_decks = matches!(self.screen, Screen::Stats(_)).then(|| self.deck_choices(now));
         let study_view = match &self.screen {
-            Screen::Study(study) => Some(self.study_view(study, now)),
+            Screen::Study(study) => Some(self.study_view(study, now, ui.input(|i| i.time))),
             _ => None,
         };
         egui::CentralPanel::default().show(ui, |ui| {
@@ -501,6 +588,7 @@ impl eframe::App for KartuApp {
                     _ => deck_list_ui(
                         ui,
                         &self.summaries,
+                        self.collection.progress().card_count() == 0,
                         &self.state.collapsed,
                         &mut self.selected_deck,
                         tr,
@@ -508,11 +596,28 @@ impl eframe::App for KartuApp {
                     ),
                 });
         });
-        if let Some(StudyView { card: None, .. }) = &study_view {
+        match &study_view {
             // Come back when the next learning card is due (at most a minute from now).
-            ui.ctx().request_repaint_after(Duration::from_mins(1));
+            Some(StudyView { card: None, .. }) => {
+                ui.ctx().request_repaint_after(Duration::from_mins(1));
+            }
+            // The card's timer ticks each second.
+            Some(_) => ui.ctx().request_repaint_after(Duration::from_secs(1)),
+            None => {}
         }
         self.commands = commands;
+        // Files a second `kartu FILE` handed to this window, once a second.
+        if self.collection.is_writer()
+            && self
+                .requests_checked
+                .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
+        {
+            self.requests_checked = Some(std::time::Instant::now());
+            for file in crate::core::storage::paths::take_open_requests(self.collection.paths()) {
+                self.commands.push(Command::OpenFile(file));
+            }
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        }
         self.apply_commands(&ui.ctx().clone(), now);
         self.start_snapshot_if_due(&ui.ctx().clone());
         self.start_edit_fold_if_due(&ui.ctx().clone(), now);
@@ -527,6 +632,9 @@ impl eframe::App for KartuApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(zoom) = self.zoom_now {
+            self.state.zoom = Some(zoom);
+        }
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
 

@@ -5,11 +5,13 @@
 
 mod browse;
 mod edit;
+mod help;
 mod stats;
 mod transfer;
 
 pub use browse::BrowseTexts;
 pub use edit::EditTexts;
+pub use help::HelpTexts;
 pub use stats::StatsTexts;
 pub use transfer::TransferTexts;
 
@@ -161,6 +163,14 @@ pub struct Texts {
     pub fuzz: &'static str,
     /// Settings: bury siblings.
     pub bury_siblings: &'static str,
+    /// Study: the session's progress (`{done}` answered, `{left}` left today).
+    pub session: &'static str,
+    /// Settings: the theme.
+    pub theme: &'static str,
+    /// The themes: system, light, dark.
+    pub themes: [&'static str; 3],
+    /// Settings: card text size.
+    pub card_text_size: &'static str,
     /// Button: save.
     pub save: &'static str,
     /// Button: cancel.
@@ -233,6 +243,8 @@ pub struct Texts {
     pub edit: &'static EditTexts,
     /// The statistics screen.
     pub stats: &'static StatsTexts,
+    /// The keyboard shortcuts window and first steps.
+    pub help: &'static HelpTexts,
 }
 
 /// English.
@@ -270,6 +282,10 @@ pub static EN: Texts = Texts {
     day_start_hour: "Next day starts at (hour)",
     fuzz: "Spread review dates a little (fuzz)",
     bury_siblings: "After a card, hold its note's other cards until tomorrow",
+    session: "{done} done · {left} left today",
+    theme: "Theme",
+    themes: ["Follow the system", "Light", "Dark"],
+    card_text_size: "Card text size",
     save: "Save",
     cancel: "Cancel",
     backing_up: "Backing up progress…",
@@ -306,6 +322,7 @@ pub static EN: Texts = Texts {
     browse: &browse::EN,
     edit: &edit::EN,
     stats: &stats::EN,
+    help: &help::EN,
 };
 
 /// Bahasa Indonesia.
@@ -343,6 +360,10 @@ pub static ID: Texts = Texts {
     day_start_hour: "Hari baru mulai pukul (jam)",
     fuzz: "Sebar sedikit tanggal ulasan (fuzz)",
     bury_siblings: "Setelah satu kartu, tahan kartu lain dari catatan yang sama sampai besok",
+    session: "{done} selesai · {left} tersisa hari ini",
+    theme: "Tema",
+    themes: ["Ikuti sistem", "Terang", "Gelap"],
+    card_text_size: "Ukuran teks kartu",
     save: "Simpan",
     cancel: "Batal",
     backing_up: "Mencadangkan kemajuan…",
@@ -379,6 +400,7 @@ pub static ID: Texts = Texts {
     browse: &browse::ID,
     edit: &edit::ID,
     stats: &stats::ID,
+    help: &help::ID,
 };
 
 impl Texts {
