@@ -1009,9 +1009,9 @@ fn kartu_file_opens_on_the_import_preview_or_hands_the_file_to_the_open_window()
         .unwrap();
     assert!(second.status.success(), "{second:?}");
     assert!(String::from_utf8_lossy(&second.stdout).contains("handed"));
-    let requests = kartu::core::storage::paths::take_open_requests(&DataPaths::new(&data));
+    let requests = kartu::core::storage::requests::take_open_requests(&DataPaths::new(&data));
     assert_eq!(requests, [std::path::absolute(&file).unwrap()]);
-    assert!(kartu::core::storage::paths::take_open_requests(&DataPaths::new(&data)).is_empty());
+    assert!(kartu::core::storage::requests::take_open_requests(&DataPaths::new(&data)).is_empty());
     drop(window);
 
     // The window opened with a file starts on its import preview.

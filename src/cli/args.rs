@@ -1,6 +1,7 @@
 //! The command line's options and subcommands (clap): every name here is an interface scripts
 //! use, so names are only ever added, never changed.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -9,22 +10,18 @@ use crate::core::model::card::Rating;
 
 /// Kartu: offline flashcards with the FSRS scheduler.
 ///
-/// Without a command it opens the window. The commands run headless on the same data, for
-/// scripts and tests.
+/// Without a command it opens the window; `kartu FILE` opens it on FILE's import preview
+/// (.ron, .kartu, .apkg, .colpkg, .csv, .tsv, .txt), or hands FILE to the Kartu window
+/// already open. The commands run headless on the same data, for scripts and tests.
 #[derive(Debug, Parser)]
 #[command(
     name = "kartu",
     version,
     about,
     long_about,
-    args_conflicts_with_subcommands = true
+    allow_external_subcommands = true
 )]
 pub struct Cli {
-    /// A file to import (.ron, .kartu, .apkg, .colpkg, .csv, .tsv, .txt): the window opens on
-    /// its import preview, or, if a Kartu window is open already, the file goes to it
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
-
     /// Data directory for progress, settings and imported decks [default: the platform data
     /// directory, e.g. ~/.local/share/kartu]
     #[arg(long, global = true, env = "KARTU_DATA_DIR", value_name = "DIR")]
@@ -232,6 +229,9 @@ pub enum Command {
         #[command(flatten)]
         at: AtArgs,
     },
+    /// `kartu FILE`: anything that is not a command is a file to open in the window.
+    #[command(external_subcommand)]
+    Open(Vec<OsString>),
     /// List or restore backups of progress (made every 30 minutes of study at most)
     Backup {
         /// What to do with backups.

@@ -35,6 +35,9 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let purpose = match command {
         Command::Check { files } => return check(files, out),
+        Command::Open(_) => {
+            anyhow::bail!("`kartu FILE` opens the window; it is not a headless command")
+        }
         Command::Fmt { files, upgrade } => return fmt(files, *upgrade, out),
         Command::Answer { .. } | Command::Generate { .. } | Command::PutNote { .. } => {
             Purpose::Write
@@ -80,7 +83,7 @@ pub fn run(
             .map_err(anyhow::Error::msg)
     };
     match command {
-        Command::Check { .. } | Command::Fmt { .. } => Ok(ExitCode::SUCCESS),
+        Command::Check { .. } | Command::Fmt { .. } | Command::Open(_) => Ok(ExitCode::SUCCESS),
         Command::Generate {
             cards,
             reviews,

@@ -46,7 +46,7 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
             crate::core::time::Timestamp::from(jiff::Timestamp::now()).compact_id(),
             std::process::id()
         );
-        crate::core::storage::paths::request_open(&paths, file, &id)?;
+        crate::core::storage::requests::request_open(&paths, file, &id)?;
         println!("handed {} to the Kartu window already open", file.display());
         return Ok(());
     }

@@ -10,5 +10,6 @@ pub mod format;
 pub mod journal;
 pub mod paths;
 pub mod replay;
+pub mod requests;
 pub mod review_log;
 pub mod settings;

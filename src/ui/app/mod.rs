@@ -613,7 +613,8 @@ impl eframe::App for KartuApp {
                 .is_none_or(|at| at.elapsed() >= Duration::from_secs(1))
         {
             self.requests_checked = Some(std::time::Instant::now());
-            for file in crate::core::storage::paths::take_open_requests(self.collection.paths()) {
+            for file in crate::core::storage::requests::take_open_requests(self.collection.paths())
+            {
                 self.commands.push(Command::OpenFile(file));
             }
             ui.ctx().request_repaint_after(Duration::from_secs(1));
