@@ -114,13 +114,21 @@ fn every_file_kartu_writes_is_read_by_the_fast_path() {
         )
         .unwrap();
     collection.undo(&lapse).unwrap();
+    // Card states set directly: suspended (a state), and made new (none), two cards at once.
+    let two = [
+        (id.clone(), CardId("c1".into())),
+        (id.clone(), CardId("c3".into())),
+    ];
+    collection.suspend(&two, true).unwrap();
+    collection.bury(&two, at).unwrap();
+    collection.forget(&two).unwrap();
 
     // The journal, before compaction folds it.
     let records: Vec<String> = lines_of(&paths.journal_file())
         .into_iter()
         .filter(|l| !l.starts_with("//"))
         .collect();
-    assert!(records.len() >= 8, "{records:?}");
+    assert!(records.len() >= 11, "{records:?}");
     for line in &records {
         assert!(
             parse_record_fast(line).is_some(),

@@ -183,7 +183,8 @@ fn damaged_tail(line: usize, lines: usize, error: &Error) -> JournalTail {
 
 /// A record line exactly as Kartu writes it (the fast path; `ron` reads anything else):
 /// `(seq: 3, change: Answer(review: (…), after: (…)))` or
-/// `(seq: 4, change: Undo(deck: "…", card: "…", before: None))`.
+/// `(seq: 4, change: Undo(deck: "…", card: "…", before: None))` or
+/// `(seq: 5, change: SetCards(cards: [("…", "…", (…)), ("…", "…", None)]))`.
 pub(crate) fn parse_record_fast(line: &str) -> Option<Record> {
     let mut c = Cursor::new(line);
     c.lit("(")?;
@@ -198,6 +199,28 @@ pub(crate) fn parse_record_fast(line: &str) -> Option<Record> {
         c.key("after")?;
         let after = card_state(&mut c)?;
         Change::Answer { review, after }
+    } else if c.lit("SetCards(").is_some() {
+        c.key("cards")?;
+        c.lit("[")?;
+        let mut cards = Vec::new();
+        while c.lit("]").is_none() {
+            if !cards.is_empty() {
+                c.lit(", ")?;
+            }
+            c.lit("(")?;
+            let deck = DeckId(c.string()?.to_owned());
+            c.lit(", ")?;
+            let card = CardId(c.string()?.to_owned());
+            c.lit(", ")?;
+            let state = if c.lit("None").is_some() {
+                None
+            } else {
+                Some(card_state(&mut c)?)
+            };
+            c.lit(")")?;
+            cards.push((deck, card, state));
+        }
+        Change::SetCards { cards }
     } else {
         c.lit("Undo(")?;
         c.key("deck")?;

@@ -14,6 +14,9 @@ mod edit;
 mod jobs;
 mod stats;
 mod transfer;
+mod view;
+
+use view::{local_date_text, local_time_text};
 
 use super::backups::backups_ui;
 use super::browse::{BrowseView, browse_ui};
@@ -28,7 +31,7 @@ use super::import::{ImportView, import_ui};
 use super::recovery::recover_at_start;
 use super::settings::settings_ui;
 use super::stats::{StatsView, stats_ui};
-use super::status::{OfferedBackup, Status, StatusView, status_bar_ui};
+use super::status::{Status, status_bar_ui};
 use super::study::{CardView, StudyView, study_ui};
 use super::theme;
 use super::worker::{JobKind, Worker};
@@ -317,95 +320,6 @@ impl KartuApp {
         });
         ui.add_space(theme::BAR_PADDING);
     }
-
-    /// The keyboard shortcuts of everywhere and of the screen showing.
-    fn help_ui(&mut self, ui: &mut egui::Ui) {
-        let help = self.texts().help;
-        let screen: &[(&str, &str)] = match self.screen {
-            Screen::Decks => help.decks,
-            Screen::Study(_) => help.study,
-            Screen::Browse(_) => help.browse,
-            Screen::Edit(_) => help.editor,
-            Screen::Import(_) => help.import,
-            _ => &[],
-        };
-        let mut open = true;
-        egui::Window::new(help.title)
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
-            .show(ui.ctx(), |ui| {
-                egui::Grid::new("shortcuts")
-                    .striped(true)
-                    .spacing([24.0, 6.0])
-                    .show(ui, |ui| {
-                        for (keys, what) in screen.iter().chain(help.anywhere) {
-                            ui.strong(*keys);
-                            ui.label(*what);
-                            ui.end_row();
-                        }
-                    });
-            });
-        let closed = ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::Escape));
-        if !open || closed {
-            self.show_help = false;
-        }
-    }
-
-    fn status_view(&self) -> StatusView {
-        let tr = self.texts();
-        StatusView {
-            read_only: self.collection.read_only_reason().map(str::to_owned),
-            status: self.status.clone(),
-            offered_backup: self.offered_backup.as_ref().map(|backup| OfferedBackup {
-                id: backup.id.clone(),
-                when: local_time_text(backup.at),
-                cards: backup.cards,
-                reviews: backup.reviews,
-            }),
-            jobs: self
-                .worker
-                .running()
-                .into_iter()
-                .filter(|job| job.kind != JobKind::Dialog)
-                .collect(),
-            hint: match self.screen {
-                Screen::Study(_) => tr.study_hint,
-                Screen::Import(_) => tr.transfer.hint,
-                Screen::Browse(_) => tr.browse.hint,
-                Screen::Edit(_) => tr.edit.hint,
-                Screen::DeckEdit(_) | Screen::Stats(_) => tr.deck_list_hint,
-                Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
-                    tr.deck_list_hint
-                }
-            },
-        }
-    }
-}
-
-/// `2026-11-25` in the system time zone.
-fn local_date_text(at: Timestamp) -> String {
-    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
-        |_| at.to_rfc3339(),
-        |t| {
-            t.to_zoned_datetime(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d")
-                .to_string()
-        },
-    )
-}
-
-/// `2026-11-25 14:30` in the system time zone.
-fn local_time_text(at: Timestamp) -> String {
-    jiff::Timestamp::from_second(at.unix_secs()).map_or_else(
-        |_| at.to_rfc3339(),
-        |t| {
-            t.to_zoned_datetime(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        },
-    )
 }
 
 impl eframe::App for KartuApp {

@@ -10,128 +10,60 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use serde::Serialize;
-
-use super::card::{CardState, Due, Review, SearchCard, SearchContext};
+use super::card::{Review, SearchContext};
 use super::{SearchError, parse};
+
+mod columns;
+mod row;
+mod text;
+
+pub use columns::{Found, SortColumn};
+pub use row::IndexedCard;
+pub use text::plain_text;
+use text::sort_key;
+
 use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
-use crate::core::model::card::{self, CardProgress, Rating};
+use crate::core::model::card::{CardProgress, CardState, Rating};
 use crate::core::model::deck::NoteKind;
-use crate::core::time::{DAY_SECS, Timestamp};
-
-/// What the result can be sorted by (the browser's columns).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortColumn {
-    /// The front, or a cloze note's text (Anki's sort field).
-    SortField,
-    /// The deck's name.
-    Deck,
-    /// The note kind.
-    Kind,
-    /// The tags.
-    Tags,
-    /// New, learning, review, relearning.
-    State,
-    /// The due time (new cards last).
-    Due,
-    /// The interval.
-    Interval,
-    /// FSRS stability.
-    Stability,
-    /// FSRS difficulty.
-    Difficulty,
-    /// Answers.
-    Reps,
-    /// Lapses.
-    Lapses,
-    /// The last answer.
-    LastReview,
-}
-
-impl SortColumn {
-    /// Every column, in the browser's order.
-    pub const ALL: [Self; 12] = [
-        Self::SortField,
-        Self::Deck,
-        Self::Kind,
-        Self::Tags,
-        Self::State,
-        Self::Due,
-        Self::Interval,
-        Self::Stability,
-        Self::Difficulty,
-        Self::Reps,
-        Self::Lapses,
-        Self::LastReview,
-    ];
-
-    /// The name `--sort` takes.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::SortField => "sort_field",
-            Self::Deck => "deck",
-            Self::Kind => "kind",
-            Self::Tags => "tags",
-            Self::State => "state",
-            Self::Due => "due",
-            Self::Interval => "interval",
-            Self::Stability => "stability",
-            Self::Difficulty => "difficulty",
-            Self::Reps => "reps",
-            Self::Lapses => "lapses",
-            Self::LastReview => "last_review",
-        }
-    }
-
-    /// The column named `name` (as [`SortColumn::name`] gives it; `front` is the sort field).
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        if name == "front" {
-            return Some(Self::SortField);
-        }
-        Self::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
+use crate::core::time::Timestamp;
 
 /// One card, as the index holds it.
 #[derive(Clone, Debug)]
-struct Row {
+pub(super) struct Row {
     /// Index into `decks`.
-    deck: u32,
+    pub(super) deck: u32,
     /// The card's position in its packed deck.
-    card: u32,
+    pub(super) card: u32,
     /// Index into `notes`.
-    note: u32,
+    pub(super) note: u32,
     /// Which card of the note, 1-based.
-    number: u32,
-    progress: CardProgress,
+    pub(super) number: u32,
+    pub(super) progress: CardProgress,
     /// The learner day it is due on.
-    due_day: i64,
+    pub(super) due_day: i64,
     /// Whether it was buried when the index was built.
-    buried: bool,
+    pub(super) buried: bool,
 }
 
 /// One note: its fields and tags in the text buffer.
 #[derive(Clone, Debug)]
-struct NoteRow {
-    fields: (u32, u32),
-    tags: (u32, u32),
-    sort_field: (u32, u32),
-    note_type: u64,
+pub(super) struct NoteRow {
+    pub(super) fields: (u32, u32),
+    pub(super) tags: (u32, u32),
+    pub(super) sort_field: (u32, u32),
+    pub(super) note_type: u64,
 }
 
 #[derive(Clone, Debug)]
-struct DeckRow {
-    id: DeckId,
+pub(super) struct DeckRow {
+    pub(super) id: DeckId,
     /// Titles from the top of the tree, joined with `::`.
-    name: String,
+    pub(super) name: String,
 }
 
 /// The field names of a note type id (see [`note_type`]).
-fn field_names(note_type: u64) -> &'static [&'static str] {
+pub(super) fn field_names(note_type: u64) -> &'static [&'static str] {
     const NAMES: [[&[&str]; 4]; 4] = [
         [
             &["Front", "Back"],
@@ -181,49 +113,16 @@ fn note_type(kind: NoteKind, notes: bool, example: bool) -> u64 {
 /// Every card of a collection, ready to search.
 #[derive(Debug)]
 pub struct SearchIndex {
-    decks: Vec<DeckRow>,
-    notes: Vec<NoteRow>,
-    rows: Vec<Row>,
+    pub(super) decks: Vec<DeckRow>,
+    pub(super) notes: Vec<NoteRow>,
+    pub(super) rows: Vec<Row>,
     text: String,
     /// Per row, ranks of the text columns (sort field, deck, kind, tags) among all rows.
     ranks: Vec<[u32; 4]>,
     /// Reviews newest first, per row (`review_at[row]..review_at[row + 1]`), when loaded.
-    reviews: Option<(Vec<u32>, Vec<Review>)>,
+    pub(super) reviews: Option<(Vec<u32>, Vec<Review>)>,
     /// Retrievability's decay (FSRS-6 default until personal parameters exist).
-    decay: f32,
-}
-
-/// One card found, for a person or a script.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Found {
-    /// The deck.
-    pub deck: String,
-    /// The card.
-    pub card: String,
-    /// new, learning, review or relearning.
-    pub state: &'static str,
-    /// When it is due (RFC 3339); `null` for a new card.
-    pub due: Option<String>,
-    /// The interval, in seconds.
-    pub interval_secs: u64,
-    /// FSRS stability in days.
-    pub stability: f32,
-    /// FSRS difficulty, 1 to 10.
-    pub difficulty: f32,
-    /// Answers.
-    pub reps: u32,
-    /// Lapses.
-    pub lapses: u32,
-    /// The last answer (RFC 3339), if any.
-    pub last_review: Option<String>,
-    /// The question, as study shows it.
-    pub front: String,
-    /// The note's tags.
-    pub tags: Vec<String>,
-    /// Whether it is suspended.
-    pub suspended: bool,
-    /// Whether it is buried now.
-    pub buried: bool,
+    pub(super) decay: f32,
 }
 
 /// Whether a query asks about review history (`rated:`, `introduced:`).
@@ -237,42 +136,6 @@ fn needs_reviews(node: &super::Node) -> bool {
             matches!(term, super::Term::Rated { .. } | super::Term::Introduced(_))
         }
     }
-}
-
-/// Card text as a line of plain text, for the browser's sort field (as Anki's sort field is
-/// its field with the HTML stripped): cloze deletions as their answers, images as their alt
-/// text, Markdown's emphasis and code marks and line breaks dropped.
-#[must_use]
-pub fn plain_text(text: &str) -> String {
-    let text = if text.contains("{{c") {
-        crate::core::model::cloze::plain(text)
-    } else {
-        text.to_owned()
-    };
-    let text = crate::core::model::media::rewrite_images(&text, &|_| None);
-    let mut out = String::with_capacity(text.len());
-    let mut last_space = true;
-    for c in text.chars() {
-        match c {
-            '*' | '`' | '\\' | '#' => {}
-            c if c.is_whitespace() => {
-                if !last_space {
-                    out.push(' ');
-                }
-                last_space = true;
-            }
-            c => {
-                out.push(c);
-                last_space = false;
-            }
-        }
-    }
-    out.trim_end().replace("[image: ", "[")
-}
-
-/// Anki's `_` and `*` fold for sorting: lower-cased for every letter.
-fn sort_key(text: &str) -> String {
-    text.to_lowercase()
 }
 
 /// The search context at `now` for `collection`'s learner days.
@@ -417,7 +280,7 @@ impl SearchIndex {
         }
     }
 
-    fn slice(&self, (start, end): (u32, u32)) -> &str {
+    pub(super) fn slice(&self, (start, end): (u32, u32)) -> &str {
         self.text
             .get(start as usize..end as usize)
             .unwrap_or_default()
@@ -518,7 +381,7 @@ impl SearchIndex {
             SortColumn::Tags => rows.sort_by_key(|&r| self.ranks[r][3]),
             SortColumn::State => rows.sort_by_key(|&r| p(r).state as u8),
             SortColumn::Due => rows.sort_by_key(|&r| match p(r).state {
-                card::CardState::New => i64::MAX,
+                CardState::New => i64::MAX,
                 _ => p(r).due.unix_secs(),
             }),
             SortColumn::Interval => rows.sort_by_key(|&r| p(r).interval_secs),
@@ -580,7 +443,7 @@ impl SearchIndex {
         let installed = collection.deck(deck).ok()?;
         let card = installed.deck.cards().nth(r.card as usize)?;
         let p = &r.progress;
-        let new = p.state == card::CardState::New;
+        let new = p.state == CardState::New;
         Some(Found {
             deck: deck.0.clone(),
             card: card.id().to_owned(),
@@ -604,7 +467,7 @@ fn float_order(a: f32, b: f32) -> Ordering {
     a.total_cmp(&b)
 }
 
-fn kind_name(note_type: u64) -> &'static str {
+pub(super) fn kind_name(note_type: u64) -> &'static str {
     match note_type / 4 {
         0 => "basic",
         1 => "reversed",
@@ -615,163 +478,4 @@ fn kind_name(note_type: u64) -> &'static str {
 
 fn as_u32(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
-}
-
-/// One row of a [`SearchIndex`], borrowed.
-#[derive(Clone, Copy, Debug)]
-pub struct IndexedCard<'a> {
-    index: &'a SearchIndex,
-    row: usize,
-}
-
-impl IndexedCard<'_> {
-    fn row(&self) -> &Row {
-        &self.index.rows[self.row]
-    }
-
-    fn note(&self) -> &NoteRow {
-        &self.index.notes[self.row().note as usize]
-    }
-}
-
-impl SearchCard for IndexedCard<'_> {
-    fn note_fields(&self) -> &str {
-        self.index.slice(self.note().fields)
-    }
-
-    fn note_type_id(&self) -> u64 {
-        self.note().note_type
-    }
-
-    fn note_kind(&self) -> &str {
-        kind_name(self.note().note_type)
-    }
-
-    fn field_name(&self, ord: usize) -> Option<&str> {
-        field_names(self.note().note_type).get(ord).copied()
-    }
-
-    fn tags(&self) -> &str {
-        self.index.slice(self.note().tags)
-    }
-
-    fn deck_name(&self) -> &str {
-        &self.index.decks[self.row().deck as usize].name
-    }
-
-    fn card_ord(&self) -> u32 {
-        self.row().number.saturating_sub(1)
-    }
-
-    fn template_name(&self) -> &str {
-        match (self.note().note_type / 4, self.row().number) {
-            (3, _) => "Cloze",
-            (_, 1) => "Card 1",
-            _ => "Card 2",
-        }
-    }
-
-    fn state(&self) -> CardState {
-        match self.row().progress.state {
-            card::CardState::New => CardState::New,
-            card::CardState::Learning => CardState::Learning,
-            card::CardState::Review => CardState::Review,
-            card::CardState::Relearning => CardState::Relearning,
-        }
-    }
-
-    fn suspended(&self) -> bool {
-        self.row().progress.suspended
-    }
-
-    fn buried(&self) -> bool {
-        self.row().buried
-    }
-
-    fn due(&self) -> Due {
-        let p = &self.row().progress;
-        match p.state {
-            card::CardState::New => Due::NotScheduled,
-            card::CardState::Review => Due::Day(self.row().due_day),
-            // Steps shorter than a day are due at a time; longer ones on a day.
-            _ if p.interval_secs < DAY_SECS as u64 => Due::Secs(p.due.unix_secs()),
-            _ => Due::Day(self.row().due_day),
-        }
-    }
-
-    fn interval_days(&self) -> u32 {
-        let p = &self.row().progress;
-        match p.state {
-            card::CardState::Review | card::CardState::Relearning => {
-                u32::try_from(p.interval_secs / DAY_SECS as u64).unwrap_or(u32::MAX)
-            }
-            _ => 0,
-        }
-    }
-
-    fn reps(&self) -> u32 {
-        self.row().progress.reps
-    }
-
-    fn lapses(&self) -> u32 {
-        self.row().progress.lapses
-    }
-
-    fn stability(&self) -> Option<f32> {
-        let p = &self.row().progress;
-        (p.state != card::CardState::New && p.stability > 0.0).then_some(p.stability)
-    }
-
-    fn difficulty(&self) -> Option<f32> {
-        let p = &self.row().progress;
-        (p.state != card::CardState::New && p.stability > 0.0).then_some(p.difficulty)
-    }
-
-    fn retrievability(&self, ctx: &SearchContext) -> Option<f32> {
-        let p = &self.row().progress;
-        let stability = self.stability()?;
-        let last = p.last_review?;
-        let days = (ctx.now_secs - last.unix_secs()).max(0) as f32 / DAY_SECS as f32;
-        Some(fsrs::current_retrievability(
-            fsrs::MemoryState {
-                stability,
-                difficulty: p.difficulty,
-            },
-            days,
-            self.index.decay,
-        ))
-    }
-
-    fn added_ms(&self) -> i64 {
-        // Kartu does not record when a card was added yet: `added:` finds nothing.
-        0
-    }
-
-    fn reviews(&self) -> impl Iterator<Item = Review> + '_ {
-        let slice = self
-            .index
-            .reviews
-            .as_ref()
-            .map_or(&[][..], |(starts, all)| {
-                let start = starts[self.row] as usize;
-                let end = starts[self.row + 1] as usize;
-                all.get(start..end).unwrap_or_default()
-            });
-        slice.iter().copied()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_sort_field_reads_as_plain_text() {
-        assert_eq!(plain_text("**Rust** `own`\n\nership"), "Rust own ership");
-        assert_eq!(
-            plain_text("{{c1::Jakarta::city}} is in {{c2::Java}} ![a dot](dot.png)"),
-            "Jakarta is in Java [a dot]"
-        );
-        assert!(sort_key("Apa") < sort_key("bab"));
-    }
 }
