@@ -295,3 +295,32 @@ fn personal_parameters_in_settings_drive_the_scheduler() {
     params[3] *= 3.0;
     assert!(intervals(params) > default);
 }
+
+#[test]
+fn optimizing_a_real_history_can_be_cancelled_and_then_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection =
+        Collection::open(DataPaths::new(dir.path()), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let now = at("2026-11-25T12:00:00Z");
+    collection.generate_history(3_000, 60_000, now).unwrap();
+    let job = stats::OptimizeJob::new(&collection, None, now).unwrap();
+    let mut calls = 0;
+    let cancelled = job.run(|_, _| {
+        calls += 1;
+        false
+    });
+    assert!(
+        matches!(cancelled, Err(kartu::core::Error::Cancelled)),
+        "{cancelled:?} after {calls} progress calls"
+    );
+    assert!(collection.settings().fsrs_params.is_empty());
+    // Run to the end: parameters and both sets of metrics.
+    let found = job.run(|_, _| true).unwrap();
+    assert_eq!(found.parameters.len(), 21);
+    assert!(
+        found.items >= stats::ITEMS_FOR_A_FULL_FIT,
+        "{}",
+        found.items
+    );
+    assert!(found.current.is_some() && found.new.is_some());
+}

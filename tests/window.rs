@@ -1021,3 +1021,38 @@ fn kartu_file_opens_on_the_import_preview_or_hands_the_file_to_the_open_window()
         h.query_by_label_contains("New deck “class”").is_some()
     });
 }
+
+#[test]
+fn settings_optimize_says_what_it_found_and_keeps_the_parameters_unless_applied() {
+    let mut window = open_window("en");
+    answer_first_english_card_easy(&mut window.harness);
+    window.harness.key_press(Key::Escape);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label("FSRS-6's default parameters are in use.");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Optimize…")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("Fitted on").is_some()
+    });
+    window
+        .harness
+        .get_by_label_contains("Too little history for a full fit");
+    assert!(
+        window
+            .harness
+            .state()
+            .collection()
+            .settings()
+            .fsrs_params
+            .is_empty()
+    );
+}

@@ -79,33 +79,14 @@ pub(super) fn stats(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How well a set of parameters predicts the history.
-#[derive(serde::Serialize)]
-struct Metrics {
-    log_loss: f32,
-    rmse_bins: f32,
-}
-
-/// `kartu optimize --json`.
+/// `kartu optimize --json`: what optimizing found, and whether `--apply` put it in use.
 #[derive(serde::Serialize)]
 struct OptimizeOut {
-    /// The 21 parameters fitted (the current ones when they were kept).
-    parameters: Vec<f32>,
-    /// Reviews the training items were built from.
-    reviews: usize,
-    /// Training items (one per review after a card's first, a day or more apart).
-    items: usize,
-    current: Option<Metrics>,
-    new: Option<Metrics>,
-    /// Whether the current parameters were kept (the new ones predict no better).
-    kept_current: bool,
+    #[serde(flatten)]
+    optimized: stats::Optimized,
     /// Whether `--apply` put the new parameters in use.
     applied: bool,
 }
-
-/// The optimizer needs this many training items to fit every parameter (fewer fit only the
-/// initial stabilities, and under 8 change nothing).
-const ITEMS_FOR_A_FULL_FIT: usize = 64;
 
 /// `kartu optimize [--deck ID] [--apply] [--json]`.
 pub(super) fn optimize(
@@ -116,99 +97,50 @@ pub(super) fn optimize(
     as_json: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    use crate::core::scheduler::anki;
-    let decks: std::collections::HashSet<DeckId> = match deck {
-        Some(id) => collection
-            .family(&DeckId(id.to_owned()))?
-            .iter()
-            .map(|d| d.deck.id.clone())
-            .collect(),
-        None => collection
-            .decks()
-            .iter()
-            .map(|d| d.deck.id.clone())
-            .collect(),
-    };
-    let mut reviews = stats::AnkiReviews::default();
-    collection.for_each_review(&mut |review| {
-        if decks.contains(&review.deck) {
-            reviews.push(review);
-        }
-        Ok(())
-    })?;
-    let clock = collection.clock();
-    let today = clock.day(now);
-    let anki_clock = anki::DayClock::from_next_day_at(
-        clock
-            .day_start(crate::core::time::DayNumber(today.0 + 1))
-            .unix_secs(),
-    );
-    let set = anki::training_items(&reviews.reviews, anki_clock, 0);
-    let current: Vec<f32> = if collection.settings().fsrs_params.is_empty() {
-        anki::DEFAULT_PARAMETERS.to_vec()
-    } else {
-        collection.settings().fsrs_params.clone()
-    };
-    let metrics = |params: &[f32]| {
-        anki::evaluate(params, &set).ok().map(|e| Metrics {
-            log_loss: e.log_loss,
-            rmse_bins: e.rmse_bins,
-        })
-    };
-    let before = metrics(&current);
-    let options = anki::OptimizeOptions {
-        current_params: current.clone(),
-        num_relearning_steps: collection.settings().relearning_steps_secs.len(),
-        ..anki::OptimizeOptions::default()
-    };
+    let deck = deck.map(|d| DeckId(d.to_owned()));
+    let job = stats::OptimizeJob::new(collection, deck.as_ref(), now)?;
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let optimized = anki::optimize(&set, &options, |done, total| {
+    let optimized = job.run(|done, total| {
         if terminal && total > 0 {
             eprint!("\roptimizing… {:>3}%", done * 100 / total);
         }
         true
-    })
-    .map_err(|err| anyhow::anyhow!("optimizing: {err}"))?;
+    })?;
     if terminal {
         eprint!("\r\x1b[K");
     }
-    let after = metrics(&optimized.params);
     let mut applied = false;
     if apply && !optimized.kept_current {
         let mut settings = collection.settings().clone();
-        settings.fsrs_params = optimized.params.to_vec();
+        settings.fsrs_params.clone_from(&optimized.parameters);
         collection.become_writer()?;
         collection.update_settings(settings)?;
         applied = true;
     }
-    let value = OptimizeOut {
-        parameters: optimized.params.to_vec(),
-        reviews: set.review_count,
-        items: set.items.len(),
-        current: before,
-        new: after,
-        kept_current: optimized.kept_current,
-        applied,
-    };
     if as_json {
+        let value = OptimizeOut { optimized, applied };
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let list: Vec<String> = value.parameters.iter().map(|p| format!("{p:.4}")).collect();
+    let list: Vec<String> = optimized
+        .parameters
+        .iter()
+        .map(|p| format!("{p:.4}"))
+        .collect();
     writeln!(out, "parameters: {}", list.join(", "))?;
     writeln!(
         out,
         "from {} reviews ({} training items)",
-        value.reviews, value.items
+        optimized.reviews, optimized.items
     )?;
-    if value.items < ITEMS_FOR_A_FULL_FIT {
+    if optimized.items < stats::ITEMS_FOR_A_FULL_FIT {
         writeln!(
             out,
             "too little history for a full fit: {} more training items are needed (one per review a day or more after a card's previous one)",
-            ITEMS_FOR_A_FULL_FIT - value.items
+            stats::ITEMS_FOR_A_FULL_FIT - optimized.items
         )?;
     }
-    for (name, m) in [("current", &value.current), ("new", &value.new)] {
+    for (name, m) in [("current", &optimized.current), ("new", &optimized.new)] {
         match m {
             Some(m) => writeln!(
                 out,
@@ -222,10 +154,10 @@ pub(super) fn optimize(
     writeln!(
         out,
         "{}",
-        match (value.kept_current, value.applied, apply) {
-            (true, _, _) => "the current parameters predict as well or better: kept",
-            (false, true, _) => "applied: the new parameters are in use",
-            (false, false, _) => "run with --apply to use the new parameters",
+        match (optimized.kept_current, applied) {
+            (true, _) => "the current parameters predict as well or better: kept",
+            (false, true) => "applied: the new parameters are in use",
+            (false, false) => "run with --apply to use the new parameters",
         }
     )?;
     Ok(ExitCode::SUCCESS)

@@ -26,6 +26,8 @@ pub enum Command {
     ShowBrowser,
     /// Open the statistics screen.
     ShowStats,
+    /// Fit the FSRS parameters to the review history (on the worker).
+    Optimize,
     /// Open the editor to add a note to this deck.
     AddNote(DeckId),
     /// Open the editor on this card's note.

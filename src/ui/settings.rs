@@ -4,18 +4,28 @@
 use egui::{Key, Modifiers};
 
 use super::command::Command;
-use super::i18n::{Lang, Texts};
+use super::i18n::{Lang, Texts, fill};
 use super::theme;
 use crate::core::model::settings::{Settings, Theme};
+use crate::core::stats::{ITEMS_FOR_A_FULL_FIT, Optimized};
 
 fn theme_index(theme: Theme) -> usize {
     Theme::ALL.iter().position(|t| *t == theme).unwrap_or(0)
+}
+
+/// The optimizer's part of the settings screen.
+pub struct OptimizeView<'a> {
+    /// Whether it is running now (its progress and Cancel are in the status bar).
+    pub running: bool,
+    /// What the last run found.
+    pub result: Option<&'a Optimized>,
 }
 
 /// Edits `draft`; Save pushes it, Cancel (or Esc) goes back unchanged.
 pub fn settings_ui(
     ui: &mut egui::Ui,
     draft: &mut Settings,
+    optimize: &OptimizeView<'_>,
     tr: &Texts,
     commands: &mut Vec<Command>,
 ) {
@@ -107,6 +117,8 @@ pub fn settings_ui(
             ui.end_row();
         });
     ui.add_space(theme::SECTION_GAP);
+    optimize_ui(ui, draft, optimize, tr, commands);
+    ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         if ui.button(tr.save).clicked() {
             commands.push(Command::SaveSettings(draft.clone()));
@@ -115,4 +127,82 @@ pub fn settings_ui(
             commands.push(Command::ShowDecks);
         }
     });
+}
+
+/// Personal FSRS parameters: which are in use, Optimize, and what it found, with Apply.
+fn optimize_ui(
+    ui: &mut egui::Ui,
+    draft: &mut Settings,
+    optimize: &OptimizeView<'_>,
+    tr: &Texts,
+    commands: &mut Vec<Command>,
+) {
+    let t = tr.optimize;
+    ui.strong(t.heading);
+    ui.label(if draft.fsrs_params.is_empty() {
+        t.defaults_in_use
+    } else {
+        t.personal_in_use
+    });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!optimize.running, egui::Button::new(t.optimize))
+            .clicked()
+        {
+            commands.push(Command::Optimize);
+        }
+        if !draft.fsrs_params.is_empty() && ui.button(t.use_defaults).clicked() {
+            draft.fsrs_params.clear();
+        }
+    });
+    let Some(result) = optimize.result else {
+        return;
+    };
+    ui.label(fill(
+        t.found,
+        &[
+            ("reviews", &result.reviews.to_string()),
+            ("items", &result.items.to_string()),
+        ],
+    ));
+    if result.items < ITEMS_FOR_A_FULL_FIT {
+        ui.label(fill(
+            t.too_little,
+            &[("n", &(ITEMS_FOR_A_FULL_FIT - result.items).to_string())],
+        ));
+    }
+    let metrics = |m: Option<&crate::core::stats::Metrics>| {
+        m.map_or_else(
+            || t.not_enough.to_owned(),
+            |m| format!("{:.4} · {:.2}%", m.log_loss, m.rmse_bins * 100.0),
+        )
+    };
+    egui::Grid::new("optimize-metrics")
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("");
+            ui.strong(t.metrics);
+            ui.end_row();
+            ui.label(t.current);
+            ui.label(metrics(result.current.as_ref()));
+            ui.end_row();
+            ui.label(t.new);
+            ui.label(metrics(result.new.as_ref()));
+            ui.end_row();
+        });
+    ui.label(if result.kept_current {
+        t.kept
+    } else {
+        t.better
+    });
+    // Apply when better; the learner may also choose the new ones anyway.
+    let label = if result.kept_current {
+        t.apply_anyway
+    } else {
+        t.apply
+    };
+    if draft.fsrs_params != result.parameters && ui.button(label).clicked() {
+        draft.fsrs_params.clone_from(&result.parameters);
+        commands.push(Command::SaveSettings(draft.clone()));
+    }
 }

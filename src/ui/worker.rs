@@ -47,6 +47,8 @@ pub enum JobKind {
     Import,
     /// Writing edited decks into their files.
     EditFold,
+    /// Fitting the FSRS parameters (reads the review history).
+    Optimize,
 }
 
 /// A running job, as the status bar shows it.

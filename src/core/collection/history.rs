@@ -61,13 +61,7 @@ impl Collection {
         &self,
         each: &mut dyn FnMut(&crate::core::model::progress::ReviewEntry) -> Result<()>,
     ) -> Result<()> {
-        let on_disk = crate::core::storage::replay::HistoryOnDisk::read(&self.paths)?;
-        crate::core::storage::review_log::ReviewStream::prepare(
-            on_disk.inline,
-            on_disk.log.as_deref(),
-            &on_disk.later,
-        )?
-        .for_each(each)
+        for_each_review_in(&self.paths, each)
     }
 
     /// All backups, newest first.
@@ -274,4 +268,19 @@ impl Collection {
             notices: self.take_notices(),
         }
     }
+}
+
+/// [`Collection::for_each_review`] for a data directory, without a collection (a worker's
+/// job): not while a snapshot, backup or restore of the same directory runs.
+pub fn for_each_review_in(
+    paths: &crate::core::storage::paths::DataPaths,
+    each: &mut dyn FnMut(&crate::core::model::progress::ReviewEntry) -> Result<()>,
+) -> Result<()> {
+    let on_disk = crate::core::storage::replay::HistoryOnDisk::read(paths)?;
+    crate::core::storage::review_log::ReviewStream::prepare(
+        on_disk.inline,
+        on_disk.log.as_deref(),
+        &on_disk.later,
+    )?
+    .for_each(each)
 }

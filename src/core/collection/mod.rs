@@ -23,6 +23,7 @@ use std::path::PathBuf;
 
 use jiff::tz::TimeZone;
 
+pub use history::for_each_review_in;
 pub use install::{Installed, MediaFile, NewDeck, NewHistory};
 pub use installed::{DeckSource, InstalledDeck};
 pub use types::{

@@ -6,12 +6,14 @@
 //! figures follow Anki's definitions (young: interval under 21 days; a pass is any answer
 //! but Again).
 
+mod optimize;
 mod review;
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
+pub use optimize::{ITEMS_FOR_A_FULL_FIT, Metrics, OptimizeJob, Optimized};
 pub use review::AnkiReviews;
 
 use crate::core::collection::Collection;

@@ -12,7 +12,10 @@ impl KartuApp {
     /// Writes a backup in the background when the policy says one is due.
     pub(super) fn start_backup_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
         // Both read the files a snapshot rewrites: one writing job at a time.
-        if self.worker.is_running(JobKind::Snapshot) || self.worker.is_running(JobKind::Backup) {
+        if self.worker.is_running(JobKind::Snapshot)
+            || self.worker.is_running(JobKind::Backup)
+            || self.worker.is_running(JobKind::Optimize)
+        {
             return;
         }
         let Some(job) = self.collection.backup_job(now) else {
@@ -29,6 +32,7 @@ impl KartuApp {
     pub(super) fn start_snapshot_if_due(&mut self, ctx: &egui::Context) {
         if self.worker.is_running(JobKind::Snapshot)
             || self.worker.is_running(JobKind::Backup)
+            || self.worker.is_running(JobKind::Optimize)
             || self
                 .snapshot_retry_at
                 .is_some_and(|at| std::time::Instant::now() < at)
@@ -42,6 +46,32 @@ impl KartuApp {
         self.worker
             .spawn(ctx, JobKind::Snapshot, label, false, move |_| {
                 JobDone::Snapshot(job.run())
+            });
+    }
+
+    /// Fits the FSRS parameters on the worker, with progress and Cancel; not beside a
+    /// snapshot or backup (it reads the history files they rewrite).
+    pub(super) fn start_optimize(&mut self, ctx: &egui::Context, now: Timestamp) {
+        if self.worker.is_running(JobKind::Optimize) {
+            return;
+        }
+        // A snapshot or backup running now is short: let it finish first.
+        self.wait_for_background_writes();
+        let job = match crate::core::stats::OptimizeJob::new(&self.collection, None, now) {
+            Ok(job) => job,
+            Err(err) => {
+                self.set_error(self.texts().failed, &err);
+                return;
+            }
+        };
+        self.optimized = None;
+        let label = self.texts().optimize.running.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Optimize, label, true, move |control| {
+                JobDone::Optimized(job.run(|done, total| {
+                    control.set_progress(done as u64, total as u64);
+                    !control.is_cancelled()
+                }))
             });
     }
 
@@ -113,6 +143,11 @@ impl KartuApp {
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
             JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
             JobDone::Image(Some(path)) => self.insert_image(&path),
+            JobDone::Optimized(Ok(found)) => self.optimized = Some(found),
+            JobDone::Optimized(Err(crate::core::Error::Cancelled)) => {
+                self.set_info(tr.optimize.cancelled.to_owned());
+            }
+            JobDone::Optimized(Err(err)) => self.set_error(tr.failed, &err),
             JobDone::EditFold(result) => {
                 if let Err(err) =
                     result.and_then(|through| self.collection.finish_edit_fold(through))

@@ -29,7 +29,7 @@ use super::export::{ExportDraft, export_ui};
 use super::i18n::{Lang, Texts, fill};
 use super::import::{ImportView, import_ui};
 use super::recovery::recover_at_start;
-use super::settings::settings_ui;
+use super::settings::{OptimizeView, settings_ui};
 use super::stats::{StatsView, stats_ui};
 use super::status::{Status, status_bar_ui};
 use super::study::{CardView, StudyView, study_ui};
@@ -105,6 +105,8 @@ enum JobDone {
     Image(Option<PathBuf>),
     /// Edited decks were written into their files up to this edit (or failed).
     EditFold(crate::core::Result<u64>),
+    /// The optimizer's result (or why it stopped).
+    Optimized(crate::core::Result<crate::core::stats::Optimized>),
 }
 
 /// The Kartu window.
@@ -134,6 +136,8 @@ pub struct KartuApp {
     show_help: bool,
     /// The zoom factor in the last frame, kept with the UI state.
     zoom_now: Option<f32>,
+    /// What the last optimization found.
+    optimized: Option<crate::core::stats::Optimized>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -179,6 +183,7 @@ impl KartuApp {
             commands: Vec::new(),
             history: Vec::new(),
             show_help: false,
+            optimized: None,
             requests_checked: None,
             zoom_now: None,
             last_edit_check: None,
@@ -495,7 +500,13 @@ impl eframe::App for KartuApp {
                         browse_ui(ui, &mut draft, &view, tr, &mut commands);
                         browser.draft = draft;
                     }
-                    (Screen::Settings(draft), _) => settings_ui(ui, draft, tr, &mut commands),
+                    (Screen::Settings(draft), _) => {
+                        let view = OptimizeView {
+                            running: self.worker.is_running(JobKind::Optimize),
+                            result: self.optimized.as_ref(),
+                        };
+                        settings_ui(ui, draft, &view, tr, &mut commands);
+                    }
                     (Screen::Backups(backups), _) => {
                         backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);
                     }

@@ -12,7 +12,7 @@ mod transfer;
 pub use browse::BrowseTexts;
 pub use edit::EditTexts;
 pub use help::HelpTexts;
-pub use stats::StatsTexts;
+pub use stats::{OptimizeTexts, StatsTexts};
 pub use transfer::TransferTexts;
 
 use crate::core::time::{IntervalUnit, interval_in_unit};
@@ -245,6 +245,8 @@ pub struct Texts {
     pub stats: &'static StatsTexts,
     /// The keyboard shortcuts window and first steps.
     pub help: &'static HelpTexts,
+    /// The optimizer in Settings.
+    pub optimize: &'static OptimizeTexts,
 }
 
 /// English.
@@ -323,6 +325,7 @@ pub static EN: Texts = Texts {
     edit: &edit::EN,
     stats: &stats::EN,
     help: &help::EN,
+    optimize: &stats::OPTIMIZE_EN,
 };
 
 /// Bahasa Indonesia.
@@ -401,6 +404,7 @@ pub static ID: Texts = Texts {
     edit: &edit::ID,
     stats: &stats::ID,
     help: &help::ID,
+    optimize: &stats::OPTIMIZE_ID,
 };
 
 impl Texts {

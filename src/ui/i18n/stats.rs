@@ -153,3 +153,84 @@ pub static ID: StatsTexts = StatsTexts {
     success: "Tingkat berhasil (%)",
     calendar_day: "{date}: {n} jawaban",
 };
+
+/// The optimizer's strings of one language.
+#[derive(Debug)]
+pub struct OptimizeTexts {
+    /// Heading in Settings.
+    pub heading: &'static str,
+    /// FSRS-6's defaults are in use.
+    pub defaults_in_use: &'static str,
+    /// Personal parameters are in use.
+    pub personal_in_use: &'static str,
+    /// Button: optimize.
+    pub optimize: &'static str,
+    /// Button: back to the defaults.
+    pub use_defaults: &'static str,
+    /// Job label.
+    pub running: &'static str,
+    /// What it was fitted on (`{reviews}`, `{items}`).
+    pub found: &'static str,
+    /// Too little history (`{n}` more items needed).
+    pub too_little: &'static str,
+    /// Column: log loss and RMSE.
+    pub metrics: &'static str,
+    /// Row: current parameters.
+    pub current: &'static str,
+    /// Row: new parameters.
+    pub new: &'static str,
+    /// Too few reviews to evaluate.
+    pub not_enough: &'static str,
+    /// The current ones are as good or better.
+    pub kept: &'static str,
+    /// The new ones are better.
+    pub better: &'static str,
+    /// Button: apply the better ones.
+    pub apply: &'static str,
+    /// Button: apply anyway.
+    pub apply_anyway: &'static str,
+    /// Status: cancelled, nothing changed.
+    pub cancelled: &'static str,
+}
+
+/// English.
+pub static OPTIMIZE_EN: OptimizeTexts = OptimizeTexts {
+    heading: "Scheduler parameters (FSRS)",
+    defaults_in_use: "FSRS-6's default parameters are in use.",
+    personal_in_use: "Your own parameters, fitted to your reviews, are in use.",
+    optimize: "Optimize…",
+    use_defaults: "Use the defaults",
+    running: "Optimizing the scheduler parameters…",
+    found: "Fitted on {reviews} reviews ({items} training items).",
+    too_little: "Too little history for a full fit: about {n} more training items are needed (a review a day or more after the card's previous one).",
+    metrics: "Log loss · RMSE",
+    current: "Current",
+    new: "New",
+    not_enough: "not enough reviews",
+    kept: "The current parameters predict your reviews as well or better.",
+    better: "The new parameters predict your reviews better.",
+    apply: "Use the new parameters",
+    apply_anyway: "Use the new parameters anyway",
+    cancelled: "Optimizing cancelled: the parameters are unchanged.",
+};
+
+/// Bahasa Indonesia.
+pub static OPTIMIZE_ID: OptimizeTexts = OptimizeTexts {
+    heading: "Parameter penjadwal (FSRS)",
+    defaults_in_use: "Parameter bawaan FSRS-6 sedang dipakai.",
+    personal_in_use: "Parameter Anda sendiri, yang disesuaikan dengan ulasan Anda, sedang dipakai.",
+    optimize: "Optimalkan…",
+    use_defaults: "Pakai bawaan",
+    running: "Mengoptimalkan parameter penjadwal…",
+    found: "Disesuaikan pada {reviews} ulasan ({items} butir latihan).",
+    too_little: "Riwayat terlalu sedikit untuk penyesuaian penuh: perlu sekitar {n} butir latihan lagi (ulasan sehari atau lebih setelah ulasan kartu sebelumnya).",
+    metrics: "Log loss · RMSE",
+    current: "Sekarang",
+    new: "Baru",
+    not_enough: "ulasan belum cukup",
+    kept: "Parameter sekarang memprediksi ulasan Anda sama baik atau lebih baik.",
+    better: "Parameter baru memprediksi ulasan Anda lebih baik.",
+    apply: "Pakai parameter baru",
+    apply_anyway: "Tetap pakai parameter baru",
+    cancelled: "Pengoptimalan dibatalkan: parameter tidak berubah.",
+};
