@@ -1056,3 +1056,128 @@ fn settings_optimize_says_what_it_found_and_keeps_the_parameters_unless_applied(
             .is_empty()
     );
 }
+
+#[test]
+fn the_browser_edits_the_selected_note_beside_the_table_and_moves_it_to_another_deck() {
+    let mut window = open_window("en");
+    let deck = DeckId("backend-developer-en".into());
+    let card = CardId("what-is-backend-developer".into());
+    // A second deck to move to, and some progress to take along.
+    drop(window.harness);
+    let paths = DataPaths::new(window.dir.path());
+    let mut collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    collection
+        .edit(vec![kartu::core::model::edit::Edit::PutDeck(
+            kartu::core::model::edit::DeckHeader {
+                id: DeckId("later".into()),
+                title: "Later".into(),
+                description: String::new(),
+                language: "en".into(),
+                version: 1,
+                parent: None,
+            },
+        )])
+        .unwrap();
+    collection
+        .answer(
+            &deck,
+            &card,
+            kartu::core::model::card::Rating::Good,
+            now(),
+            0,
+        )
+        .unwrap();
+    let front = collection
+        .card(&deck, &card)
+        .unwrap()
+        .question()
+        .into_owned();
+    drop(collection);
+    window.harness = window_with_dialogs(&paths, window.dialogs.clone());
+
+    window.harness.key_press(Key::B);
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::TextInput, "Browse")
+        .type_text(&format!("\"{front}\""));
+    settle(&mut window.harness);
+    assert!(
+        window
+            .harness
+            .query_by_role_and_label(Role::MultilineTextInput, "Back")
+            .is_none()
+    );
+    window.harness.get_by_label(&front).click();
+    settle(&mut window.harness);
+    // The pane shows the note; a change is saved with Ctrl+Enter, and the row shows it.
+    type_into(&mut window, "Back", " Edited beside the table.");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    settle(&mut window.harness);
+    window.harness.get_by_label_contains("Saved");
+    let answer = |window: &Window, deck: &DeckId| {
+        window
+            .harness
+            .state()
+            .collection()
+            .card(deck, &card)
+            .map(|c| c.answer().into_owned())
+    };
+    assert!(
+        answer(&window, &deck)
+            .unwrap()
+            .ends_with(" Edited beside the table.")
+    );
+    assert!(
+        window
+            .harness
+            .query_by_role_and_label(Role::MultilineTextInput, "Back")
+            .is_some(),
+        "the pane stays on the saved note"
+    );
+
+    // Change deck: the note goes, with its progress.
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Change deck…")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Later")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label_contains("1 notes moved to Later");
+    let later = DeckId("later".into());
+    assert!(answer(&window, &deck).is_err());
+    assert!(
+        answer(&window, &later)
+            .unwrap()
+            .ends_with(" Edited beside the table.")
+    );
+    let reps = |window: &Window, deck: &DeckId| {
+        window
+            .harness
+            .state()
+            .collection()
+            .card_progress(deck, &card)
+            .reps
+    };
+    assert_eq!(reps(&window, &later), 1);
+    assert_eq!(
+        progress(&window).card(&later, &card).unwrap().reps,
+        1,
+        "on disk"
+    );
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    settle(&mut window.harness);
+    assert!(answer(&window, &later).is_err());
+    assert_eq!(reps(&window, &deck), 1);
+}

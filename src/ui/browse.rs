@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use super::command::Command;
 use super::i18n::{Texts, fill};
 use super::theme;
+use crate::core::ids::DeckId;
 use crate::core::search::SortColumn;
 
 /// What the browser edits in place: the query, the sort, the columns shown, the selection.
@@ -31,6 +32,9 @@ pub struct BrowseDraft {
     pub confirm_forget: bool,
     /// Tags typed to add to or remove from the selected cards' notes.
     pub tags: String,
+    /// Whether the search box had the keyboard last frame (Ctrl+A there selects every row;
+    /// in the editor pane's fields it selects their text).
+    pub search_focused: bool,
 }
 
 impl Default for BrowseDraft {
@@ -48,6 +52,7 @@ impl Default for BrowseDraft {
             anchor: None,
             confirm_forget: false,
             tags: String::new(),
+            search_focused: false,
         }
     }
 }
@@ -72,6 +77,8 @@ pub struct BrowseView<'a> {
     pub total: usize,
     /// Why the query did not parse, and at which character.
     pub error: Option<(String, usize)>,
+    /// Decks the selection can move to: id and title, in tree order.
+    pub decks: &'a [(DeckId, String)],
 }
 
 /// Shows the browser.
@@ -84,8 +91,9 @@ pub fn browse_ui(
 ) {
     let t = tr.browse;
     let count = view.rows.len();
+    let free = draft.search_focused || ui.memory(|m| m.focused().is_none());
     ui.input_mut(|input| {
-        if input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::A)) {
+        if free && input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::A)) {
             draft.selected = (0..count).collect();
         }
         if input.consume_key(Modifiers::NONE, Key::Escape) {
@@ -105,6 +113,7 @@ pub fn browse_ui(
         if ui.memory(|m| m.focused().is_none()) {
             search.request_focus();
         }
+        draft.search_focused = search.has_focus();
     });
     if let Some((error, at)) = &view.error {
         ui.label(
@@ -115,7 +124,7 @@ pub fn browse_ui(
             .color(theme::ERROR_COLOR),
         );
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(fill(
             t.found,
             &[
@@ -159,6 +168,16 @@ pub fn browse_ui(
                 commands.push(Command::TagSelected(add, draft.tags.clone()));
             }
         }
+        ui.add_enabled_ui(any, |ui| {
+            ui.menu_button(t.change_deck, |ui| {
+                for (id, title) in view.decks {
+                    if ui.button(title).clicked() {
+                        commands.push(Command::MoveSelected(id.clone()));
+                        ui.close();
+                    }
+                }
+            });
+        });
         ui.menu_button(t.columns_menu, |ui| {
             for (i, name) in t.columns.iter().enumerate() {
                 // The sort field always shows: a row needs something to recognise it by.

@@ -60,6 +60,8 @@ pub struct EditorView<'a> {
     pub known_tags: &'a [String],
     /// Each card the note makes: question and answer, images resolved.
     pub preview: &'a [(String, String)],
+    /// Shown in a pane beside the browser's table: fields above the preview, not beside it.
+    pub beside: bool,
 }
 
 /// Shows the editor.
@@ -92,15 +94,21 @@ pub fn editor_ui(
     } else {
         t.add_heading
     };
-    ui.heading(fill(heading, &[("deck", deck_title)]));
-    ui.add_space(theme::SECTION_GAP / 2.0);
-    ui.columns(2, |columns| {
-        let (left, right) = columns.split_at_mut(1);
-        fields_ui(&mut left[0], draft, view, t, (cloze_next, cloze_same));
-        preview_ui(&mut right[0], view, markdown, t);
-    });
+    let keys = (cloze_next, cloze_same);
+    if view.beside {
+        ui.strong(fill(heading, &[("deck", deck_title)]));
+        fields_ui(ui, draft, view, t, keys);
+    } else {
+        ui.heading(fill(heading, &[("deck", deck_title)]));
+        ui.add_space(theme::SECTION_GAP / 2.0);
+        ui.columns(2, |columns| {
+            let (left, right) = columns.split_at_mut(1);
+            fields_ui(&mut left[0], draft, view, t, keys);
+            preview_ui(&mut right[0], view, markdown, t);
+        });
+    }
     ui.add_space(theme::SECTION_GAP);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = if draft.editing.is_some() {
             t.save
         } else {
@@ -139,6 +147,10 @@ pub fn editor_ui(
                 draft.confirm_delete = false;
             }
         });
+    }
+    if view.beside {
+        ui.add_space(theme::SECTION_GAP / 2.0);
+        preview_ui(ui, view, markdown, t);
     }
 }
 

@@ -33,6 +33,9 @@ pub const SHOW_ANSWER_BUTTON_SIZE: [f32; 2] = [220.0, 44.0];
 pub const BAR_PADDING: f32 = 4.0;
 /// Width of a background job's progress bar in the status bar.
 pub const PROGRESS_BAR_WIDTH: f32 = 160.0;
+
+/// The browser's editor pane, when it first opens (the learner can drag it wider).
+pub const PANE_WIDTH: f32 = 380.0;
 /// Gap between sections.
 pub const SECTION_GAP: f32 = 16.0;
 /// Width of the browser's first column (the sort field) when it opens.

@@ -13,10 +13,16 @@ use crate::core::time::{DayNumber, Timestamp};
 impl Collection {
     /// Sets the cards' states (journalled); returns the action that undoes and redoes it.
     fn set_cards(&mut self, after: CardStates) -> Result<Action> {
-        self.require_writer()?;
         for (deck, card, _) in &after {
             self.card(deck, card)?;
         }
+        self.set_card_states(after)
+    }
+
+    /// Sets the cards' states as given, whether or not the cards are installed now (a move
+    /// gives the target deck its cards' states before the notes arrive); journalled.
+    pub(super) fn set_card_states(&mut self, after: CardStates) -> Result<Action> {
+        self.require_writer()?;
         let before: CardStates = after
             .iter()
             .map(|(deck, card, _)| {
@@ -83,6 +89,10 @@ impl Collection {
                 })
             }
             Action::Edit { before, .. } => self.replay_edits(before),
+            Action::Many(actions) => actions
+                .iter()
+                .rev()
+                .try_for_each(|action| self.undo_action(action)),
         }
     }
 
@@ -106,6 +116,9 @@ impl Collection {
                 cards: after.clone(),
             }),
             Action::Edit { after, .. } => self.replay_edits(after),
+            Action::Many(actions) => actions
+                .iter()
+                .try_for_each(|action| self.redo_action(action)),
         }
     }
 }

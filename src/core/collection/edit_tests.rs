@@ -225,3 +225,106 @@ fn a_torn_last_edit_is_dropped_and_a_damaged_journal_is_left_alone() {
     assert!(err.to_string().contains("edits.journal"), "{err}");
     assert_eq!(fs::read_to_string(&path).unwrap(), damaged);
 }
+
+#[test]
+fn moved_notes_take_their_progress_and_images_along_and_the_move_undoes_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection = open(dir.path());
+    let header = |id: &str| DeckHeader {
+        id: DeckId(id.into()),
+        title: id.to_uppercase(),
+        description: String::new(),
+        language: "id".into(),
+        version: 1,
+        parent: None,
+    };
+    collection
+        .edit(vec![
+            Edit::PutDeck(header("kata")),
+            Edit::PutDeck(header("lain")),
+        ])
+        .unwrap();
+    let (kata, lain) = (DeckId("kata".into()), DeckId("lain".into()));
+    let png = crate::core::model::media::tests::png(4);
+    let name = collection.add_media(&kata, "rumah.png", &png).unwrap();
+    let mut rumah = Note::basic("rumah", "rumah", &format!("house ![]({name})"));
+    rumah.kind = NoteKind::Reversed;
+    collection.put_note(&kata, rumah).unwrap();
+    collection
+        .put_note(&kata, Note::basic("pintu", "pintu", "door"))
+        .unwrap();
+    // The target already has a note `pintu`, and a different image called rumah.png.
+    collection
+        .put_note(&lain, Note::basic("pintu", "pintu?", "a door"))
+        .unwrap();
+    let mut other = png.clone();
+    other.extend_from_slice(b"trailing bytes make it another file");
+    collection.add_media(&lain, "rumah.png", &other).unwrap();
+    let card = |id: &str| CardId(id.into());
+    collection
+        .answer(&kata, &card("rumah:2"), Rating::Good, NOW, 1)
+        .unwrap();
+    collection
+        .answer(&kata, &card("pintu"), Rating::Easy, NOW, 2)
+        .unwrap();
+    let before_rumah = collection.card_progress(&kata, &card("rumah:2"));
+
+    // Selecting one card of a note moves the whole note.
+    let moved = collection
+        .move_notes(
+            &[(kata.clone(), card("rumah")), (kata.clone(), card("pintu"))],
+            &lain,
+        )
+        .unwrap()
+        .unwrap();
+    assert!(collection.deck(&kata).unwrap().deck.is_empty());
+    assert_eq!(
+        collection.card_progress(&lain, &card("rumah:2")),
+        before_rumah
+    );
+    assert_eq!(
+        collection.card_progress(&lain, &card("pintu-2")).reps,
+        1,
+        "renamed, with its progress"
+    );
+    assert_eq!(collection.card_progress(&lain, &card("pintu")).reps, 0);
+    let answer = collection
+        .card(&lain, &card("rumah"))
+        .unwrap()
+        .answer()
+        .into_owned();
+    assert_eq!(answer, "house ![](rumah-2.png)");
+    assert_eq!(
+        fs::read(dir.path().join("decks/lain.media/rumah-2.png")).unwrap(),
+        png
+    );
+    // Nothing to move: already there.
+    assert!(
+        collection
+            .move_notes(&[(lain.clone(), card("rumah"))], &lain)
+            .unwrap()
+            .is_none()
+    );
+
+    drop(collection);
+    let mut collection = open(dir.path());
+    assert_eq!(
+        collection.card_progress(&lain, &card("rumah:2")),
+        before_rumah
+    );
+    collection.undo_action(&moved).unwrap();
+    assert_eq!(collection.deck(&kata).unwrap().deck.len(), 3);
+    assert_eq!(collection.deck(&lain).unwrap().deck.len(), 1);
+    assert_eq!(
+        collection.card_progress(&kata, &card("rumah:2")),
+        before_rumah
+    );
+    assert_eq!(collection.card_progress(&lain, &card("rumah:2")).reps, 0);
+    collection.redo_action(&moved).unwrap();
+    assert_eq!(collection.deck(&lain).unwrap().deck.len(), 4);
+    assert_eq!(collection.card_progress(&lain, &card("pintu-2")).reps, 1);
+    assert!(matches!(
+        collection.move_notes(&[(lain.clone(), card("rumah"))], &DeckId("nope".into())),
+        Err(crate::core::error::Error::UnknownDeck(_))
+    ));
+}

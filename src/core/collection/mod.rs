@@ -14,6 +14,7 @@ mod edit;
 mod history;
 mod install;
 mod installed;
+mod moves;
 mod open;
 mod study;
 mod types;

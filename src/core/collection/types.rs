@@ -63,6 +63,9 @@ pub enum Action {
         /// The edits.
         after: Vec<crate::core::model::edit::Edit>,
     },
+    /// Several actions as one (moving notes: their progress, then the notes): undone last
+    /// first.
+    Many(Vec<Action>),
 }
 
 impl Action {
@@ -73,6 +76,7 @@ impl Action {
             Self::Answer(_) => 1,
             Self::SetCards { after, .. } => after.len(),
             Self::Edit { after, .. } => after.len(),
+            Self::Many(actions) => actions.iter().map(Self::card_count).max().unwrap_or(0),
         }
     }
 }

@@ -127,7 +127,7 @@ pub fn check_image(bytes: &[u8]) -> Result<(u32, u32), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn crc32(bytes: &[u8]) -> u32 {

@@ -112,6 +112,10 @@ impl KartuApp {
                 self.tag_selected(add, &tags);
                 self.after_cards_changed(now, egui_time);
             }
+            Command::MoveSelected(deck) => {
+                self.move_selected(&deck);
+                self.after_cards_changed(now, egui_time);
+            }
             Command::Undo => self.undo(now, egui_time),
             Command::Redo => self.redo(now, egui_time),
             Command::SuspendCurrent | Command::BuryCurrent => {

@@ -1,14 +1,18 @@
 //! The browser's state in the app: the search index (built when the browser opens and after
 //! cards change), the current result, and actions on the selection.
 
+use super::edit::EditorState;
+use std::collections::BTreeSet;
+
 use super::{KartuApp, Screen, local_date_text};
 use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardState;
+use crate::core::model::edit::Edit;
 use crate::core::search::{SearchIndex, SortColumn, context, plain_text};
 use crate::core::time::Timestamp;
 use crate::ui::browse::{BrowseDraft, BrowseRows};
-use crate::ui::i18n::Texts;
+use crate::ui::i18n::{Texts, fill};
 
 /// The browser screen's state.
 pub(crate) struct BrowserState {
@@ -23,6 +27,12 @@ pub(crate) struct BrowserState {
     pub(crate) error: Option<(String, usize)>,
     /// Cards changed: build the index again before the next frame.
     pub(crate) stale: bool,
+    /// The editor beside the table, on the note of the one selected card.
+    pub(crate) pane: Option<Box<EditorState>>,
+    /// The card the pane was opened for.
+    pane_card: Option<(DeckId, CardId)>,
+    /// Tags in use (for the pane's completion), gathered once per index.
+    known_tags: Option<Vec<String>>,
 }
 
 impl BrowserState {
@@ -31,11 +41,36 @@ impl BrowserState {
         self.index.len()
     }
 
+    /// After the rows changed places (a saved note sorts elsewhere): the pane's card is the
+    /// selection again, wherever it is now.
+    fn reselect_pane_card(&mut self, collection: &Collection) {
+        let Some(card) = &self.pane_card else {
+            return;
+        };
+        let position = self
+            .results
+            .iter()
+            .position(|&row| self.index.ids(row, collection).as_ref() == Some(card));
+        self.draft.selected = position.into_iter().collect();
+        self.draft.anchor = position;
+    }
+
+    /// Closes the editor pane, and the selection it showed.
+    pub(crate) fn close_pane(&mut self) {
+        self.pane = None;
+        self.pane_card = None;
+        self.draft.selected.clear();
+        self.draft.anchor = None;
+        self.stale = true;
+    }
+
     /// Searches again if the query, sort or cards changed since the last search.
     pub(crate) fn refresh(&mut self, collection: &Collection, now: Timestamp) {
+        let rebuilt = self.stale;
         if self.stale {
             self.index = SearchIndex::build(collection, now);
             self.searched = None;
+            self.known_tags = None;
         }
         let wanted = (
             self.draft.query.clone(),
@@ -68,6 +103,9 @@ impl BrowserState {
                 }
                 self.results = found;
                 self.error = None;
+                if rebuilt {
+                    self.reselect_pane_card(collection);
+                }
             }
             // The last good result stays on screen under the error.
             Err(err) => self.error = Some((err.message, err.position)),
@@ -168,8 +206,142 @@ impl KartuApp {
             searched: None,
             error: None,
             stale: false,
+            pane: None,
+            pane_card: None,
+            known_tags: None,
         };
         browser.refresh(&self.collection, now);
         self.screen = Screen::Browse(Box::new(browser));
+    }
+
+    /// Keeps the editor pane on the one selected card's note: a changed note is saved before
+    /// the pane shows another (Anki's habit), and the pane closes when not one card is
+    /// selected.
+    pub(super) fn sync_browser_pane(&mut self, now: Timestamp) {
+        let Screen::Browse(browser) = &self.screen else {
+            return;
+        };
+        let wanted = if browser.draft.selected.len() == 1 {
+            browser.selected_ids(&self.collection).into_iter().next()
+        } else {
+            None
+        };
+        if wanted == browser.pane_card {
+            return;
+        }
+        if browser.pane.as_ref().is_some_and(|pane| pane.is_changed()) {
+            self.save_note(now);
+            if let Screen::Browse(browser) = &self.screen
+                && browser.pane.as_ref().is_some_and(|pane| pane.is_changed())
+            {
+                // Not saved (the status bar says why): the pane keeps the learner's text.
+                return;
+            }
+        }
+        let cached = match &self.screen {
+            Screen::Browse(browser) if wanted.is_some() => browser.known_tags.clone(),
+            _ => Some(Vec::new()),
+        };
+        let known_tags = cached.unwrap_or_else(|| self.known_tags());
+        let pane = wanted.as_ref().and_then(|(deck, card)| {
+            let note = self.collection.card(deck, card).ok()?.note().to_note();
+            Some(Box::new(EditorState::beside(
+                deck.clone(),
+                note,
+                known_tags.clone(),
+            )))
+        });
+        if let Screen::Browse(browser) = &mut self.screen {
+            browser.pane = pane;
+            browser.pane_card = wanted;
+            if browser.pane.is_some() {
+                browser.known_tags = Some(known_tags);
+            }
+        }
+    }
+}
+
+impl KartuApp {
+    /// Adds or removes tags on the notes of the cards selected in the browser (one edit,
+    /// undone at once).
+    pub(super) fn tag_selected(&mut self, add: bool, tags: &str) {
+        let tr = self.texts();
+        let Screen::Browse(browser) = &self.screen else {
+            return;
+        };
+        let wanted: Vec<&str> = tags.split_whitespace().collect();
+        let mut seen = BTreeSet::new();
+        let mut list = Vec::new();
+        for (deck, card) in browser.selected_ids(&self.collection) {
+            let Ok(found) = self.collection.card(&deck, &card) else {
+                continue;
+            };
+            let mut note = found.note().to_note();
+            if !seen.insert((deck.clone(), note.id.clone())) {
+                continue;
+            }
+            let before = note.tags.clone();
+            if add {
+                for tag in &wanted {
+                    if !note.tags.iter().any(|t| t == tag) {
+                        note.tags.push((*tag).to_owned());
+                    }
+                }
+            } else {
+                note.tags.retain(|t| !wanted.contains(&t.as_str()));
+            }
+            if note.tags != before {
+                list.push(Edit::PutNote {
+                    deck,
+                    note,
+                    at: None,
+                });
+            }
+        }
+        if list.is_empty() {
+            return;
+        }
+        let n = list.len().to_string();
+        match self.collection.edit(list) {
+            Ok(action) => {
+                self.history.push(action);
+                self.redo.clear();
+                self.set_info(fill(tr.browse.tagged, &[("n", &n)]));
+            }
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+
+    /// Moves the selected cards' notes to `to`, their progress and images with them.
+    pub(super) fn move_selected(&mut self, to: &DeckId) {
+        let tr = self.texts();
+        let Screen::Browse(browser) = &mut self.screen else {
+            return;
+        };
+        let cards = browser.selected_ids(&self.collection);
+        // The selection's rows change places: it is cleared with the new result.
+        browser.draft.selected.clear();
+        let notes: BTreeSet<_> = cards
+            .iter()
+            .filter(|(deck, _)| deck != to)
+            .filter_map(|(deck, card)| {
+                let found = self.collection.card(deck, card).ok()?;
+                Some((deck.clone(), found.note().id().to_owned()))
+            })
+            .collect();
+        match self.collection.move_notes(&cards, to) {
+            Ok(Some(action)) => {
+                self.history.push(action);
+                self.redo.clear();
+                let title = self
+                    .collection
+                    .deck(to)
+                    .map_or(to.0.clone(), |d| d.deck.title.clone());
+                let n = notes.len().to_string();
+                self.set_info(fill(tr.browse.moved, &[("n", &n), ("deck", &title)]));
+            }
+            Ok(None) => {}
+            Err(err) => self.set_error(tr.failed, &err),
+        }
     }
 }

@@ -25,6 +25,33 @@ pub(crate) struct EditorState {
     back: Option<Box<Screen>>,
     /// Tags in use, for completion.
     pub(crate) known_tags: Vec<String>,
+    /// The note being edited as saved, and its deck: what the draft changes.
+    original: Option<(DeckId, Note)>,
+}
+
+impl EditorState {
+    /// An editor for a saved note of `deck`, in the browser's pane.
+    pub(super) fn beside(deck: DeckId, note: Note, known_tags: Vec<String>) -> Self {
+        Self {
+            draft: NoteDraft {
+                tags: note.tags.join(" "),
+                deck: deck.clone(),
+                note: note.clone(),
+                editing: Some(note.id.clone()),
+                confirm_delete: false,
+            },
+            back: None,
+            known_tags,
+            original: Some((deck, note)),
+        }
+    }
+
+    /// Whether the draft differs from the saved note.
+    pub(super) fn is_changed(&self) -> bool {
+        self.original
+            .as_ref()
+            .is_some_and(|(deck, note)| *deck != self.draft.deck || *note != self.draft.to_note())
+    }
 }
 
 /// The deck screen's state.
@@ -104,7 +131,24 @@ impl KartuApp {
             .collect()
     }
 
-    fn known_tags(&self) -> Vec<String> {
+    /// The editor showing: the editor screen, or the pane beside the browser's table.
+    pub(super) fn editor(&self) -> Option<&EditorState> {
+        match &self.screen {
+            Screen::Edit(state) => Some(state),
+            Screen::Browse(browser) => browser.pane.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn editor_mut(&mut self) -> Option<&mut EditorState> {
+        match &mut self.screen {
+            Screen::Edit(state) => Some(state),
+            Screen::Browse(browser) => browser.pane.as_deref_mut(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn known_tags(&self) -> Vec<String> {
         let tags: BTreeSet<String> = self
             .collection
             .decks()
@@ -122,6 +166,7 @@ impl KartuApp {
     /// showing now when closed.
     pub(super) fn open_editor(&mut self, deck: DeckId, note: Option<Note>) {
         let editing = note.as_ref().map(|n| n.id.clone());
+        let original = note.clone().map(|n| (deck.clone(), n));
         let note = note.unwrap_or_default();
         let draft = NoteDraft {
             tags: note.tags.join(" "),
@@ -139,6 +184,7 @@ impl KartuApp {
             draft,
             back,
             known_tags: self.known_tags(),
+            original,
         }));
     }
 
@@ -169,6 +215,11 @@ impl KartuApp {
 
     /// Leaves the editor, back where it was opened from (study shows the same card).
     pub(super) fn close_editor(&mut self, now: Timestamp) {
+        if let Screen::Browse(browser) = &mut self.screen {
+            // The pane closes with the selection it showed.
+            browser.close_pane();
+            return;
+        }
         let screen = std::mem::replace(&mut self.screen, Screen::Decks);
         if let Screen::Edit(state) = screen {
             self.screen = state.back.map_or(Screen::Decks, |back| *back);
@@ -183,10 +234,11 @@ impl KartuApp {
     /// Add (the editor stays, empty, for the next note) or Save (back where it came from).
     pub(super) fn save_note(&mut self, now: Timestamp) {
         let tr = self.texts();
-        let Screen::Edit(state) = &self.screen else {
+        let Some(state) = self.editor() else {
             return;
         };
         let draft = state.draft.clone();
+        let original = state.original.clone();
         let mut note = draft.to_note();
         let deck = draft.deck.clone();
         if draft.editing.is_none() {
@@ -203,7 +255,13 @@ impl KartuApp {
             note.id = NoteId(unique(&slug(&source), &taken));
         }
         let cards = note.card_numbers().len();
-        let done = self.collection.put_note(&deck, note);
+        let done = match original {
+            // Another deck chosen for a saved note: saved where it is, then moved.
+            Some((from, saved)) if from != deck && draft.editing.is_some() => {
+                self.save_and_move(&from, &saved, &note, &deck)
+            }
+            _ => self.collection.put_note(&deck, note.clone()),
+        };
         let added = draft.editing.is_none();
         let text = if added { tr.edit.added } else { tr.edit.saved };
         match done {
@@ -211,7 +269,13 @@ impl KartuApp {
                 self.history.push(action);
                 self.redo.clear();
                 self.set_info(fill(text, &[("n", &cards.to_string())]));
-                if added {
+                if let Screen::Browse(browser) = &mut self.screen
+                    && let Some(pane) = &mut browser.pane
+                {
+                    // The pane stays on the saved note.
+                    pane.original = Some((deck, note));
+                    browser.stale = true;
+                } else if added {
                     // Anki's Add window: empty again, keeping deck, kind and tags.
                     let known_tags = self.known_tags();
                     if let Screen::Edit(state) = &mut self.screen {
@@ -248,16 +312,57 @@ impl KartuApp {
 
     /// Duplicate: the same fields as a new note.
     pub(super) fn duplicate_note(&mut self) {
+        if let Screen::Browse(browser) = &self.screen
+            && let Some(pane) = &browser.pane
+        {
+            // The copy is a new note: written in the editor screen, back to the browser.
+            let (deck, note) = (pane.draft.deck.clone(), pane.draft.to_note());
+            self.open_editor(deck, Some(note));
+        }
         if let Screen::Edit(state) = &mut self.screen {
             state.draft.editing = None;
             state.draft.note.id = NoteId::default();
+            state.original = None;
+        }
+    }
+
+    /// Saves `note` (edited from `saved`) in deck `from`, then moves it to `to`: one action.
+    fn save_and_move(
+        &mut self,
+        from: &DeckId,
+        saved: &Note,
+        note: &Note,
+        to: &DeckId,
+    ) -> crate::core::Result<crate::core::collection::Action> {
+        use crate::core::collection::Action;
+        let mut actions = Vec::new();
+        if note != saved {
+            actions.push(self.collection.put_note(from, note.clone())?);
+        }
+        let card = note.card_ids().into_iter().next();
+        let moved = match card {
+            Some(card) => self.collection.move_notes(&[(from.clone(), card)], to),
+            None => Ok(None),
+        };
+        match moved {
+            Ok(moved) => {
+                actions.extend(moved);
+                Ok(Action::Many(actions))
+            }
+            Err(err) => {
+                // The text is saved; the move is what failed.
+                if let Some(put) = actions.pop() {
+                    self.history.push(put);
+                }
+                Err(err)
+            }
         }
     }
 
     /// Deletes the note being edited (asked first by the editor).
     pub(super) fn delete_note(&mut self, now: Timestamp) {
         let tr = self.texts();
-        let Screen::Edit(state) = &self.screen else {
+        let Some(state) = self.editor() else {
             return;
         };
         let Some(id) = state.draft.editing.clone() else {
@@ -287,7 +392,7 @@ impl KartuApp {
     /// Copies the picked image into the deck's media and puts it at the end of the answer.
     pub(super) fn insert_image(&mut self, path: &Path) {
         let tr = self.texts();
-        let Screen::Edit(state) = &self.screen else {
+        let Some(state) = self.editor() else {
             return;
         };
         let deck = state.draft.deck.clone();
@@ -299,7 +404,7 @@ impl KartuApp {
             .and_then(|bytes| self.collection.add_media(&deck, &name, &bytes));
         match added {
             Ok(name) => {
-                if let Screen::Edit(state) = &mut self.screen {
+                if let Some(state) = self.editor_mut() {
                     let note = &mut state.draft.note;
                     let field = if note.kind == NoteKind::Cloze {
                         &mut note.extra
@@ -407,58 +512,6 @@ impl KartuApp {
                 self.set_info(fill(tr.edit.deck_deleted, &[("title", &title)]));
                 self.screen = Screen::Decks;
                 self.summaries_at = None;
-            }
-            Err(err) => self.set_error(tr.failed, &err),
-        }
-    }
-}
-
-impl KartuApp {
-    /// Adds or removes tags on the notes of the cards selected in the browser (one edit,
-    /// undone at once).
-    pub(super) fn tag_selected(&mut self, add: bool, tags: &str) {
-        let tr = self.texts();
-        let Screen::Browse(browser) = &self.screen else {
-            return;
-        };
-        let wanted: Vec<&str> = tags.split_whitespace().collect();
-        let mut seen = BTreeSet::new();
-        let mut list = Vec::new();
-        for (deck, card) in browser.selected_ids(&self.collection) {
-            let Ok(found) = self.collection.card(&deck, &card) else {
-                continue;
-            };
-            let mut note = found.note().to_note();
-            if !seen.insert((deck.clone(), note.id.clone())) {
-                continue;
-            }
-            let before = note.tags.clone();
-            if add {
-                for tag in &wanted {
-                    if !note.tags.iter().any(|t| t == tag) {
-                        note.tags.push((*tag).to_owned());
-                    }
-                }
-            } else {
-                note.tags.retain(|t| !wanted.contains(&t.as_str()));
-            }
-            if note.tags != before {
-                list.push(Edit::PutNote {
-                    deck,
-                    note,
-                    at: None,
-                });
-            }
-        }
-        if list.is_empty() {
-            return;
-        }
-        let n = list.len().to_string();
-        match self.collection.edit(list) {
-            Ok(action) => {
-                self.history.push(action);
-                self.redo.clear();
-                self.set_info(fill(tr.browse.tagged, &[("n", &n)]));
             }
             Err(err) => self.set_error(tr.failed, &err),
         }

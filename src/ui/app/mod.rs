@@ -12,27 +12,20 @@ mod apply;
 mod browse;
 mod edit;
 mod jobs;
+mod screens;
 mod stats;
 mod transfer;
 mod view;
 
 use view::{local_date_text, local_time_text};
 
-use super::backups::backups_ui;
-use super::browse::{BrowseView, browse_ui};
 use super::command::Command;
-use super::deck_edit::{DeckView, deck_edit_ui};
-use super::deck_list::deck_list_ui;
 use super::dialogs::FileDialogs;
-use super::editor::{EditorView, editor_ui};
-use super::export::{ExportDraft, export_ui};
+use super::export::ExportDraft;
 use super::i18n::{Lang, Texts, fill};
-use super::import::{ImportView, import_ui};
 use super::recovery::recover_at_start;
-use super::settings::{OptimizeView, settings_ui};
-use super::stats::{StatsView, stats_ui};
 use super::status::{Status, status_bar_ui};
-use super::study::{CardView, StudyView, study_ui};
+use super::study::{CardView, StudyView};
 use super::theme;
 use super::worker::{JobKind, Worker};
 use crate::core::collection::{Collection, DeckSummary};
@@ -388,6 +381,7 @@ impl eframe::App for KartuApp {
         }
         if let Screen::Browse(browser) = &mut self.screen {
             browser.refresh(&self.collection, now);
+            self.sync_browser_pane(now);
         } else if ui.memory(|m| m.focused().is_none())
             && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::B))
         {
@@ -410,117 +404,7 @@ impl eframe::App for KartuApp {
         if self.show_help {
             self.help_ui(ui);
         }
-        let editor_extras = match &self.screen {
-            Screen::Edit(editor) => Some((self.preview(&editor.draft), self.deck_choices(now))),
-            _ => None,
-        };
-        let deck_extras = match &self.screen {
-            Screen::DeckEdit(deck_screen) => {
-                let id = &deck_screen.draft.header.id;
-                let cards = self
-                    .collection
-                    .deck_summaries(now)
-                    .iter()
-                    .find(|s| &s.id == id)
-                    .map_or(0, |s| s.card_count);
-                let parents = if deck_screen.draft.is_new {
-                    self.deck_choices(now)
-                } else {
-                    self.parent_choices(id, now)
-                };
-                Some((parents, cards))
-            }
-            _ => None,
-        };
-        let stats_decks = matches!(self.screen, Screen::Stats(_)).then(|| self.deck_choices(now));
-        let study_view = match &self.screen {
-            Screen::Study(study) => Some(self.study_view(study, now, ui.input(|i| i.time))),
-            _ => None,
-        };
-        egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .auto_shrink(false)
-                .show(ui, |ui| match (&mut self.screen, &study_view) {
-                    (Screen::Study(_), Some(view)) => {
-                        study_ui(ui, view, &mut self.markdown, tr, &mut commands);
-                    }
-                    (Screen::Import(import), _) => {
-                        let view = ImportView {
-                            file_name: import.file_name(),
-                            plan: import.plan.as_ref(),
-                            error: import.error.as_deref(),
-                            csv_rows: import.csv_rows.as_deref(),
-                            reading: import.reading,
-                        };
-                        import_ui(ui, &view, import.layout.as_mut(), tr, &mut commands);
-                    }
-                    (Screen::Export(draft), _) => export_ui(ui, draft, tr, &mut commands),
-                    (Screen::Stats(state), _) => {
-                        let decks = stats_decks.as_deref().unwrap_or_default();
-                        let view = StatsView {
-                            stats: &state.stats,
-                            decks,
-                            calendar_dates: &state.dates,
-                        };
-                        stats_ui(ui, &mut state.draft, &view, tr, &mut commands);
-                    }
-                    (Screen::Edit(editor), _) => {
-                        if let Some((preview, decks)) = &editor_extras {
-                            let view = EditorView {
-                                decks,
-                                known_tags: &editor.known_tags,
-                                preview,
-                            };
-                            editor_ui(
-                                ui,
-                                &mut editor.draft,
-                                &view,
-                                &mut self.markdown,
-                                tr,
-                                &mut commands,
-                            );
-                        }
-                    }
-                    (Screen::DeckEdit(deck_screen), _) => {
-                        if let Some((parents, cards)) = &deck_extras {
-                            let view = DeckView {
-                                parents,
-                                cards: *cards,
-                            };
-                            deck_edit_ui(ui, &mut deck_screen.draft, &view, tr, &mut commands);
-                        }
-                    }
-                    (Screen::Browse(browser), _) => {
-                        let mut draft = std::mem::take(&mut browser.draft);
-                        let view = BrowseView {
-                            rows: &browser.rows(tr),
-                            total: browser.total(),
-                            error: browser.error.clone(),
-                        };
-                        browse_ui(ui, &mut draft, &view, tr, &mut commands);
-                        browser.draft = draft;
-                    }
-                    (Screen::Settings(draft), _) => {
-                        let view = OptimizeView {
-                            running: self.worker.is_running(JobKind::Optimize),
-                            result: self.optimized.as_ref(),
-                        };
-                        settings_ui(ui, draft, &view, tr, &mut commands);
-                    }
-                    (Screen::Backups(backups), _) => {
-                        backups_ui(ui, backups, &|b| local_time_text(b.at), tr, &mut commands);
-                    }
-                    _ => deck_list_ui(
-                        ui,
-                        &self.summaries,
-                        self.collection.progress().card_count() == 0,
-                        &self.state.collapsed,
-                        &mut self.selected_deck,
-                        tr,
-                        &mut commands,
-                    ),
-                });
-        });
+        let study_view = self.screen_ui(ui, now, tr, &mut commands);
         match &study_view {
             // Come back when the next learning card is due (at most a minute from now).
             Some(StudyView { card: None, .. }) => {

@@ -32,6 +32,12 @@ pub struct BrowseTexts {
     pub remove_tags: &'static str,
     /// Status: tags changed on `{n}` notes.
     pub tagged: &'static str,
+    /// The menu that moves the selected cards' notes to another deck.
+    pub change_deck: &'static str,
+    /// Status: `{n}` notes moved to deck `{deck}`.
+    pub moved: &'static str,
+    /// Above the editor pane: the selected card's note, saved with Save (Ctrl+Enter).
+    pub pane_hint: &'static str,
     /// Confirmation of Forget (`{n}`).
     pub forget_confirm: &'static str,
     /// Status: cards suspended (`{n}`).
@@ -87,6 +93,9 @@ pub static EN: BrowseTexts = BrowseTexts {
     add_tags: "Add tags",
     remove_tags: "Remove tags",
     tagged: "Tags changed on {n} notes (Ctrl+Z takes it back).",
+    change_deck: "Change deck…",
+    moved: "{n} notes moved to {deck}, with their progress (Ctrl+Z takes it back).",
+    pane_hint: "The selected card's note. Save with Ctrl+Enter; changes are also saved when you select another card.",
     forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
     suspended: "{n} cards suspended (Ctrl+Z takes it back).",
     unsuspended: "{n} cards unsuspended.",
@@ -130,6 +139,9 @@ pub static ID: BrowseTexts = BrowseTexts {
     add_tags: "Tambah tag",
     remove_tags: "Hapus tag",
     tagged: "Tag diubah pada {n} catatan (Ctrl+Z membatalkannya).",
+    change_deck: "Pindahkan ke dek…",
+    moved: "{n} catatan dipindahkan ke {deck}, beserta kemajuannya (Ctrl+Z membatalkannya).",
+    pane_hint: "Catatan dari kartu yang dipilih. Simpan dengan Ctrl+Enter; perubahan juga disimpan saat Anda memilih kartu lain.",
     forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
     suspended: "{n} kartu ditangguhkan (Ctrl+Z membatalkannya).",
     unsuspended: "Penangguhan {n} kartu dibatalkan.",
