@@ -216,7 +216,7 @@ pub enum Command {
         #[arg(value_name = "QUERY", default_value = "")]
         query: String,
         /// Sort by: `sort_field` (`front`), `deck`, `kind`, `tags`, `state`, `due`, `interval`,
-        /// `stability`, `difficulty`, `reps`, `lapses`, `last_review`
+        /// `stability`, `difficulty`, `reps`, `lapses`, `added`, `last_review`
         #[arg(long, value_name = "COLUMN", default_value = "sort_field")]
         sort: String,
         /// Reverse the order

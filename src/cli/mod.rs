@@ -211,6 +211,7 @@ pub fn run(
                 Some(id) => id.clone(),
                 None => crate::core::import::ids::note_id_from_field(&source).0,
             });
+            collection.stamp_added(&deck, &mut note, parse_now(&at.now)?);
             let cards = note.card_numbers().len();
             let note_id = note.id.0.clone();
             collection.put_note(&deck, note)?;

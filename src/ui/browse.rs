@@ -23,7 +23,7 @@ pub struct BrowseDraft {
     /// Whether the sort is reversed.
     pub reverse: bool,
     /// Which columns show, by `SortColumn::ALL` position.
-    pub shown: [bool; 12],
+    pub shown: [bool; 13],
     /// Selected results, by position in the result.
     pub selected: BTreeSet<usize>,
     /// Where a Shift+click selection starts.
@@ -39,7 +39,7 @@ pub struct BrowseDraft {
 
 impl Default for BrowseDraft {
     fn default() -> Self {
-        let mut shown = [false; 12];
+        let mut shown = [false; 13];
         for column in [0, 1, 4, 5, 6, 9] {
             shown[column] = true;
         }
@@ -66,7 +66,7 @@ pub trait BrowseRows {
         self.len() == 0
     }
     /// The cells of result `position`, by `SortColumn::ALL` position.
-    fn cells(&self, position: usize) -> [String; 12];
+    fn cells(&self, position: usize) -> [String; 13];
 }
 
 /// What the browser shows besides its draft.
@@ -213,7 +213,9 @@ pub fn browse_ui(
 
 fn table_ui(ui: &mut egui::Ui, draft: &mut BrowseDraft, view: &BrowseView<'_>, tr: &Texts) {
     let t = tr.browse;
-    let shown: Vec<usize> = (0..12).filter(|&i| draft.shown[i]).collect();
+    let shown: Vec<usize> = (0..SortColumn::ALL.len())
+        .filter(|&i| draft.shown[i])
+        .collect();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let modifiers = ui.input(|input| input.modifiers);
     let mut table = TableBuilder::new(ui)

@@ -366,7 +366,11 @@ fn the_text_export_makes_the_same_notes_as_the_package() {
                 .unwrap()
                 .deck
                 .notes()
-                .map(|n| n.to_note())
+                // Plain text carries no `added` time (the package's are Anki's card ids).
+                .map(|n| kartu::core::model::deck::Note {
+                    added: None,
+                    ..n.to_note()
+                })
                 .collect()
         };
         assert_eq!(notes(&text), notes(&package), "deck {id}");

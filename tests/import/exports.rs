@@ -21,6 +21,16 @@ fn notes(collection: &Collection, deck: &str) -> Vec<Note> {
         .collect()
 }
 
+/// The notes without their `added` times, which CSV and Anki's plain text do not carry (a
+/// note read from them is stamped when it is installed).
+fn content(collection: &Collection, deck: &str) -> Vec<Note> {
+    let mut notes = notes(collection, deck);
+    for note in &mut notes {
+        note.added = None;
+    }
+    notes
+}
+
 /// A collection with the small Anki package imported.
 fn with_peer() -> (tempfile::TempDir, Collection) {
     let dir = tempfile::tempdir().unwrap();
@@ -101,7 +111,7 @@ fn a_deck_file_and_a_csv_file_read_back_as_the_same_notes() {
     let mut from_csv = open(&dir.path().join("b"));
     import_into(&mut from_csv, &csv, Options::default()).unwrap();
     for deck in ["peer", "peer.child"] {
-        assert_eq!(notes(&from_csv, deck), notes(&source, deck), "{deck}");
+        assert_eq!(content(&from_csv, deck), content(&source, deck), "{deck}");
     }
 }
 
@@ -207,7 +217,7 @@ fn anki_text_has_the_headers_anki_needs_and_reads_back_as_the_same_notes() {
     let mut back = open(&dir.path().join("back"));
     import_into(&mut back, &file, Options::default()).unwrap();
     for deck in ["peer", "peer.child"] {
-        assert_eq!(notes(&back, deck), notes(&source, deck), "{deck}");
+        assert_eq!(content(&back, deck), content(&source, deck), "{deck}");
     }
 }
 
@@ -232,7 +242,10 @@ fn the_bundled_deck_exports_with_its_notes_and_examples_and_kartu_ids() {
         ..Options::default()
     };
     import_into(&mut back, &csv, renamed).unwrap();
-    assert_eq!(notes(&back, "copy"), notes(&source, "backend-developer-en"));
+    assert_eq!(
+        content(&back, "copy"),
+        content(&source, "backend-developer-en")
+    );
     let ids = |c: &Collection, d: &str| -> Vec<String> {
         notes(c, d).into_iter().map(|n| n.id.0).collect()
     };

@@ -97,6 +97,17 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
         2,
         "the retired card is out of study"
     );
+    // Each note says when it came into the collection: an update keeps the first time.
+    let added = |card: &str| {
+        collection
+            .card(&deck, &CardId(card.into()))
+            .unwrap()
+            .note()
+            .added()
+            .map(jiff::Timestamp::as_second)
+    };
+    assert_eq!(added("rumah"), Some(NOW.0));
+    assert_eq!(added("makan"), Some(later.0));
     drop(collection);
 
     // It comes back, after a restart, with its progress and history.

@@ -304,3 +304,56 @@ fn the_command_searches_sorts_limits_and_points_at_errors() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("sort by one of"));
 }
+
+#[test]
+fn added_finds_the_cards_anki_made_in_the_last_days_to_the_millisecond() {
+    // A time zone whose learner day starts (04:00) at 10:06:34 UTC: the package's cards
+    // were made from 10:06:33.915 to 10:06:34.030, so the boundary runs through them.
+    let offset = jiff::tz::Offset::from_seconds(-(6 * 3600 + 6 * 60 + 34)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    drop(imported(dir.path()));
+    let collection = Collection::open_for(
+        DataPaths::new(dir.path()),
+        TimeZone::fixed(offset),
+        Purpose::Read,
+    )
+    .unwrap();
+    let index = SearchIndex::build(&collection, NOW);
+    let (_db_dir, db) = anki_db();
+    let mut sizes = Vec::new();
+    for now in ["2026-11-26T12:00:00Z", "2026-11-27T12:00:00Z"] {
+        let now = Timestamp::parse_rfc3339(now).unwrap();
+        let clock = collection.clock();
+        let cutoff = clock
+            .day_start(kartu::core::time::DayNumber(clock.day(now).0 + 1))
+            .unix_secs();
+        for days in [1, 2, 3] {
+            let query = format!("deck:Peer added:{days}");
+            let kartu: BTreeSet<_> = index
+                .search(&query, &context(&collection, now), SortColumn::Added, false)
+                .unwrap()
+                .into_iter()
+                .map(|row| index.ids(row, &collection).unwrap())
+                .collect();
+            let anki = anki_finds(&db, &format!("c.id > {}", (cutoff - days * 86_400) * 1000));
+            assert_eq!(kartu, anki, "{query} at {now:?}");
+            sizes.push(kartu.len());
+        }
+    }
+    assert!(sizes.contains(&0) && sizes.contains(&48), "{sizes:?}");
+    assert!(
+        sizes.iter().any(|n| *n > 0 && *n < 48),
+        "the boundary splits: {sizes:?}"
+    );
+    // The browser's Added column, and `--json`'s `added`.
+    let row = index
+        .search(
+            "deck:Peer",
+            &context(&collection, NOW),
+            SortColumn::Added,
+            false,
+        )
+        .unwrap()[0];
+    let added = index.found(row, &collection).unwrap().added.unwrap();
+    assert!(added.starts_with("2026-11-25T10:06:33.9"), "{added}");
+}

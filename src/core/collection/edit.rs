@@ -398,6 +398,16 @@ impl Collection {
         self.save_edits(list).map(|_| ())
     }
 
+    /// Sets `note.added`: the time of the note with its id in `deck` if there is one (kept,
+    /// even unknown), else `now` (the note is new to the collection).
+    pub fn stamp_added(&self, deck: &DeckId, note: &mut Note, now: Timestamp) {
+        let existing = self.deck(deck).ok().and_then(|installed| {
+            let position = installed.deck.note_position(&note.id.0)?;
+            Some(installed.deck.notes().nth(position)?.added())
+        });
+        note.added = existing.unwrap_or_else(|| jiff::Timestamp::from_second(now.0).ok());
+    }
+
     /// Puts a note in a deck (added, or replacing the note with its id).
     pub fn put_note(&mut self, deck: &DeckId, note: Note) -> Result<Action> {
         self.edit(vec![Edit::PutNote {

@@ -40,6 +40,11 @@ fn full_deck() -> Deck {
                 } else {
                     vec!["a".into(), format!("t{i}")]
                 },
+                // Whole seconds and milliseconds print differently.
+                added: (i != 2).then(|| {
+                    jiff::Timestamp::from_millisecond(1_795_601_193_915 + i64::from(i) * 85)
+                        .unwrap()
+                }),
                 ..Note::basic(
                     &format!("c{i}"),
                     &format!("What is \"{i}\"?"),

@@ -114,9 +114,20 @@ impl Collection {
             })?;
         }
         self.paths.create_dirs()?;
-        // Installed decks are written in the current format.
+        // Installed decks are written in the current format, and every note says when it
+        // came into the collection: the installed version's time for a note it had, else now
+        // (a file's own time, such as an Anki note's, wins).
+        let stamp = jiff::Timestamp::from_second(now.0).ok();
         for new in &mut decks {
             new.deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+            let installed = self.deck(&new.deck.id).ok();
+            for note in new.deck.notes.iter_mut().filter(|n| n.added.is_none()) {
+                let before = installed.and_then(|d| {
+                    let position = d.deck.note_position(&note.id.0)?;
+                    d.deck.notes().nth(position)?.added()
+                });
+                note.added = before.or(stamp);
+            }
         }
         // 1. Every file, written beside its place.
         let mut pending: Vec<AtomicWriter> = Vec::new();

@@ -201,6 +201,18 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             card.id,
             (deck.clone(), card_id(&note.id.0, note.kind, number)),
         );
+        // Anki's card id is when the card was made: `added:` asks about it. A note's time
+        // is its first card's.
+        let made = jiff::Timestamp::from_millisecond(card.id).ok();
+        if let Some((_, notes)) = decks.get_mut(deck)
+            && let Some(note) = notes.get_mut(*index)
+            && made.is_some()
+            && note
+                .added
+                .is_none_or(|added| made.is_some_and(|made| made < added))
+        {
+            note.added = made;
+        }
     }
     if dropped_cards > 0 {
         warnings.push(format!(

@@ -107,6 +107,11 @@ pub struct Note {
     /// Topic tags; `a::b` is tag `b` under `a`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// When the note was added to the collection (RFC 3339, to the millisecond): set by the
+    /// editor, by an Anki import (from the card ids Anki made) and by any import for a note
+    /// new to the collection. `added:N` searches it; `None` in files that never had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<jiff::Timestamp>,
 }
 
 impl Note {

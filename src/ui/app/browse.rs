@@ -141,7 +141,7 @@ impl BrowseRows for RowsView<'_> {
         self.browser.results.len()
     }
 
-    fn cells(&self, position: usize) -> [String; 12] {
+    fn cells(&self, position: usize) -> [String; 13] {
         let index = &self.browser.index;
         let Some(&row) = self.browser.results.get(position) else {
             return Default::default();
@@ -187,6 +187,10 @@ impl BrowseRows for RowsView<'_> {
             },
             p.reps.to_string(),
             p.lapses.to_string(),
+            index
+                .added_ms(row)
+                .map(|ms| local_date_text(Timestamp(ms.div_euclid(1000))))
+                .unwrap_or_default(),
             p.last_review.map(local_date_text).unwrap_or_default(),
         ]
     }

@@ -253,6 +253,7 @@ impl KartuApp {
                 note.front.clone()
             };
             note.id = NoteId(unique(&slug(&source), &taken));
+            self.collection.stamp_added(&deck, &mut note, now);
         }
         let cards = note.card_numbers().len();
         let done = match original {

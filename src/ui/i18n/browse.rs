@@ -10,8 +10,8 @@ pub struct BrowseTexts {
     /// How many cards match (`{n}`, `{total}`), and how many are selected (`{selected}`).
     pub found: &'static str,
     /// The columns: sort field, deck, kind, tags, state, due, interval, stability,
-    /// difficulty, reps, lapses, last review (the order of `SortColumn::ALL`).
-    pub columns: [&'static str; 12],
+    /// difficulty, reps, lapses, added, last review (the order of `SortColumn::ALL`).
+    pub columns: [&'static str; 13],
     /// Menu: which columns show.
     pub columns_menu: &'static str,
     /// Button: suspend the selected cards.
@@ -81,6 +81,7 @@ pub static EN: BrowseTexts = BrowseTexts {
         "Difficulty",
         "Reviews",
         "Lapses",
+        "Added",
         "Last review",
     ],
     columns_menu: "Columns",
@@ -127,6 +128,7 @@ pub static ID: BrowseTexts = BrowseTexts {
         "Kesulitan",
         "Ulasan",
         "Lupa",
+        "Ditambahkan",
         "Ulasan terakhir",
     ],
     columns_menu: "Kolom",

@@ -18,6 +18,8 @@ pub(crate) struct NoteFields {
     pub(crate) second: Span,
     pub(crate) notes: Span,
     pub(crate) example: Span,
+    /// Milliseconds since the epoch, or `NO_TIME`.
+    pub(crate) added_ms: i64,
 }
 
 /// Builds a [`PackedDeck`] note by note, text appended straight into its buffer.
@@ -141,6 +143,7 @@ impl PackBuilder {
             notes: fields.notes,
             example: fields.example,
             tags,
+            added_ms: fields.added_ms,
         });
     }
 

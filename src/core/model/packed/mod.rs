@@ -51,6 +51,16 @@ struct PackedNote {
     example: Span,
     /// A range of `tag_refs`.
     tags: Span,
+    /// When the note was added, in milliseconds since the epoch ([`NO_TIME`]: not known).
+    added_ms: i64,
+}
+
+/// [`PackedNote::added_ms`] of a note with no `added` time.
+pub(crate) const NO_TIME: i64 = i64::MIN;
+
+/// A note's `added` time in milliseconds ([`NO_TIME`] when it has none).
+pub(crate) fn added_ms(added: Option<jiff::Timestamp>) -> i64 {
+    added.map_or(NO_TIME, jiff::Timestamp::as_millisecond)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,7 +227,22 @@ impl<'a> NoteRef<'a> {
             notes: self.notes().map(str::to_owned),
             example: self.example().map(str::to_owned),
             tags: self.tags().map(str::to_owned).collect(),
+            added: self.added(),
         }
+    }
+
+    /// When the note was added, if known.
+    #[must_use]
+    pub fn added(&self) -> Option<jiff::Timestamp> {
+        (self.note.added_ms != NO_TIME)
+            .then(|| jiff::Timestamp::from_millisecond(self.note.added_ms).ok())
+            .flatten()
+    }
+
+    /// When the note was added, in milliseconds since the epoch (`None`: not known).
+    #[must_use]
+    pub fn added_ms(&self) -> Option<i64> {
+        (self.note.added_ms != NO_TIME).then_some(self.note.added_ms)
     }
 }
 
@@ -430,6 +455,7 @@ impl PackedDeck {
             notes,
             example,
             tags,
+            added_ms: added_ms(note.added),
         };
         true
     }
@@ -473,6 +499,7 @@ impl PackedDeck {
                 second,
                 notes,
                 example,
+                added_ms: added_ms(note.added),
             });
         }
         builder.finish()

@@ -28,13 +28,15 @@ pub enum SortColumn {
     Reps,
     /// Lapses.
     Lapses,
+    /// When the note was added.
+    Added,
     /// The last answer.
     LastReview,
 }
 
 impl SortColumn {
     /// Every column, in the browser's order.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::SortField,
         Self::Deck,
         Self::Kind,
@@ -46,6 +48,7 @@ impl SortColumn {
         Self::Difficulty,
         Self::Reps,
         Self::Lapses,
+        Self::Added,
         Self::LastReview,
     ];
 
@@ -64,6 +67,7 @@ impl SortColumn {
             Self::Difficulty => "difficulty",
             Self::Reps => "reps",
             Self::Lapses => "lapses",
+            Self::Added => "added",
             Self::LastReview => "last_review",
         }
     }
@@ -101,6 +105,8 @@ pub struct Found {
     pub lapses: u32,
     /// The last answer (RFC 3339), if any.
     pub last_review: Option<String>,
+    /// When the note was added (RFC 3339), if known.
+    pub added: Option<String>,
     /// The question, as study shows it.
     pub front: String,
     /// The note's tags.

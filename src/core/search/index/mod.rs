@@ -53,6 +53,8 @@ pub(super) struct NoteRow {
     pub(super) tags: (u32, u32),
     pub(super) sort_field: (u32, u32),
     pub(super) note_type: u64,
+    /// When the note was added, in milliseconds (`i64::MIN`: not known).
+    pub(super) added_ms: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -227,6 +229,7 @@ impl SearchIndex {
                         note.notes().is_some(),
                         note.example().is_some(),
                     ),
+                    added_ms: note.added_ms().unwrap_or(i64::MIN),
                 });
             }
             for (position, card) in deck.cards().enumerate() {
@@ -393,6 +396,7 @@ impl SearchIndex {
             }
             SortColumn::Reps => rows.sort_by_key(|&r| p(r).reps),
             SortColumn::Lapses => rows.sort_by_key(|&r| p(r).lapses),
+            SortColumn::Added => rows.sort_by_key(|&r| self.added_ms(r).unwrap_or(i64::MIN)),
             SortColumn::LastReview => {
                 rows.sort_by_key(|&r| p(r).last_review.map_or(i64::MIN, Timestamp::unix_secs));
             }
@@ -411,6 +415,14 @@ impl SearchIndex {
             kind_name(note.note_type),
             self.slice(note.tags),
         ])
+    }
+
+    /// When row `row`'s note was added, in milliseconds since the epoch (`None`: not known).
+    #[must_use]
+    pub fn added_ms(&self, row: usize) -> Option<i64> {
+        let r = self.rows.get(row)?;
+        let added = self.notes[r.note as usize].added_ms;
+        (added != i64::MIN).then_some(added)
     }
 
     /// Row `row`'s progress, and whether it is buried now.
@@ -455,6 +467,7 @@ impl SearchIndex {
             reps: p.reps,
             lapses: p.lapses,
             last_review: p.last_review.map(Timestamp::to_rfc3339),
+            added: card.note().added().map(|at| at.to_string()),
             front: card.question().into_owned(),
             tags: card.tags().map(str::to_owned).collect(),
             suspended: p.suspended,

@@ -131,8 +131,8 @@ impl SearchCard for IndexedCard<'_> {
     }
 
     fn added_ms(&self) -> i64 {
-        // Kartu does not record when a card was added yet: `added:` finds nothing.
-        0
+        // A note with no `added` time (a file that never had one) is never "added recently".
+        self.index.notes[self.row().note as usize].added_ms
     }
 
     fn reviews(&self) -> impl Iterator<Item = Review> + '_ {

@@ -8,7 +8,7 @@ use super::DECK_FORMAT_VERSION;
 use crate::core::error::{Result, check_format};
 use crate::core::ids::DeckId;
 use crate::core::model::deck::NoteKind;
-use crate::core::model::packed::{NO_SPAN, NoteFields, PackBuilder, PackedDeck, Span};
+use crate::core::model::packed::{NO_SPAN, NO_TIME, NoteFields, PackBuilder, PackedDeck, Span};
 use crate::core::storage::format::lines::{Cursor, Next, next_line};
 
 struct Lines<R> {
@@ -184,7 +184,17 @@ fn note(
         },
         _ => return Ok(None),
     }
-    if lines.next(path)? != Some("        ),") {
+    let mut after_tags = some_or_none!(next(lines)?);
+    let mut added_ms = NO_TIME;
+    if let Some(rest) = after_tags.strip_prefix("            added: \"") {
+        let at = rest.strip_suffix("\",").map(str::parse::<jiff::Timestamp>);
+        let Some(Ok(at)) = at else {
+            return Ok(None);
+        };
+        added_ms = at.as_millisecond();
+        after_tags = some_or_none!(next(lines)?);
+    }
+    if after_tags != "        )," {
         return Ok(None);
     }
     // The fields a kind uses; an empty one is written out, so absent means empty.
@@ -211,6 +221,7 @@ fn note(
         second: empty(second),
         notes,
         example,
+        added_ms,
     };
     builder.finish_note(&fields);
     Ok(Some(()))
