@@ -1180,4 +1180,44 @@ fn the_browser_edits_the_selected_note_beside_the_table_and_moves_it_to_another_
     settle(&mut window.harness);
     assert!(answer(&window, &later).is_err());
     assert_eq!(reps(&window, &deck), 1);
+
+    // Closing the pane (Esc) keeps what was typed, as Anki's browser does.
+    window.harness.get_by_label(&front).click();
+    settle(&mut window.harness);
+    type_into(&mut window, "Back", " Kept.");
+    window.harness.key_press(Key::Escape);
+    settle(&mut window.harness);
+    assert!(answer(&window, &deck).unwrap().ends_with(" Kept."));
+    assert!(
+        window
+            .harness
+            .query_by_role_and_label(Role::MultilineTextInput, "Back")
+            .is_none()
+    );
+
+    // Delete asks first, then takes the note (progress kept), and Ctrl+Z brings it back.
+    window.harness.get_by_label(&front).click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Delete notes…")
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label_contains("Delete 1 notes (1 cards)?");
+    assert!(answer(&window, &deck).is_ok(), "not before it is confirmed");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Delete notes")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label_contains("1 notes deleted");
+    assert!(answer(&window, &deck).is_err());
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    settle(&mut window.harness);
+    assert!(answer(&window, &deck).unwrap().ends_with(" Kept."));
+    assert_eq!(reps(&window, &deck), 1);
 }

@@ -5,7 +5,8 @@
 //!
 //! Layers, each importing only from its own layer and the ones below it (checked by
 //! `tests/layers.rs`; see ARCHITECTURE.md): `error`, `time`, `ids`, `bundled` ← `model/`,
-//! `scheduler/` ← `storage/` ← `study/`, `collection/` ← `dev/`, `import/`, `search/`.
+//! `scheduler/` ← `storage/` ← `study/`, `collection/` ← `dev/`, `edit/`, `import/`,
+//! `export/`, `search/`, `stats/`.
 
 pub mod bundled;
 pub mod collection;

@@ -30,6 +30,8 @@ pub struct BrowseDraft {
     pub anchor: Option<usize>,
     /// Forget asks first: the count it asks about, while asking.
     pub confirm_forget: bool,
+    /// Delete asks first: asking now.
+    pub confirm_delete: bool,
     /// Tags typed to add to or remove from the selected cards' notes.
     pub tags: String,
     /// Whether the search box had the keyboard last frame (Ctrl+A there selects every row;
@@ -51,6 +53,7 @@ impl Default for BrowseDraft {
             selected: BTreeSet::new(),
             anchor: None,
             confirm_forget: false,
+            confirm_delete: false,
             tags: String::new(),
             search_focused: false,
         }
@@ -79,6 +82,8 @@ pub struct BrowseView<'a> {
     pub error: Option<(String, usize)>,
     /// Decks the selection can move to: id and title, in tree order.
     pub decks: &'a [(DeckId, String)],
+    /// How many notes the selected cards belong to (what Delete deletes), while asking.
+    pub selected_notes: usize,
 }
 
 /// Shows the browser.
@@ -146,6 +151,9 @@ pub fn browse_ui(
         if ui.add_enabled(any, egui::Button::new(t.forget)).clicked() {
             draft.confirm_forget = true;
         }
+        if ui.add_enabled(any, egui::Button::new(t.delete)).clicked() {
+            draft.confirm_delete = true;
+        }
         if ui
             .add_enabled(draft.selected.len() == 1, egui::Button::new(t.edit))
             .clicked()
@@ -200,6 +208,27 @@ pub fn browse_ui(
             }
             if ui.button(tr.cancel).clicked() {
                 draft.confirm_forget = false;
+            }
+        });
+    }
+    if draft.confirm_delete {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(fill(
+                    t.delete_confirm,
+                    &[
+                        ("n", &view.selected_notes.to_string()),
+                        ("cards", &draft.selected.len().to_string()),
+                    ],
+                ))
+                .color(theme::LEARNING_COLOR),
+            );
+            if ui.button(t.delete.trim_end_matches('…')).clicked() {
+                commands.push(Command::DeleteSelected);
+                draft.confirm_delete = false;
+            }
+            if ui.button(tr.cancel).clicked() {
+                draft.confirm_delete = false;
             }
         });
     }

@@ -60,6 +60,8 @@ pub enum Command {
     ForgetSelected,
     /// Add (`true`) or remove these tags (separated by spaces) on the selected cards' notes.
     TagSelected(bool, String),
+    /// Delete the selected cards' notes (asked first).
+    DeleteSelected,
     /// Move the selected cards' notes (all their cards) to this deck.
     MoveSelected(DeckId),
     /// Bury the card on screen in study until tomorrow.

@@ -357,3 +357,43 @@ fn added_finds_the_cards_anki_made_in_the_last_days_to_the_millisecond() {
     let added = index.found(row, &collection).unwrap().added.unwrap();
     assert!(added.starts_with("2026-11-25T10:06:33.9"), "{added}");
 }
+
+#[test]
+fn an_index_told_which_cards_changed_finds_what_a_new_index_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection = imported(dir.path());
+    let mut index = SearchIndex::build(&collection, NOW);
+    let ctx = context(&collection, NOW);
+    let all: Vec<(DeckId, CardId)> = index
+        .search("deck:Peer is:review", &ctx, SortColumn::SortField, false)
+        .unwrap()
+        .into_iter()
+        .map(|row| index.ids(row, &collection).unwrap())
+        .collect();
+    let some = &all[..5];
+    collection.suspend(some, true).unwrap();
+    collection.forget(&all[5..7]).unwrap();
+    collection.bury(&all[7..9], NOW).unwrap();
+    let changed: Vec<_> = all[..9].to_vec();
+    assert!(index.refresh_cards(&collection, &changed, NOW));
+    let fresh = SearchIndex::build(&collection, NOW);
+    for query in [
+        "is:suspended",
+        "is:new",
+        "is:buried",
+        "is:review",
+        "prop:reps>0",
+    ] {
+        let found =
+            |index: &SearchIndex| kartu_finds(index, &collection, &format!("deck:Peer {query}"));
+        assert_eq!(found(&index), found(&fresh), "{query}");
+    }
+    let suspended = kartu_finds(&index, &collection, "deck:Peer is:suspended");
+    assert!(some.iter().all(|card| suspended.contains(card)));
+    // A card the index does not have where it says: build again.
+    assert!(!index.refresh_cards(
+        &collection,
+        &[(DeckId("nope".into()), CardId("x".into()))],
+        NOW
+    ));
+}

@@ -65,6 +65,12 @@ impl InstalledDeck {
         self.rank(id).map(|rank| self.card_at_rank(rank))
     }
 
+    /// The card's position in the deck (`deck.card_at`), if the deck has it.
+    #[must_use]
+    pub fn position_of(&self, id: &CardId) -> Option<usize> {
+        self.rank(id).map(|rank| self.by_id[rank as usize] as usize)
+    }
+
     pub(crate) fn rank(&self, id: &CardId) -> Option<u32> {
         let rank = self
             .by_id

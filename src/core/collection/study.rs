@@ -51,7 +51,10 @@ impl Collection {
     }
 
     fn holds<'a>(&'a self, installed: &'a InstalledDeck, now: Timestamp) -> Holds<'a> {
-        let answered = self.settings.bury_siblings.then(|| {
+        // Only a note with two cards or more has siblings: in a deck without such notes
+        // there is nothing to look up (today's reviews are walked at every pick).
+        let has_siblings = installed.deck.len() > installed.deck.note_count();
+        let answered = (self.settings.bury_siblings && has_siblings).then(|| {
             let day_start = self.clock.day_start(self.clock.day(now));
             let mut answered: HashMap<&str, Vec<&str>> = HashMap::new();
             for review in self
@@ -93,7 +96,20 @@ impl Collection {
         )
     }
 
-    /// The decks in tree order, with their depth: each deck followed by its sub-decks, siblings
+    /// Every deck's id, title and depth, in tree order (the deck list's order, without the
+    /// counts, which cost a walk over the queues).
+    #[must_use]
+    pub fn deck_tree(&self) -> Vec<(DeckId, String, usize)> {
+        self.tree()
+            .into_iter()
+            .map(|(depth, i)| {
+                let deck = &self.decks[i].deck;
+                (deck.id.clone(), deck.title.clone(), depth)
+            })
+            .collect()
+    }
+
+    /// The decks in tree order, as (depth, index): each deck followed by its sub-decks, siblings
     /// by title. A deck whose parent is not installed (or that would sit under itself) is
     /// at the top.
     fn tree(&self) -> Vec<(usize, usize)> {

@@ -2,6 +2,7 @@
 
 use super::{JobDone, KartuApp, Screen, StudyState, local_time_text};
 use crate::core::collection::Action;
+use crate::core::ids::{CardId, DeckId};
 use crate::core::study::session::StudySession;
 use crate::core::time::Timestamp;
 use crate::ui::command::Command;
@@ -106,14 +107,18 @@ impl KartuApp {
                     _ => (self.collection.forget(&cards), tr.browse.forgotten),
                 };
                 self.record(done, text);
-                self.after_cards_changed(now, egui_time);
+                self.after_progress_changed(cards);
             }
             Command::TagSelected(add, tags) => {
                 self.tag_selected(add, &tags);
                 self.after_cards_changed(now, egui_time);
             }
+            Command::DeleteSelected => {
+                self.delete_selected(now);
+                self.after_cards_changed(now, egui_time);
+            }
             Command::MoveSelected(deck) => {
-                self.move_selected(&deck);
+                self.move_selected(&deck, now);
                 self.after_cards_changed(now, egui_time);
             }
             Command::Undo => self.undo(now, egui_time),
@@ -245,6 +250,29 @@ impl KartuApp {
         }
     }
 
+    /// After cards' states alone changed (in the browser): counts are recounted, and the
+    /// browser takes the cards' new progress without building its index again.
+    fn after_progress_changed(&mut self, cards: Vec<(DeckId, CardId)>) {
+        self.summaries_at = None;
+        if let Screen::Browse(browser) = &mut self.screen {
+            browser.progress_changed.extend(cards);
+        }
+    }
+
+    /// After `action` was taken back or done again.
+    fn after_action(&mut self, action: &Action, now: Timestamp, egui_time: f64) {
+        match (action, &self.screen) {
+            (Action::SetCards { after, .. }, Screen::Browse(_)) => {
+                let cards = after
+                    .iter()
+                    .map(|(d, c, _)| (d.clone(), c.clone()))
+                    .collect();
+                self.after_progress_changed(cards);
+            }
+            _ => self.after_cards_changed(now, egui_time),
+        }
+    }
+
     /// Takes back the last action; an answer taken back in study shows its card again.
     fn undo(&mut self, now: Timestamp, egui_time: f64) {
         let tr = self.texts();
@@ -253,7 +281,7 @@ impl KartuApp {
         };
         match self.collection.undo_action(&action) {
             Ok(()) => {
-                self.after_cards_changed(now, egui_time);
+                self.after_action(&action, now, egui_time);
                 if let (Action::Answer(record), Screen::Study(study)) = (&action, &mut self.screen)
                 {
                     study
@@ -275,7 +303,7 @@ impl KartuApp {
         };
         match self.collection.redo_action(&action) {
             Ok(()) => {
-                self.after_cards_changed(now, egui_time);
+                self.after_action(&action, now, egui_time);
                 self.set_info(tr.browse.redone.to_owned());
                 self.history.push(action);
             }

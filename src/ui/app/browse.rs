@@ -1,13 +1,14 @@
 //! The browser's state in the app: the search index (built when the browser opens and after
 //! cards change), the current result, and actions on the selection.
 
-use super::edit::EditorState;
 use std::collections::BTreeSet;
 
+use super::edit::EditorState;
 use super::{KartuApp, Screen, local_date_text};
 use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardState;
+use crate::core::model::deck::NoteId;
 use crate::core::model::edit::Edit;
 use crate::core::search::{SearchIndex, SortColumn, context, plain_text};
 use crate::core::time::Timestamp;
@@ -27,6 +28,9 @@ pub(crate) struct BrowserState {
     pub(crate) error: Option<(String, usize)>,
     /// Cards changed: build the index again before the next frame.
     pub(crate) stale: bool,
+    /// Cards whose progress alone changed: the index takes their new progress (cheaper than
+    /// building it again).
+    pub(crate) progress_changed: Vec<(DeckId, CardId)>,
     /// The editor beside the table, on the note of the one selected card.
     pub(crate) pane: Option<Box<EditorState>>,
     /// The card the pane was opened for.
@@ -66,6 +70,17 @@ impl BrowserState {
 
     /// Searches again if the query, sort or cards changed since the last search.
     pub(crate) fn refresh(&mut self, collection: &Collection, now: Timestamp) {
+        let changed = std::mem::take(&mut self.progress_changed);
+        if !self.stale
+            && !changed.is_empty()
+            && !self.index.refresh_cards(collection, &changed, now)
+        {
+            self.stale = true;
+        }
+        let keep_selection = self.stale || !changed.is_empty();
+        if !changed.is_empty() {
+            self.searched = None;
+        }
         let rebuilt = self.stale;
         if self.stale {
             self.index = SearchIndex::build(collection, now);
@@ -97,7 +112,7 @@ impl BrowserState {
                     .searched
                     .as_ref()
                     .is_some_and(|(q, _, _)| q == &wanted.0);
-                if !(self.stale || same_query) || found.len() != self.results.len() {
+                if !(keep_selection || same_query) || found.len() != self.results.len() {
                     self.draft.selected.clear();
                     self.draft.anchor = None;
                 }
@@ -121,6 +136,17 @@ impl BrowserState {
             .iter()
             .filter_map(|&position| self.results.get(position))
             .filter_map(|&row| self.index.ids(row, collection))
+            .collect()
+    }
+
+    /// The notes of the selected cards, each once, with their decks.
+    pub(crate) fn selected_notes(&self, collection: &Collection) -> BTreeSet<(DeckId, NoteId)> {
+        self.selected_ids(collection)
+            .into_iter()
+            .filter_map(|(deck, card)| {
+                let note = NoteId(collection.card(&deck, &card).ok()?.note().id().to_owned());
+                Some((deck, note))
+            })
             .collect()
     }
 
@@ -213,9 +239,24 @@ impl KartuApp {
             pane: None,
             pane_card: None,
             known_tags: None,
+            progress_changed: Vec::new(),
         };
         browser.refresh(&self.collection, now);
         self.screen = Screen::Browse(Box::new(browser));
+    }
+
+    /// Saves what the learner changed in the editor pane (before the pane goes: Anki's
+    /// browser saves its editor whenever it leaves a note). `false` when it could not be
+    /// saved (the status bar says why): then the pane stays, with the learner's text.
+    pub(super) fn save_pane_if_changed(&mut self, now: Timestamp) -> bool {
+        let changed = |app: &Self| {
+            matches!(&app.screen, Screen::Browse(browser)
+                if browser.pane.as_ref().is_some_and(|pane| pane.is_changed()))
+        };
+        if changed(self) {
+            self.save_note(now);
+        }
+        !changed(self)
     }
 
     /// Keeps the editor pane on the one selected card's note: a changed note is saved before
@@ -316,23 +357,52 @@ impl KartuApp {
         }
     }
 
+    /// Deletes the selected cards' notes (asked first), in one undoable edit; their cards'
+    /// progress is kept and comes back with them.
+    pub(super) fn delete_selected(&mut self, now: Timestamp) {
+        if !self.save_pane_if_changed(now) {
+            return;
+        }
+        let tr = self.texts();
+        let Screen::Browse(browser) = &mut self.screen else {
+            return;
+        };
+        let notes = browser.selected_notes(&self.collection);
+        browser.close_pane();
+        let list: Vec<Edit> = notes
+            .iter()
+            .map(|(deck, note)| Edit::RemoveNote {
+                deck: deck.clone(),
+                note: note.clone(),
+            })
+            .collect();
+        if list.is_empty() {
+            return;
+        }
+        match self.collection.edit(list) {
+            Ok(action) => {
+                self.history.push(action);
+                self.redo.clear();
+                self.set_info(fill(tr.browse.deleted, &[("n", &notes.len().to_string())]));
+            }
+            Err(err) => self.set_error(tr.failed, &err),
+        }
+    }
+
     /// Moves the selected cards' notes to `to`, their progress and images with them.
-    pub(super) fn move_selected(&mut self, to: &DeckId) {
+    pub(super) fn move_selected(&mut self, to: &DeckId, now: Timestamp) {
+        if !self.save_pane_if_changed(now) {
+            return;
+        }
         let tr = self.texts();
         let Screen::Browse(browser) = &mut self.screen else {
             return;
         };
         let cards = browser.selected_ids(&self.collection);
+        let mut notes = browser.selected_notes(&self.collection);
+        notes.retain(|(deck, _)| deck != to);
         // The selection's rows change places: it is cleared with the new result.
-        browser.draft.selected.clear();
-        let notes: BTreeSet<_> = cards
-            .iter()
-            .filter(|(deck, _)| deck != to)
-            .filter_map(|(deck, card)| {
-                let found = self.collection.card(deck, card).ok()?;
-                Some((deck.clone(), found.note().id().to_owned()))
-            })
-            .collect();
+        browser.close_pane();
         match self.collection.move_notes(&cards, to) {
             Ok(Some(action)) => {
                 self.history.push(action);

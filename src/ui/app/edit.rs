@@ -123,11 +123,11 @@ impl KartuApp {
     }
 
     /// Decks a note can go in: id and title, in tree order.
-    pub(super) fn deck_choices(&self, now: Timestamp) -> Vec<(DeckId, String)> {
+    pub(super) fn deck_choices(&self) -> Vec<(DeckId, String)> {
         self.collection
-            .deck_summaries(now)
+            .deck_tree()
             .into_iter()
-            .map(|s| (s.id, format!("{}{}", "  ".repeat(s.depth), s.title)))
+            .map(|(id, title, depth)| (id, format!("{}{title}", "  ".repeat(depth))))
             .collect()
     }
 
@@ -149,17 +149,14 @@ impl KartuApp {
     }
 
     pub(super) fn known_tags(&self) -> Vec<String> {
-        let tags: BTreeSet<String> = self
+        // Each deck keeps its tags once: no walk over the notes.
+        let tags: BTreeSet<&str> = self
             .collection
             .decks()
             .iter()
-            .flat_map(|d| {
-                d.deck
-                    .notes()
-                    .flat_map(|n| n.tags().map(str::to_owned).collect::<Vec<_>>())
-            })
+            .flat_map(|d| d.deck.tag_names())
             .collect();
-        tags.into_iter().collect()
+        tags.into_iter().map(str::to_owned).collect()
     }
 
     /// Opens the editor on a note (`None`: a new one in `deck`), coming back to the screen
@@ -215,9 +212,14 @@ impl KartuApp {
 
     /// Leaves the editor, back where it was opened from (study shows the same card).
     pub(super) fn close_editor(&mut self, now: Timestamp) {
-        if let Screen::Browse(browser) = &mut self.screen {
-            // The pane closes with the selection it showed.
-            browser.close_pane();
+        if matches!(self.screen, Screen::Browse(_)) {
+            if !self.save_pane_if_changed(now) {
+                return;
+            }
+            if let Screen::Browse(browser) = &mut self.screen {
+                // The pane closes with the selection it showed.
+                browser.close_pane();
+            }
             return;
         }
         let screen = std::mem::replace(&mut self.screen, Screen::Decks);
@@ -450,13 +452,13 @@ impl KartuApp {
     }
 
     /// Decks `deck` can sit under: not itself or its sub-decks.
-    pub(super) fn parent_choices(&self, deck: &DeckId, now: Timestamp) -> Vec<(DeckId, String)> {
+    pub(super) fn parent_choices(&self, deck: &DeckId) -> Vec<(DeckId, String)> {
         let family: BTreeSet<DeckId> = self
             .collection
             .family(deck)
             .map(|decks| decks.iter().map(|d| d.deck.id.clone()).collect())
             .unwrap_or_default();
-        self.deck_choices(now)
+        self.deck_choices()
             .into_iter()
             .filter(|(id, _)| id != deck && !family.contains(id))
             .collect()

@@ -29,8 +29,14 @@ impl KartuApp {
     ) -> Option<StudyView> {
         let editor_extras = self
             .editor()
-            .map(|editor| (self.preview(&editor.draft), self.deck_choices(now)));
-        let browse_decks = matches!(self.screen, Screen::Browse(_)).then(|| self.deck_choices(now));
+            .map(|editor| (self.preview(&editor.draft), self.deck_choices()));
+        let browse_decks = matches!(self.screen, Screen::Browse(_)).then(|| self.deck_choices());
+        let selected_notes = match &self.screen {
+            Screen::Browse(browser) if browser.draft.confirm_delete => {
+                browser.selected_notes(&self.collection).len()
+            }
+            _ => 0,
+        };
         let deck_extras = match &self.screen {
             Screen::DeckEdit(deck_screen) => {
                 let id = &deck_screen.draft.header.id;
@@ -41,15 +47,15 @@ impl KartuApp {
                     .find(|s| &s.id == id)
                     .map_or(0, |s| s.card_count);
                 let parents = if deck_screen.draft.is_new {
-                    self.deck_choices(now)
+                    self.deck_choices()
                 } else {
-                    self.parent_choices(id, now)
+                    self.parent_choices(id)
                 };
                 Some((parents, cards))
             }
             _ => None,
         };
-        let stats_decks = matches!(self.screen, Screen::Stats(_)).then(|| self.deck_choices(now));
+        let stats_decks = matches!(self.screen, Screen::Stats(_)).then(|| self.deck_choices());
         let study_view = match &self.screen {
             Screen::Study(study) => Some(self.study_view(study, now, ui.input(|i| i.time))),
             _ => None,
@@ -134,6 +140,7 @@ impl KartuApp {
                             total: browser.total(),
                             error: browser.error.clone(),
                             decks: browse_decks.as_deref().unwrap_or_default(),
+                            selected_notes,
                         };
                         browse_ui(ui, &mut draft, &view, tr, commands);
                         browser.draft = draft;

@@ -40,6 +40,12 @@ pub struct BrowseTexts {
     pub pane_hint: &'static str,
     /// Confirmation of Forget (`{n}`).
     pub forget_confirm: &'static str,
+    /// Button: delete the selected cards' notes (asks first).
+    pub delete: &'static str,
+    /// Confirmation of Delete (`{n}` notes, `{cards}` cards).
+    pub delete_confirm: &'static str,
+    /// Status: `{n}` notes deleted.
+    pub deleted: &'static str,
     /// Status: cards suspended (`{n}`).
     pub suspended: &'static str,
     /// Status: cards unsuspended (`{n}`).
@@ -98,6 +104,9 @@ pub static EN: BrowseTexts = BrowseTexts {
     moved: "{n} notes moved to {deck}, with their progress (Ctrl+Z takes it back).",
     pane_hint: "The selected card's note. Save with Ctrl+Enter; changes are also saved when you select another card.",
     forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
+    delete: "Delete notes…",
+    delete_confirm: "Delete {n} notes ({cards} cards)? Their progress is kept and comes back if you undo.",
+    deleted: "{n} notes deleted (Ctrl+Z takes it back).",
     suspended: "{n} cards suspended (Ctrl+Z takes it back).",
     unsuspended: "{n} cards unsuspended.",
     buried: "{n} cards buried until tomorrow (Ctrl+Z takes it back).",
@@ -145,6 +154,9 @@ pub static ID: BrowseTexts = BrowseTexts {
     moved: "{n} catatan dipindahkan ke {deck}, beserta kemajuannya (Ctrl+Z membatalkannya).",
     pane_hint: "Catatan dari kartu yang dipilih. Simpan dengan Ctrl+Enter; perubahan juga disimpan saat Anda memilih kartu lain.",
     forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
+    delete: "Hapus catatan…",
+    delete_confirm: "Hapus {n} catatan ({cards} kartu)? Kemajuannya tetap disimpan dan kembali jika Anda membatalkan.",
+    deleted: "{n} catatan dihapus (Ctrl+Z membatalkannya).",
     suspended: "{n} kartu ditangguhkan (Ctrl+Z membatalkannya).",
     unsuspended: "Penangguhan {n} kartu dibatalkan.",
     buried: "{n} kartu dikubur sampai besok (Ctrl+Z membatalkannya).",

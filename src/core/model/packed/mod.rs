@@ -392,6 +392,11 @@ impl PackedDeck {
         }
     }
 
+    /// The tags the deck's notes use (and have used since it was packed), each once.
+    pub fn tag_names(&self) -> impl Iterator<Item = &str> {
+        self.tag_names.iter().map(String::as_str)
+    }
+
     /// The position of the note with id `id`, if any.
     #[must_use]
     pub fn note_position(&self, id: &str) -> Option<usize> {

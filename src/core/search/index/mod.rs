@@ -60,6 +60,8 @@ pub(super) struct NoteRow {
 #[derive(Clone, Debug)]
 pub(super) struct DeckRow {
     pub(super) id: DeckId,
+    /// The row of the deck's first card: its cards' rows follow in card order.
+    first_row: usize,
     /// Titles from the top of the tree, joined with `::`.
     pub(super) name: String,
 }
@@ -189,6 +191,7 @@ impl SearchIndex {
             index.decks.push(DeckRow {
                 id: deck.id.clone(),
                 name: levels.join("::"),
+                first_row: index.rows.len(),
             });
             let first_note = index.notes.len();
             for note in deck.notes() {
@@ -251,6 +254,41 @@ impl SearchIndex {
         }
         index.rank();
         index
+    }
+
+    /// Takes the cards' progress as it is now (after a suspend, bury or forget, or taking one
+    /// back): cheaper than building again when only progress changed. `false` (nothing to
+    /// trust) when a card is not where the index has it; then build again.
+    pub fn refresh_cards(
+        &mut self,
+        collection: &Collection,
+        cards: &[(DeckId, CardId)],
+        now: Timestamp,
+    ) -> bool {
+        let clock = collection.clock();
+        for (deck, card) in cards {
+            let Some((row, position)) = self.decks.iter().find(|d| &d.id == deck).and_then(|d| {
+                let position = collection.deck(deck).ok()?.position_of(card)?;
+                Some((d.first_row + position, position))
+            }) else {
+                return false;
+            };
+            let Some(slot) = self.rows.get_mut(row) else {
+                return false;
+            };
+            if slot.card as usize != position || self.decks[slot.deck as usize].id != *deck {
+                return false;
+            }
+            let progress = collection
+                .progress()
+                .card(deck, card)
+                .cloned()
+                .unwrap_or_default();
+            slot.due_day = clock.day(progress.due).0;
+            slot.buried = progress.buried_until.is_some_and(|until| until > now);
+            slot.progress = progress;
+        }
+        true
     }
 
     /// Ranks the text columns once, so sorting by them is comparing integers.

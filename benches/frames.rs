@@ -1,0 +1,219 @@
+//! The window's own work per frame (its `ui` call, as `egui_kittest` runs it: no painting)
+//! with 100,000 cards and 1,000,000 reviews, made by the generator of the hidden
+//! `kartu generate`. A frame must never take over 16 ms during start-up, study, import,
+//! backup or compaction, and a browser frame (scrolling, selecting) 8 ms. Criterion reports
+//! means, not tails, so each scene prints its median, 99th percentile and slowest frame.
+//!
+//! Run: `cargo bench --bench frames`.
+
+/// The binary's allocator (see `src/main.rs`), so the figures are the ones a user gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kartu::core::collection::{Access, Collection};
+use kartu::core::model::settings::Settings;
+use kartu::core::storage::backup::BackupJob;
+use kartu::core::storage::paths::DataPaths;
+use kartu::core::time::{DayClock, Timestamp};
+use kartu::ui::app::KartuApp;
+use kartu::ui::dialogs::NativeDialogs;
+
+fn start() -> Timestamp {
+    Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").expect("time")
+}
+
+/// A data directory with the scale collection and a current backup.
+fn scale_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let paths = DataPaths::new(dir.path());
+    paths.create_dirs().expect("data dirs");
+    Settings {
+        new_per_day: 1_000_000,
+        reviews_per_day: 1_000_000,
+        language: Some("en".into()),
+        ..Settings::default()
+    }
+    .save(&paths.settings_file())
+    .expect("settings");
+    open(&dir)
+        .generate_history(100_000, 1_000_000, start())
+        .expect("generated deck");
+    BackupJob::new(&paths, start(), DayClock::utc(4))
+        .run()
+        .expect("backup");
+    dir
+}
+
+fn open(dir: &tempfile::TempDir) -> Collection {
+    Collection::open(
+        DataPaths::new(dir.path()),
+        jiff::tz::TimeZone::UTC,
+        Access::ReadWrite,
+    )
+    .expect("collection")
+}
+
+/// Frame times of one scene.
+#[derive(Default)]
+struct Frames(Vec<Duration>);
+
+impl Frames {
+    /// Runs one frame and records its time.
+    fn step(&mut self, harness: &mut Harness<'static, KartuApp>) {
+        let started = Instant::now();
+        harness.step();
+        self.0.push(started.elapsed());
+    }
+
+    fn report(mut self, scene: &str, target_ms: f64) {
+        self.0.sort();
+        let at =
+            |q: f64| self.0[((self.0.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+        let max = at(1.0);
+        eprintln!(
+            "frames/{scene}: median {:.2} ms, p99 {:.2} ms, max {:.2} ms over {} frames (target {target_ms} ms){}",
+            at(0.5),
+            at(0.99),
+            max,
+            self.0.len(),
+            if max > target_ms { " OVER" } else { "" }
+        );
+    }
+}
+
+/// The window on `dir`, its clock at `clock` (seconds). Compaction starts every 50 answers,
+/// so study runs beside it.
+fn window(
+    dir: &tempfile::TempDir,
+    clock: &Arc<AtomicI64>,
+    startup: &mut Frames,
+) -> Harness<'static, KartuApp> {
+    let mut collection = open(dir);
+    collection.set_snapshot_every(50);
+    let clock = clock.clone();
+    // Building the harness creates the app and runs its first frame.
+    let started = Instant::now();
+    let harness = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_eframe(move |cc| {
+            KartuApp::new(
+                cc,
+                collection,
+                Arc::new(NativeDialogs),
+                Box::new(move || Timestamp(clock.load(Ordering::Relaxed))),
+            )
+        });
+    startup.0.push(started.elapsed());
+    harness
+}
+
+fn frames(_c: &mut Criterion) {
+    let dir = scale_dir();
+    let clock = Arc::new(AtomicI64::new(start().0));
+
+    // Start-up: the app made on a loaded collection and its first frames, five times over.
+    let mut startup = Frames::default();
+    for _ in 0..4 {
+        let mut harness = window(&dir, &clock, &mut startup);
+        startup.step(&mut harness);
+    }
+    let mut harness = window(&dir, &clock, &mut startup);
+    startup.step(&mut harness);
+    startup.report("startup", 16.0);
+
+    // The deck list, then study: show the answer, answer, next card.
+    let mut decks = Frames::default();
+    for _ in 0..50 {
+        decks.step(&mut harness);
+    }
+    decks.report("deck_list", 16.0);
+    let mut study = Frames::default();
+    // Decks by title: "Apa itu…", "Generated", "What is…".
+    harness
+        .get_all_by_role_and_label(egui::accesskit::Role::Button, "Study")
+        .nth(1)
+        .expect("a Study button")
+        .click();
+    study.step(&mut harness);
+    study.step(&mut harness);
+    assert!(
+        harness
+            .query_by_label_contains("what does this generated card ask about?")
+            .is_some(),
+        "studying the generated deck"
+    );
+    for _ in 0..100 {
+        harness.key_press(Key::Space);
+        study.step(&mut harness);
+        harness.key_press(Key::Num3);
+        study.step(&mut harness);
+        study.step(&mut harness);
+    }
+    study.report("study_with_compaction", 16.0);
+
+    // A day later: a backup on the worker (and compaction) while the learner studies on.
+    let mut background = Frames::default();
+    clock.fetch_add(86_400, Ordering::Relaxed);
+    for _ in 0..100 {
+        harness.key_press(Key::Space);
+        background.step(&mut harness);
+        harness.key_press(Key::Num3);
+        background.step(&mut harness);
+    }
+    background.report("study_during_a_backup", 16.0);
+    harness.key_press(Key::Escape);
+    harness.step();
+
+    // The browser: opening it builds the search index (once), then typing, scrolling and
+    // selecting.
+    let mut opening = Frames::default();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    opening.step(&mut harness);
+    opening.report("browser_open", 16.0);
+    let mut typing = Frames::default();
+    for c in "is:review prop:ivl>3".chars() {
+        harness.event(egui::Event::Text(c.to_string()));
+        typing.step(&mut harness);
+    }
+    typing.report("browser_typing", 20.0);
+    let mut scrolling = Frames::default();
+    harness.event(egui::Event::PointerMoved(egui::pos2(400.0, 500.0)));
+    for i in 0..200 {
+        harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, if i < 150 { -400.0 } else { 400.0 }),
+            modifiers: egui::Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        scrolling.step(&mut harness);
+    }
+    scrolling.report("browser_scrolling", 8.0);
+    let mut selecting = Frames::default();
+    for i in 0..20 {
+        let y = 300.0 + 20.0 * f32::from(u8::try_from(i % 10).unwrap_or(0));
+        harness.event(egui::Event::PointerMoved(egui::pos2(300.0, y)));
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos: egui::pos2(300.0, y),
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        selecting.step(&mut harness);
+        selecting.step(&mut harness);
+    }
+    selecting.report("browser_selecting_with_the_editor_pane", 8.0);
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
