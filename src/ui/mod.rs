@@ -34,25 +34,40 @@ use crate::core::storage::paths::DataPaths;
 /// file's import preview. When another window has the data directory open, `open` is handed
 /// to it instead (and this returns at once).
 pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let paths = DataPaths::resolve(data_dir)?;
+    let root = paths.root.clone();
     let time_zone = jiff::tz::TimeZone::system();
-    // A second window, or a data directory Kartu cannot write, opens read-only and says why.
-    let mut collection = Collection::open_for(paths.clone(), time_zone, Purpose::Study)?;
-    if let Some(file) = &open
-        && collection.held_by_another()
-    {
-        let id = format!(
-            "{}-{}",
-            crate::core::time::Timestamp::from(jiff::Timestamp::now()).compact_id(),
-            std::process::id()
-        );
-        crate::core::storage::requests::request_open(&paths, file, &id)?;
-        println!("handed {} to the Kartu window already open", file.display());
-        return Ok(());
-    }
-    if no_fuzz {
-        collection.override_fuzz(false)?;
-    }
+    let load = move || -> anyhow::Result<Collection> {
+        // A second window, or a data directory Kartu cannot write, opens read-only and says
+        // why.
+        let mut collection = Collection::open_for(paths.clone(), time_zone, Purpose::Study)?;
+        if no_fuzz {
+            collection.override_fuzz(false)?;
+        }
+        Ok(collection)
+    };
+    let loading = if let Some(file) = &open {
+        // `kartu FILE` first asks whether a window has the data directory already.
+        let collection = load()?;
+        if collection.held_by_another() {
+            let id = format!(
+                "{}-{}",
+                crate::core::time::Timestamp::from(jiff::Timestamp::now()).compact_id(),
+                std::process::id()
+            );
+            crate::core::storage::requests::request_open(collection.paths(), file, &id)?;
+            println!("handed {} to the Kartu window already open", file.display());
+            return Ok(());
+        }
+        std::thread::spawn(move || Ok(collection))
+    } else {
+        // The collection loads while the window and its GL context come up.
+        std::thread::Builder::new()
+            .name("kartu-load".into())
+            .spawn(load)
+            .context("starting the loader thread")?
+    };
     let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png"))
         .context("decoding the window icon")?;
     let options = eframe::NativeOptions {
@@ -64,19 +79,23 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
             .with_icon(Arc::new(icon)),
         // UI preferences (window size, selected deck) live beside the data, so `--data-dir`
         // keeps everything in one place.
-        persistence_path: Some(collection.paths().root.join("ui-state.ron")),
+        persistence_path: Some(root.join("ui-state.ron")),
         ..Default::default()
     };
     eframe::run_native(
         "Kartu",
         options,
         Box::new(move |cc| {
+            let collection = loading
+                .join()
+                .map_err(|_| anyhow::anyhow!("the loader thread stopped"))??;
             let mut app = app::KartuApp::new(
                 cc,
                 collection,
                 Arc::new(dialogs::NativeDialogs),
                 Box::new(|| jiff::Timestamp::now().into()),
             );
+            app.trace_startup(started);
             if let Some(file) = open {
                 app.open_file(file);
             }

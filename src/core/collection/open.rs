@@ -91,8 +91,31 @@ impl Collection {
                 (Settings::default(), true)
             }
         };
+        // A writer holds the lock before it reads anything (temp files a crash left behind go
+        // first).
+        let lock = if access == Access::ReadWrite {
+            let lock = paths::lock(&paths)?;
+            paths::sweep_temp_files(&paths);
+            Some(lock)
+        } else {
+            None
+        };
         let mut unreadable_decks = Vec::new();
-        let decks = load_decks(&paths.decks_dir(), &mut problems, &mut unreadable_decks);
+        // The deck files and the progress files are parsed at once, on two threads: opening
+        // waits for the longer of the two only.
+        let (decks, loaded) = std::thread::scope(|scope| {
+            let progress =
+                (access != Access::Deferred).then(|| scope.spawn(|| replay::load(&paths)));
+            let decks = load_decks(&paths.decks_dir(), &mut problems, &mut unreadable_decks);
+            let loaded = progress.map(|reader| {
+                reader.join().unwrap_or_else(|_| {
+                    Err(Error::Invalid(
+                        "reading the progress files stopped".to_owned(),
+                    ))
+                })
+            });
+            (decks, loaded)
+        });
         let scheduler = Scheduler::new(settings.scheduler_config())?;
         let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
         let mut collection = Self {
@@ -115,10 +138,11 @@ impl Collection {
             edits: super::edit::EditsState::default(),
         };
         collection.load_edits();
-        match access {
-            Access::ReadOnly => collection.load_progress(None),
-            Access::ReadWrite => collection.become_writer()?,
-            Access::Deferred => {}
+        if let Some(loaded) = loaded {
+            collection.take_progress(lock, loaded);
+            if access == Access::ReadWrite {
+                collection.after_writer_load()?;
+            }
         }
         Ok(collection)
     }
@@ -136,6 +160,12 @@ impl Collection {
         // Temp files can only be left by a writer that crashed: none is running now.
         paths::sweep_temp_files(&self.paths);
         self.load_progress(Some(lock));
+        self.after_writer_load()
+    }
+
+    /// After progress was loaded under the lock: a snapshot with inline reviews is migrated
+    /// to a review log, or progress that cannot be used is refused where asked.
+    fn after_writer_load(&mut self) -> Result<()> {
         if self.is_writer() {
             self.move_history_to_review_log()?;
         } else if self.refuse_unusable_progress
@@ -190,9 +220,20 @@ impl Collection {
 
     /// Loads the snapshot and journal; with `lock`, opens the journal for writing.
     pub(super) fn load_progress(&mut self, lock: Option<std::fs::File>) {
+        let loaded = replay::load(&self.paths);
+        self.take_progress(lock, loaded);
+    }
+
+    /// Takes progress read by [`replay::load`] (under `lock` when it is given: then the
+    /// journal is opened for writing).
+    fn take_progress(
+        &mut self,
+        lock: Option<std::fs::File>,
+        loaded: Result<(Progress, u64, replay::LoadReport)>,
+    ) {
         let writable = lock.is_some();
         let journal_file = self.paths.journal_file();
-        let loaded = replay::load(&self.paths).and_then(|(progress, intact_len, report)| {
+        let loaded = loaded.and_then(|(progress, intact_len, report)| {
             // Damage at the journal's end is cut off by the writer: keep the file as it
             // was first.
             let kept = match (&report.damaged_tail, writable) {

@@ -111,6 +111,9 @@ pub struct KartuApp {
     selected_deck: usize,
     summaries: Vec<DeckSummary>,
     summaries_at: Option<Timestamp>,
+    /// When the process started, while `KARTU_TRACE_STARTUP` asks when the deck list is
+    /// first drawn.
+    startup: Option<std::time::Instant>,
     status: Option<Status>,
     dialogs: Arc<dyn FileDialogs>,
     /// Snapshots, backups and file dialogs, each on its own thread.
@@ -167,6 +170,7 @@ impl KartuApp {
             selected_deck: 0,
             summaries: Vec::new(),
             summaries_at: None,
+            startup: None,
             status: recovery.status,
             dialogs,
             worker: Worker::default(),
@@ -439,6 +443,7 @@ impl eframe::App for KartuApp {
         if let Some(summary) = self.summaries.get(self.selected_deck) {
             self.state.selected_deck = Some(summary.id.0.clone());
         }
+        self.report_startup(&ui.ctx().clone());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

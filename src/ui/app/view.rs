@@ -98,3 +98,39 @@ pub(super) fn local_time_text(at: Timestamp) -> String {
         },
     )
 }
+
+impl KartuApp {
+    /// With `KARTU_TRACE_STARTUP` set, says on stderr how long after `started` (the process's
+    /// start) the deck list is first drawn, and the memory held then (`VmHWM`); with
+    /// `KARTU_TRACE_STARTUP=exit` the window then closes (for measuring start-up).
+    pub fn trace_startup(&mut self, started: std::time::Instant) {
+        if std::env::var_os("KARTU_TRACE_STARTUP").is_some() {
+            self.startup = Some(started);
+        }
+    }
+
+    /// At the end of a frame: reports start-up once the deck list has been drawn.
+    pub(super) fn report_startup(&mut self, ctx: &egui::Context) {
+        if !matches!(self.screen, Screen::Decks) {
+            return;
+        }
+        let Some(started) = self.startup.take() else {
+            return;
+        };
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("VmHWM:").map(|v| v.trim().to_owned()))
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "kartu: deck list drawn {:.1} ms after start, VmHWM {peak}",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+        if std::env::var("KARTU_TRACE_STARTUP").is_ok_and(|v| v == "exit") {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
