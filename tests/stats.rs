@@ -324,3 +324,68 @@ fn optimizing_a_real_history_can_be_cancelled_and_then_changes_nothing() {
     );
     assert!(found.current.is_some() && found.new.is_some());
 }
+
+#[test]
+fn the_simulator_gives_a_year_at_each_retention_and_the_cheapest_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection =
+        Collection::open(DataPaths::new(dir.path()), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let now = at("2026-11-25T12:00:00Z");
+    collection.generate_history(500, 5_000, now).unwrap();
+    let deck = DeckId("generated".into());
+    // A suspended card is left out, as Anki leaves it out.
+    collection
+        .suspend(&[(deck.clone(), CardId("card-000001".into()))], true)
+        .unwrap();
+    let job = stats::SimulateJob::new(&collection, Some(&deck), now).unwrap();
+    assert_eq!(job.card_count(), 499);
+    assert!(matches!(
+        job.run(|_, _| false),
+        Err(kartu::core::Error::Cancelled)
+    ));
+    let mut last = (0, 0);
+    let found = job
+        .run(|done, total| {
+            last = (done, total);
+            true
+        })
+        .unwrap();
+    assert_eq!(last.0, last.1, "the progress reaches its end");
+    assert_eq!(found.days, 365);
+    assert_eq!(found.cards, 499);
+    let retentions: Vec<u32> = found
+        .workload
+        .iter()
+        .map(|p| (p.desired_retention * 100.0).round() as u32)
+        .collect();
+    assert_eq!(retentions, (70..=97).collect::<Vec<_>>());
+    let first = found.workload[0];
+    let highest = found.workload[27];
+    // Remembering more costs more time and keeps more cards.
+    assert!(highest.minutes_per_day > first.minutes_per_day, "{found:?}");
+    assert!(highest.cards_known > first.cards_known, "{found:?}");
+    assert!((0.7..=0.95).contains(&found.optimal_retention));
+    assert!((found.current_retention - 0.9).abs() < 1e-6);
+    // The command prints the same as JSON.
+    drop(collection);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "simulate",
+            "--deck",
+            "generated",
+            "--now",
+            "2026-11-25T12:00:00Z",
+            "--json",
+        ])
+        .env_remove("KARTU_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["cards"], 499);
+    assert_eq!(json["workload"].as_array().unwrap().len(), 28);
+    let optimal = json["optimal_retention"].as_f64().unwrap();
+    assert!((optimal - f64::from(found.optimal_retention)).abs() < 1e-6);
+}

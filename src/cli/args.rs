@@ -210,6 +210,17 @@ pub enum Command {
         #[command(flatten)]
         at: AtArgs,
     },
+    /// Simulate the next year of study at each desired retention from 0.70 to 0.97 (the
+    /// `fsrs` crate's simulator, as Anki's workload graph) and name the retention that costs
+    /// least time per card remembered
+    Simulate {
+        /// Only the cards of this deck (with its sub-decks) [default: every deck]
+        #[arg(long, value_name = "ID")]
+        deck: Option<String>,
+        /// Time and output format.
+        #[command(flatten)]
+        at: AtArgs,
+    },
     /// Find cards with Anki's search syntax (see the README), sorted
     Search {
         /// The query, e.g. `deck:Peer is:due -tag:leech` (empty: every card)

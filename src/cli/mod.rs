@@ -55,7 +55,8 @@ pub fn run(
         | Command::Export { .. }
         | Command::Search { .. }
         | Command::Stats { .. }
-        | Command::Optimize { .. } => Purpose::Read,
+        | Command::Optimize { .. }
+        | Command::Simulate { .. } => Purpose::Read,
     };
     let paths = DataPaths::resolve(cli.data_dir.clone())?;
     // The core decides how: readers take no lock (they work while a window is open), writers
@@ -246,6 +247,13 @@ pub fn run(
             &mut collection,
             deck.as_deref(),
             *apply,
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
+        Command::Simulate { deck, at } => stats::simulate(
+            &collection,
+            deck.as_deref(),
             parse_now(&at.now)?,
             at.json,
             out,

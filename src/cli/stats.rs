@@ -162,3 +162,47 @@ pub(super) fn optimize(
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+pub(super) fn simulate(
+    collection: &Collection,
+    deck: Option<&str>,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let deck = deck.map(|d| DeckId(d.to_owned()));
+    let job = stats::SimulateJob::new(collection, deck.as_ref(), now)?;
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let simulated = job.run(|done, total| {
+        if terminal && total > 0 {
+            eprint!("\rsimulating… {:>3}%", done * 100 / total);
+        }
+        true
+    })?;
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    if as_json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&simulated)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "{} cards over {} days; desired retention now {:.2}",
+        simulated.cards, simulated.days, simulated.current_retention
+    )?;
+    writeln!(out, "retention  minutes/day  cards known")?;
+    for point in &simulated.workload {
+        writeln!(
+            out,
+            "{:>9.2}  {:>11.1}  {:>11.0}",
+            point.desired_retention, point.minutes_per_day, point.cards_known
+        )?;
+    }
+    writeln!(
+        out,
+        "least time per card remembered at desired retention {:.2}",
+        simulated.optimal_retention
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

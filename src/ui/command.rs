@@ -28,6 +28,8 @@ pub enum Command {
     ShowStats,
     /// Fit the FSRS parameters to the review history (on the worker).
     Optimize,
+    /// Run the workload simulator on the worker.
+    Simulate,
     /// Open the editor to add a note to this deck.
     AddNote(DeckId),
     /// Open the editor on this card's note.

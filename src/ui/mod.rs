@@ -21,6 +21,7 @@ pub mod status;
 pub mod study;
 pub mod theme;
 pub mod worker;
+pub mod workload;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -6,6 +6,7 @@ use egui::{Key, Modifiers};
 use super::command::Command;
 use super::i18n::{Lang, Texts, fill};
 use super::theme;
+use super::workload::{WorkloadView, workload_ui};
 use crate::core::model::settings::{Settings, Theme};
 use crate::core::stats::{ITEMS_FOR_A_FULL_FIT, Optimized};
 
@@ -26,6 +27,7 @@ pub fn settings_ui(
     ui: &mut egui::Ui,
     draft: &mut Settings,
     optimize: &OptimizeView<'_>,
+    workload: &WorkloadView<'_>,
     tr: &Texts,
     commands: &mut Vec<Command>,
 ) {
@@ -118,6 +120,8 @@ pub fn settings_ui(
         });
     ui.add_space(theme::SECTION_GAP);
     optimize_ui(ui, draft, optimize, tr, commands);
+    ui.add_space(theme::SECTION_GAP);
+    workload_ui(ui, draft, workload, tr, commands);
     ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         if ui.button(tr.save).clicked() {

@@ -49,6 +49,8 @@ pub enum JobKind {
     EditFold,
     /// Fitting the FSRS parameters (reads the review history).
     Optimize,
+    /// The workload simulator.
+    Simulate,
 }
 
 /// A running job, as the status bar shows it.

@@ -8,6 +8,7 @@
 
 mod optimize;
 mod review;
+mod simulate;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 
 pub use optimize::{ITEMS_FOR_A_FULL_FIT, Metrics, OptimizeJob, Optimized};
 pub use review::AnkiReviews;
+pub use simulate::{SimulateJob, Simulated, WorkloadPoint};
 
 use crate::core::collection::Collection;
 use crate::core::error::Result;

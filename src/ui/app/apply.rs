@@ -78,6 +78,7 @@ impl KartuApp {
             Command::ShowBrowser => self.open_browser(now),
             Command::ShowStats => self.open_stats(now),
             Command::Optimize => self.start_optimize(ctx, now),
+            Command::Simulate => self.start_simulate(ctx, now),
             Command::AddNote(deck) => self.open_editor(deck, None),
             Command::EditCard(deck, card) => self.edit_card(deck, &card),
             Command::EditCurrent => self.edit_current(),

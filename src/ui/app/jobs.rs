@@ -15,6 +15,7 @@ impl KartuApp {
         if self.worker.is_running(JobKind::Snapshot)
             || self.worker.is_running(JobKind::Backup)
             || self.worker.is_running(JobKind::Optimize)
+            || self.worker.is_running(JobKind::Simulate)
         {
             return;
         }
@@ -33,6 +34,7 @@ impl KartuApp {
         if self.worker.is_running(JobKind::Snapshot)
             || self.worker.is_running(JobKind::Backup)
             || self.worker.is_running(JobKind::Optimize)
+            || self.worker.is_running(JobKind::Simulate)
             || self
                 .snapshot_retry_at
                 .is_some_and(|at| std::time::Instant::now() < at)
@@ -69,6 +71,31 @@ impl KartuApp {
         self.worker
             .spawn(ctx, JobKind::Optimize, label, true, move |control| {
                 JobDone::Optimized(job.run(|done, total| {
+                    control.set_progress(done as u64, total as u64);
+                    !control.is_cancelled()
+                }))
+            });
+    }
+
+    /// Runs the workload simulator on the worker, with progress and Cancel; not beside a
+    /// snapshot or backup (it reads the history files they rewrite).
+    pub(super) fn start_simulate(&mut self, ctx: &egui::Context, now: Timestamp) {
+        if self.worker.is_running(JobKind::Simulate) {
+            return;
+        }
+        self.wait_for_background_writes();
+        let job = match crate::core::stats::SimulateJob::new(&self.collection, None, now) {
+            Ok(job) => job,
+            Err(err) => {
+                self.set_error(self.texts().failed, &err);
+                return;
+            }
+        };
+        self.simulated = None;
+        let label = self.texts().workload.running.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Simulate, label, true, move |control| {
+                JobDone::Simulated(job.run(|done, total| {
                     control.set_progress(done as u64, total as u64);
                     !control.is_cancelled()
                 }))
@@ -144,10 +171,16 @@ impl KartuApp {
             JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
             JobDone::Image(Some(path)) => self.insert_image(&path),
             JobDone::Optimized(Ok(found)) => self.optimized = Some(found),
+            JobDone::Simulated(Err(crate::core::Error::Cancelled)) => {
+                self.set_info(tr.workload.cancelled.to_owned());
+            }
             JobDone::Optimized(Err(crate::core::Error::Cancelled)) => {
                 self.set_info(tr.optimize.cancelled.to_owned());
             }
-            JobDone::Optimized(Err(err)) => self.set_error(tr.failed, &err),
+            JobDone::Optimized(Err(err)) | JobDone::Simulated(Err(err)) => {
+                self.set_error(tr.failed, &err);
+            }
+            JobDone::Simulated(Ok(found)) => self.simulated = Some(found),
             JobDone::EditFold(result) => {
                 if let Err(err) =
                     result.and_then(|through| self.collection.finish_edit_fold(through))

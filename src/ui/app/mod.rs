@@ -100,6 +100,8 @@ enum JobDone {
     EditFold(crate::core::Result<u64>),
     /// The optimizer's result (or why it stopped).
     Optimized(crate::core::Result<crate::core::stats::Optimized>),
+    /// The workload simulator's result.
+    Simulated(crate::core::Result<crate::core::stats::Simulated>),
 }
 
 /// The Kartu window.
@@ -134,6 +136,8 @@ pub struct KartuApp {
     zoom_now: Option<f32>,
     /// What the last optimization found.
     optimized: Option<crate::core::stats::Optimized>,
+    /// What the last simulation found.
+    simulated: Option<crate::core::stats::Simulated>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -181,6 +185,7 @@ impl KartuApp {
             history: Vec::new(),
             show_help: false,
             optimized: None,
+            simulated: None,
             requests_checked: None,
             zoom_now: None,
             last_edit_check: None,

@@ -17,6 +17,7 @@ use crate::ui::stats::{StatsView, stats_ui};
 use crate::ui::study::{StudyView, study_ui};
 use crate::ui::theme;
 use crate::ui::worker::JobKind;
+use crate::ui::workload::WorkloadView;
 
 impl KartuApp {
     /// Draws the screen showing; returns the study view it drew, if studying.
@@ -150,7 +151,11 @@ impl KartuApp {
                             running: self.worker.is_running(JobKind::Optimize),
                             result: self.optimized.as_ref(),
                         };
-                        settings_ui(ui, draft, &view, tr, commands);
+                        let workload = WorkloadView {
+                            running: self.worker.is_running(JobKind::Simulate),
+                            result: self.simulated.as_ref(),
+                        };
+                        settings_ui(ui, draft, &view, &workload, tr, commands);
                     }
                     (Screen::Backups(backups), _) => {
                         backups_ui(ui, backups, &|b| local_time_text(b.at), tr, commands);

@@ -247,6 +247,8 @@ pub struct Texts {
     pub help: &'static HelpTexts,
     /// The optimizer in Settings.
     pub optimize: &'static OptimizeTexts,
+    /// The workload simulator.
+    pub workload: &'static stats::WorkloadTexts,
 }
 
 /// English.
@@ -326,6 +328,7 @@ pub static EN: Texts = Texts {
     stats: &stats::EN,
     help: &help::EN,
     optimize: &stats::OPTIMIZE_EN,
+    workload: &stats::WORKLOAD_EN,
 };
 
 /// Bahasa Indonesia.
@@ -405,6 +408,7 @@ pub static ID: Texts = Texts {
     stats: &stats::ID,
     help: &help::ID,
     optimize: &stats::OPTIMIZE_ID,
+    workload: &stats::WORKLOAD_ID,
 };
 
 impl Texts {

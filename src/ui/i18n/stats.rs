@@ -234,3 +234,64 @@ pub static OPTIMIZE_ID: OptimizeTexts = OptimizeTexts {
     apply_anyway: "Tetap pakai parameter baru",
     cancelled: "Pengoptimalan dibatalkan: parameter tidak berubah.",
 };
+
+/// The workload simulator in Settings.
+#[derive(Debug)]
+pub struct WorkloadTexts {
+    /// Heading.
+    pub heading: &'static str,
+    /// What it does.
+    pub explain: &'static str,
+    /// Button: simulate.
+    pub simulate: &'static str,
+    /// Job label.
+    pub running: &'static str,
+    /// What it found (`{cards}`, `{days}`, `{optimal}`, `{current}`).
+    pub found: &'static str,
+    /// Chart: minutes a day.
+    pub minutes: &'static str,
+    /// Chart: cards known after the simulated year.
+    pub known: &'static str,
+    /// The charts' x axis.
+    pub retention_axis: &'static str,
+    /// Marker: the optimal retention.
+    pub optimal: &'static str,
+    /// Marker: the retention in use.
+    pub current: &'static str,
+    /// Button: use the optimal retention (`{optimal}`).
+    pub use_optimal: &'static str,
+    /// Status: cancelled.
+    pub cancelled: &'static str,
+}
+
+/// English.
+pub static WORKLOAD_EN: WorkloadTexts = WorkloadTexts {
+    heading: "Workload simulator",
+    explain: "Simulates the next year of study of every deck with your parameters, limits and answer times, at each desired retention from 0.70 to 0.97.",
+    simulate: "Simulate…",
+    running: "Simulating a year of study…",
+    found: "{cards} cards over {days} days. Least time per card remembered at desired retention {optimal} (now {current}).",
+    minutes: "Minutes a day",
+    known: "Cards known after a year",
+    retention_axis: "Desired retention",
+    optimal: "Least time per card remembered",
+    current: "In use now",
+    use_optimal: "Use desired retention {optimal}",
+    cancelled: "Simulation cancelled.",
+};
+
+/// Bahasa Indonesia.
+pub static WORKLOAD_ID: WorkloadTexts = WorkloadTexts {
+    heading: "Simulator beban belajar",
+    explain: "Mensimulasikan setahun belajar semua dek dengan parameter, batas, dan waktu jawab Anda, pada setiap retensi yang diinginkan dari 0,70 sampai 0,97.",
+    simulate: "Simulasikan…",
+    running: "Mensimulasikan setahun belajar…",
+    found: "{cards} kartu selama {days} hari. Waktu paling sedikit per kartu yang diingat pada retensi {optimal} (sekarang {current}).",
+    minutes: "Menit per hari",
+    known: "Kartu yang dikuasai setelah setahun",
+    retention_axis: "Retensi yang diinginkan",
+    optimal: "Waktu paling sedikit per kartu yang diingat",
+    current: "Yang dipakai sekarang",
+    use_optimal: "Pakai retensi {optimal}",
+    cancelled: "Simulasi dibatalkan.",
+};
