@@ -328,3 +328,108 @@ fn a_repeated_journal_record_counts_once_and_a_conflicting_one_is_damage() {
     assert!(err.contains("progress.journal:4:"), "{err}");
     assert!(err.contains("appears twice"), "{err}");
 }
+
+/// Settings files of every format load: the scheduling values of formats 1 and 2 are the
+/// Default preset's; format 3 adds presets and which deck uses which.
+#[test]
+fn settings_of_every_format_load_and_older_values_become_the_default_preset() {
+    use kartu::core::model::settings::{DEFAULT_PRESET, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let load = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        Settings::load(&path)
+    };
+    let v1 = load("v1.ron", include_str!("golden/settings-v1.ron")).unwrap();
+    let default = v1.default_preset();
+    assert_eq!(default.name, DEFAULT_PRESET);
+    assert_eq!((default.new_per_day, default.reviews_per_day), (15, 150));
+    assert!((default.desired_retention - 0.85).abs() < 1e-6);
+    assert_eq!(default.maximum_interval_days, 3650);
+    assert!(v1.presets.is_empty() && v1.fsrs_params.is_empty());
+    let deck = DeckId(DECK.into());
+    assert_eq!(v1.preset_name_for(&deck), DEFAULT_PRESET);
+
+    let v2 = load("v2.ron", include_str!("golden/settings-v2.ron")).unwrap();
+    assert_eq!(v2.default_preset().fsrs_params.len(), 21);
+    assert!(!v2.default_preset().fuzz);
+    assert_eq!(v2.preset_for(&deck).new_per_day, 10);
+
+    let v3 = load("v3.ron", include_str!("golden/settings-v3.ron")).unwrap();
+    assert_eq!(v3.preset_name_for(&deck), "Exam");
+    let exam = v3.preset_for(&deck);
+    assert_eq!((exam.new_per_day, exam.maximum_interval_days), (50, 60));
+    assert_eq!(v3.daily_limits(&deck), (50, 500));
+    assert_eq!(
+        v3.daily_limits(&DeckId("backend-developer-id".into())),
+        (20, 200)
+    );
+    // Written back, format 3 reads the same.
+    let path = dir.path().join("again.ron");
+    v1.save(&path).unwrap();
+    let again = Settings::load(&path).unwrap();
+    assert_eq!(again.default_preset(), v1.default_preset());
+
+    // A newer format is refused by name, not misread.
+    let newer = include_str!("golden/settings-v3.ron").replace("format: 3", "format: 4");
+    let err = load("v4.ron", &newer).unwrap_err();
+    assert!(err.to_string().contains("newer Kartu"), "{err}");
+}
+
+/// Each deck studies and schedules with its own preset: limits, desired retention, maximum
+/// interval; a preset renamed keeps its decks, one removed sends them back to the Default.
+#[test]
+fn each_deck_follows_its_preset() {
+    use kartu::core::model::settings::{DEFAULT_PRESET, Preset};
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection =
+        Collection::open(DataPaths::new(dir.path()), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let en = DeckId(DECK.into());
+    let id = DeckId("backend-developer-id".into());
+    let mut settings = collection.settings().clone();
+    settings.fuzz = false;
+    settings.put_preset(Preset {
+        name: "Exam".into(),
+        new_per_day: 3,
+        desired_retention: 0.97,
+        maximum_interval_days: 2,
+        fuzz: false,
+        ..Preset::default()
+    });
+    settings.use_preset(&en, "Exam");
+    collection.update_settings(settings).unwrap();
+    assert_eq!(collection.deck_counts(&en, now()).unwrap().new, 3);
+    assert_eq!(collection.deck_counts(&id, now()).unwrap().new, 20);
+    // The same card and answers in both decks: the Exam preset caps the interval at 2 days.
+    let card = CardId("what-is-backend-developer".into());
+    let mut at = now();
+    for _ in 0..4 {
+        for deck in [&en, &id] {
+            collection
+                .answer(deck, &card, Rating::Easy, at, 1_000)
+                .unwrap();
+        }
+        at = at.add_secs(30 * 86_400);
+    }
+    let exam = collection.card_progress(&en, &card);
+    let default = collection.card_progress(&id, &card);
+    assert!(exam.interval_secs <= 2 * 86_400, "{exam:?}");
+    assert!(default.interval_secs > 30 * 86_400, "{default:?}");
+    // After a restart, the same.
+    drop(collection);
+    let mut collection =
+        Collection::open(DataPaths::new(dir.path()), TimeZone::UTC, Access::ReadWrite).unwrap();
+    assert_eq!(collection.settings().preset_name_for(&en), "Exam");
+    let mut settings = collection.settings().clone();
+    assert!(settings.rename_preset("Exam", "Test week"));
+    assert!(!settings.rename_preset(DEFAULT_PRESET, "Other"));
+    assert_eq!(settings.preset_name_for(&en), "Test week");
+    settings.remove_preset("Test week");
+    assert_eq!(settings.preset_name_for(&en), DEFAULT_PRESET);
+    collection.update_settings(settings).unwrap();
+    assert_eq!(
+        collection.deck_counts(&en, at).unwrap().new,
+        20,
+        "the Default limit again"
+    );
+}

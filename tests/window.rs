@@ -1276,3 +1276,62 @@ fn the_browser_edits_the_selected_note_beside_the_table_and_moves_it_to_another_
     assert!(answer(&window, &deck).unwrap().ends_with(" Kept."));
     assert_eq!(reps(&window, &deck), 1);
 }
+
+#[test]
+fn deck_options_give_a_deck_a_preset_of_its_own() {
+    let mut window = open_window("en");
+    // Decks by title: "Apa itu…" first.
+    window
+        .harness
+        .get_all_by_role_and_label(Role::Button, "Options…")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_label("Options of “Apa itu Backend Developer?”");
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "New preset")
+        .click();
+    settle(&mut window.harness);
+    window.harness.get_by_label("used by 1 decks");
+    // Renamed, then saved with the others.
+    window
+        .harness
+        .get_by_role_and_label(Role::TextInput, "Name")
+        .focus();
+    settle(&mut window.harness);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+    window
+        .harness
+        .get_by_role_and_label(Role::TextInput, "Name")
+        .type_text("Slow");
+    settle(&mut window.harness);
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Rename")
+        .click();
+    settle(&mut window.harness);
+    // Save is below the fold: from the keyboard.
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Save")
+        .focus();
+    settle(&mut window.harness);
+    window.harness.key_press(Key::Enter);
+    settle(&mut window.harness);
+    let settings = window.harness.state().collection().settings().clone();
+    let deck = DeckId("backend-developer-id".into());
+    assert_eq!(settings.preset_name_for(&deck), "Slow", "{settings:?}");
+    assert_eq!(
+        settings.preset_name_for(&DeckId("backend-developer-en".into())),
+        "Default"
+    );
+    // On disk too.
+    let saved = Settings::load(&DataPaths::new(window.dir.path()).settings_file()).unwrap();
+    assert_eq!(saved.preset_name_for(&deck), "Slow");
+}

@@ -111,8 +111,11 @@ pub(super) fn optimize(
     }
     let mut applied = false;
     if apply && !optimized.kept_current {
+        // Into the preset of the deck (the Default one without `--deck`).
         let mut settings = collection.settings().clone();
-        settings.fsrs_params.clone_from(&optimized.parameters);
+        let mut preset = settings.preset(job.preset()).unwrap_or_default();
+        preset.fsrs_params.clone_from(&optimized.parameters);
+        settings.put_preset(preset);
         collection.become_writer()?;
         collection.update_settings(settings)?;
         applied = true;

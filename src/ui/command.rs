@@ -26,10 +26,12 @@ pub enum Command {
     ShowBrowser,
     /// Open the statistics screen.
     ShowStats,
-    /// Fit the FSRS parameters to the review history (on the worker).
-    Optimize,
-    /// Run the workload simulator on the worker.
-    Simulate,
+    /// Fit this preset's FSRS parameters to its decks' review history (on the worker).
+    Optimize(String),
+    /// Run the workload simulator on the worker for this preset's decks.
+    Simulate(String),
+    /// The deck options screen of this deck (its preset, and the presets).
+    DeckOptions(DeckId),
     /// Open the editor to add a note to this deck.
     AddNote(DeckId),
     /// Open the editor on this card's note.

@@ -145,6 +145,9 @@ pub fn deck_list_ui(
                     if ui.button(tr.edit.edit_deck).clicked() {
                         commands.push(Command::EditDeck(deck.id.clone()));
                     }
+                    if ui.button(tr.deck_options.open).clicked() {
+                        commands.push(Command::DeckOptions(deck.id.clone()));
+                    }
                     if ui.button(tr.export).clicked() {
                         commands.push(Command::ExportDeck(deck.id.clone()));
                     }

@@ -8,6 +8,7 @@ pub mod browse;
 pub mod command;
 pub mod deck_edit;
 pub mod deck_list;
+pub mod deck_options;
 pub mod dialogs;
 pub mod editor;
 pub mod export;

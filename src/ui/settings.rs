@@ -7,7 +7,7 @@ use super::command::Command;
 use super::i18n::{Lang, Texts, fill};
 use super::theme;
 use super::workload::{WorkloadView, workload_ui};
-use crate::core::model::settings::{Settings, Theme};
+use crate::core::model::settings::{Preset, Settings, Theme};
 use crate::core::stats::{ITEMS_FOR_A_FULL_FIT, Optimized};
 
 fn theme_index(theme: Theme) -> usize {
@@ -118,10 +118,15 @@ pub fn settings_ui(
             .labelled_by(label.id);
             ui.end_row();
         });
+    // The values above, the parameters and the simulator are the Default preset's (other
+    // presets are in each deck's options).
+    let mut preset = draft.default_preset();
+    ui.label(egui::RichText::new(tr.deck_options.default_note).weak());
     ui.add_space(theme::SECTION_GAP);
-    optimize_ui(ui, draft, optimize, tr, commands);
+    optimize_ui(ui, &mut preset, optimize, tr, commands);
     ui.add_space(theme::SECTION_GAP);
-    workload_ui(ui, draft, workload, tr, commands);
+    workload_ui(ui, &mut preset, workload, tr, commands);
+    draft.put_preset(preset);
     ui.add_space(theme::SECTION_GAP);
     ui.horizontal(|ui| {
         if ui.button(tr.save).clicked() {
@@ -134,9 +139,10 @@ pub fn settings_ui(
 }
 
 /// Personal FSRS parameters: which are in use, Optimize, and what it found, with Apply.
-fn optimize_ui(
+/// The preset's FSRS parameters: Optimize (on the worker), what it found, Apply.
+pub fn optimize_ui(
     ui: &mut egui::Ui,
-    draft: &mut Settings,
+    draft: &mut Preset,
     optimize: &OptimizeView<'_>,
     tr: &Texts,
     commands: &mut Vec<Command>,
@@ -153,7 +159,7 @@ fn optimize_ui(
             .add_enabled(!optimize.running, egui::Button::new(t.optimize))
             .clicked()
         {
-            commands.push(Command::Optimize);
+            commands.push(Command::Optimize(draft.name.clone()));
         }
         if !draft.fsrs_params.is_empty() && ui.button(t.use_defaults).clicked() {
             draft.fsrs_params.clear();
@@ -205,8 +211,8 @@ fn optimize_ui(
     } else {
         t.apply
     };
+    // Into the values on screen: saved with them.
     if draft.fsrs_params != result.parameters && ui.button(label).clicked() {
         draft.fsrs_params.clone_from(&result.parameters);
-        commands.push(Command::SaveSettings(draft.clone()));
     }
 }

@@ -9,7 +9,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 use super::command::Command;
 use super::i18n::{Texts, fill};
 use super::theme;
-use crate::core::model::settings::Settings;
+use crate::core::model::settings::Preset;
 use crate::core::stats::Simulated;
 
 /// What the simulator shows.
@@ -23,7 +23,7 @@ pub struct WorkloadView<'a> {
 /// The simulator's section.
 pub fn workload_ui(
     ui: &mut egui::Ui,
-    draft: &mut Settings,
+    draft: &mut Preset,
     view: &WorkloadView<'_>,
     tr: &Texts,
     commands: &mut Vec<Command>,
@@ -35,7 +35,7 @@ pub fn workload_ui(
         .add_enabled(!view.running, egui::Button::new(t.simulate))
         .clicked()
     {
-        commands.push(Command::Simulate);
+        commands.push(Command::Simulate(draft.name.clone()));
     }
     let Some(result) = view.result else {
         return;

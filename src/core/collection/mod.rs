@@ -19,6 +19,7 @@ mod open;
 mod study;
 mod types;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
@@ -101,7 +102,8 @@ pub struct Collection {
     decks: Vec<InstalledDeck>,
     progress: Progress,
     settings: Settings,
-    scheduler: Scheduler,
+    /// One scheduler per deck options preset, by name.
+    schedulers: BTreeMap<String, Scheduler>,
     clock: DayClock,
     time_zone: TimeZone,
     fuzz_override: Option<bool>,
@@ -243,13 +245,17 @@ impl Collection {
     }
 
     fn rebuild_scheduler(&mut self) -> Result<()> {
-        let mut config = self.settings.scheduler_config();
-        if let Some(fuzz) = self.fuzz_override {
-            config.fuzz = fuzz;
-        }
-        self.scheduler = Scheduler::new(config)?;
+        self.schedulers = schedulers(&self.settings, self.fuzz_override)?;
         self.clock = DayClock::new(self.time_zone.clone(), self.settings.day_start_hour);
         Ok(())
+    }
+
+    /// The scheduler of the preset `deck` uses.
+    fn scheduler_for(&self, deck: &DeckId) -> Result<&Scheduler> {
+        let name = self.settings.preset_name_for(deck);
+        self.schedulers
+            .get(name)
+            .ok_or_else(|| Error::Scheduler(format!("no scheduler for preset {name:?}")))
     }
 
     /// Replaces the settings and saves them.
@@ -281,7 +287,7 @@ impl Collection {
             deck: &deck.0,
             card: &card.0,
         };
-        self.scheduler
+        self.scheduler_for(deck)?
             .next_states(&progress, now, &self.clock, seed)
     }
 
@@ -376,3 +382,21 @@ mod edit_tests;
 mod fast_path_tests;
 #[cfg(test)]
 mod tests;
+
+/// A scheduler for each preset of `settings` (fuzz forced on or off by `fuzz_override`).
+pub(super) fn schedulers(
+    settings: &Settings,
+    fuzz_override: Option<bool>,
+) -> Result<BTreeMap<String, Scheduler>> {
+    settings
+        .all_presets()
+        .into_iter()
+        .map(|preset| {
+            let mut config = preset.scheduler_config();
+            if let Some(fuzz) = fuzz_override {
+                config.fuzz = fuzz;
+            }
+            Ok((preset.name, Scheduler::new(config)?))
+        })
+        .collect()
+}

@@ -11,7 +11,6 @@ use super::{Access, Collection, Mode, ProgressProblem, Purpose, ReadOnly};
 use crate::core::error::{Error, Result};
 use crate::core::model::progress::Progress;
 use crate::core::model::settings::Settings;
-use crate::core::scheduler::Scheduler;
 use crate::core::storage::atomic;
 use crate::core::storage::backup;
 use crate::core::storage::compaction::{COMPACT_AFTER_RECORDS, SnapshotJob};
@@ -116,14 +115,14 @@ impl Collection {
             });
             (decks, loaded)
         });
-        let scheduler = Scheduler::new(settings.scheduler_config())?;
+        let schedulers = super::schedulers(&settings, None)?;
         let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
         let mut collection = Self {
             paths,
             decks,
             progress: Progress::default(),
             settings,
-            scheduler,
+            schedulers,
             clock,
             time_zone,
             fuzz_override: None,

@@ -43,10 +43,12 @@ impl Holds<'_> {
 }
 
 impl Collection {
-    fn limits(&self) -> DailyLimits {
+    /// The daily limits of `deck`'s preset.
+    fn limits(&self, deck: &DeckId) -> DailyLimits {
+        let (new_per_day, reviews_per_day) = self.settings.daily_limits(deck);
         DailyLimits {
-            new_per_day: self.settings.new_per_day as usize,
-            reviews_per_day: self.settings.reviews_per_day as usize,
+            new_per_day: new_per_day as usize,
+            reviews_per_day: reviews_per_day as usize,
         }
     }
 
@@ -89,7 +91,7 @@ impl Collection {
         limits::counts(
             &installed.queues,
             done,
-            self.limits(),
+            self.limits(&installed.deck.id),
             &self.clock,
             now,
             &|slot| holds.skips(slot),
@@ -244,9 +246,13 @@ impl Collection {
     fn pick(&self, installed: &InstalledDeck, now: Timestamp) -> Option<limits::Pick> {
         let done = limits::done_today(&self.progress.reviews, &installed.deck.id, &self.clock, now);
         let holds = self.holds(installed, now);
-        limits::next_card(&installed.queues, done, self.limits(), now, &|slot| {
-            holds.skips(slot)
-        })
+        limits::next_card(
+            &installed.queues,
+            done,
+            self.limits(&installed.deck.id),
+            now,
+            &|slot| holds.skips(slot),
+        )
     }
 
     /// The card to study next in `deck` and its sub-decks (studying a parent studies its

@@ -12,6 +12,7 @@ use super::AnkiReviews;
 use crate::core::collection::Collection;
 use crate::core::error::{Error, Result};
 use crate::core::ids::DeckId;
+use crate::core::model::settings::Preset;
 use crate::core::scheduler::anki;
 use crate::core::storage::paths::DataPaths;
 use crate::core::time::{DayNumber, Timestamp};
@@ -49,6 +50,7 @@ pub struct Optimized {
 /// An optimization, prepared from a collection (see the module docs).
 #[derive(Clone, Debug)]
 pub struct OptimizeJob {
+    preset: String,
     paths: DataPaths,
     decks: HashSet<DeckId>,
     clock: anki::DayClock,
@@ -57,10 +59,28 @@ pub struct OptimizeJob {
 }
 
 impl OptimizeJob {
+    /// The reviews of the decks that use the preset `name`, against its parameters, at
+    /// `now` (Anki's Optimize in deck options).
+    pub fn for_preset(collection: &Collection, name: &str, now: Timestamp) -> Result<Self> {
+        let settings = collection.settings();
+        let preset = settings
+            .preset(name)
+            .ok_or_else(|| Error::Invalid(format!("there is no preset {name:?}")))?;
+        let decks: Vec<DeckId> = collection
+            .decks()
+            .iter()
+            .map(|d| d.deck.id.clone())
+            .filter(|id| settings.preset_name_for(id) == preset.name)
+            .collect();
+        Ok(Self::with(collection, decks, &preset, now))
+    }
+
     /// The reviews of `deck` (with its sub-decks; `None`: every deck) at `now`, against the
-    /// collection's current parameters.
+    /// parameters of `deck`'s preset (the Default one for every deck).
     pub fn new(collection: &Collection, deck: Option<&DeckId>, now: Timestamp) -> Result<Self> {
-        let decks = match deck {
+        let settings = collection.settings();
+        let preset = deck.map_or_else(|| settings.default_preset(), |d| settings.preset_for(d));
+        let decks: Vec<DeckId> = match deck {
             Some(id) => collection
                 .family(id)?
                 .iter()
@@ -72,20 +92,35 @@ impl OptimizeJob {
                 .map(|d| d.deck.id.clone())
                 .collect(),
         };
+        Ok(Self::with(collection, decks, &preset, now))
+    }
+
+    fn with(
+        collection: &Collection,
+        decks: impl IntoIterator<Item = DeckId>,
+        preset: &Preset,
+        now: Timestamp,
+    ) -> Self {
         let clock = collection.clock();
         let tomorrow = clock.day_start(DayNumber(clock.day(now).0 + 1));
-        let settings = collection.settings();
-        Ok(Self {
+        Self {
+            preset: preset.name.clone(),
             paths: collection.paths().clone(),
-            decks,
+            decks: decks.into_iter().collect(),
             clock: anki::DayClock::from_next_day_at(tomorrow.unix_secs()),
-            current: if settings.fsrs_params.is_empty() {
+            current: if preset.fsrs_params.is_empty() {
                 anki::DEFAULT_PARAMETERS.to_vec()
             } else {
-                settings.fsrs_params.clone()
+                preset.fsrs_params.clone()
             },
-            relearning_steps: settings.relearning_steps_secs.len(),
-        })
+            relearning_steps: preset.relearning_steps_secs.len(),
+        }
+    }
+
+    /// The preset whose parameters are fitted (where new ones go).
+    #[must_use]
+    pub fn preset(&self) -> &str {
+        &self.preset
     }
 
     /// Reads the history, builds the training items and fits; `progress(done, total)` is

@@ -11,10 +11,11 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::AnkiReviews;
-use crate::core::collection::Collection;
+use crate::core::collection::{Collection, InstalledDeck};
 use crate::core::error::{Error, Result};
 use crate::core::ids::DeckId;
 use crate::core::model::card::CardState;
+use crate::core::model::settings::Preset;
 use crate::core::scheduler::anki::{self, ExistingCard, MemoryState, SimulationOptions};
 use crate::core::storage::paths::DataPaths;
 use crate::core::time::{DAY_SECS, DayNumber, Timestamp};
@@ -58,20 +59,46 @@ pub struct SimulateJob {
 }
 
 impl SimulateJob {
+    /// The cards of the decks that use the preset `name`, with its parameters and limits, at
+    /// `now` (Anki's simulator in deck options).
+    pub fn for_preset(collection: &Collection, name: &str, now: Timestamp) -> Result<Self> {
+        let settings = collection.settings();
+        let preset = settings
+            .preset(name)
+            .ok_or_else(|| Error::Invalid(format!("there is no preset {name:?}")))?;
+        let decks: Vec<_> = collection
+            .decks()
+            .iter()
+            .filter(|d| settings.preset_name_for(&d.deck.id) == preset.name)
+            .collect();
+        Ok(Self::with(collection, &decks, &preset, now))
+    }
+
     /// The cards of `deck` (with its sub-decks; `None`: every deck) at `now`, with the
-    /// collection's parameters and limits. Suspended cards are left out, as in Anki.
+    /// parameters and limits of `deck`'s preset (the Default one for every deck). Suspended
+    /// cards are left out, as in Anki.
     pub fn new(collection: &Collection, deck: Option<&DeckId>, now: Timestamp) -> Result<Self> {
         let family: Vec<_> = match deck {
             Some(id) => collection.family(id)?,
             None => collection.decks().iter().collect(),
         };
+        let settings = collection.settings();
+        let preset = deck.map_or_else(|| settings.default_preset(), |d| settings.preset_for(d));
+        Ok(Self::with(collection, &family, &preset, now))
+    }
+
+    fn with(
+        collection: &Collection,
+        family: &[&InstalledDeck],
+        settings: &Preset,
+        now: Timestamp,
+    ) -> Self {
         let clock = collection.clock();
         let today = clock.day(now);
         let tomorrow = clock.day_start(DayNumber(today.0 + 1));
-        let settings = collection.settings();
         let mut existing = Vec::new();
         let mut new_cards = 0;
-        for installed in &family {
+        for installed in family {
             for card in installed.deck.cards() {
                 let id = crate::core::ids::CardId(card.id().to_owned());
                 let Some(p) = collection.progress().card(&installed.deck.id, &id) else {
@@ -109,7 +136,7 @@ impl SimulateJob {
             relearning_step_count: settings.relearning_steps_secs.len(),
             ..SimulationOptions::default()
         };
-        Ok(Self {
+        Self {
             paths: collection.paths().clone(),
             decks: family.iter().map(|d| d.deck.id.clone()).collect(),
             clock: anki::DayClock::from_next_day_at(tomorrow.unix_secs()),
@@ -121,7 +148,7 @@ impl SimulateJob {
             options,
             existing,
             current_retention: settings.desired_retention,
-        })
+        }
     }
 
     /// Cards the simulation starts with: studied ones and new ones.

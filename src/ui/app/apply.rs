@@ -77,8 +77,20 @@ impl KartuApp {
             }
             Command::ShowBrowser => self.open_browser(now),
             Command::ShowStats => self.open_stats(now),
-            Command::Optimize => self.start_optimize(ctx, now),
-            Command::Simulate => self.start_simulate(ctx, now),
+            Command::Optimize(preset) => self.start_optimize(ctx, preset, now),
+            Command::Simulate(preset) => self.start_simulate(ctx, preset, now),
+            Command::DeckOptions(deck) => {
+                if let Ok(installed) = self.collection.deck(&deck) {
+                    let title = installed.deck.title.clone();
+                    self.screen = Screen::DeckOptions(Box::new(
+                        crate::ui::deck_options::DeckOptionsDraft::new(
+                            deck,
+                            title,
+                            self.collection.settings().clone(),
+                        ),
+                    ));
+                }
+            }
             Command::AddNote(deck) => self.open_editor(deck, None),
             Command::EditCard(deck, card) => self.edit_card(deck, &card),
             Command::EditCurrent => self.edit_current(),

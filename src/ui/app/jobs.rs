@@ -53,13 +53,14 @@ impl KartuApp {
 
     /// Fits the FSRS parameters on the worker, with progress and Cancel; not beside a
     /// snapshot or backup (it reads the history files they rewrite).
-    pub(super) fn start_optimize(&mut self, ctx: &egui::Context, now: Timestamp) {
+    pub(super) fn start_optimize(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
         if self.worker.is_running(JobKind::Optimize) {
             return;
         }
         // A snapshot or backup running now is short: let it finish first.
         self.wait_for_background_writes();
-        let job = match crate::core::stats::OptimizeJob::new(&self.collection, None, now) {
+        let job = match crate::core::stats::OptimizeJob::for_preset(&self.collection, &preset, now)
+        {
             Ok(job) => job,
             Err(err) => {
                 self.set_error(self.texts().failed, &err);
@@ -70,21 +71,23 @@ impl KartuApp {
         let label = self.texts().optimize.running.to_owned();
         self.worker
             .spawn(ctx, JobKind::Optimize, label, true, move |control| {
-                JobDone::Optimized(job.run(|done, total| {
+                let found = job.run(|done, total| {
                     control.set_progress(done as u64, total as u64);
                     !control.is_cancelled()
-                }))
+                });
+                JobDone::Optimized(preset, found)
             });
     }
 
     /// Runs the workload simulator on the worker, with progress and Cancel; not beside a
     /// snapshot or backup (it reads the history files they rewrite).
-    pub(super) fn start_simulate(&mut self, ctx: &egui::Context, now: Timestamp) {
+    pub(super) fn start_simulate(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
         if self.worker.is_running(JobKind::Simulate) {
             return;
         }
         self.wait_for_background_writes();
-        let job = match crate::core::stats::SimulateJob::new(&self.collection, None, now) {
+        let job = match crate::core::stats::SimulateJob::for_preset(&self.collection, &preset, now)
+        {
             Ok(job) => job,
             Err(err) => {
                 self.set_error(self.texts().failed, &err);
@@ -95,10 +98,11 @@ impl KartuApp {
         let label = self.texts().workload.running.to_owned();
         self.worker
             .spawn(ctx, JobKind::Simulate, label, true, move |control| {
-                JobDone::Simulated(job.run(|done, total| {
+                let found = job.run(|done, total| {
                     control.set_progress(done as u64, total as u64);
                     !control.is_cancelled()
-                }))
+                });
+                JobDone::Simulated(preset, found)
             });
     }
 
@@ -170,17 +174,17 @@ impl KartuApp {
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
             JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
             JobDone::Image(Some(path)) => self.insert_image(&path),
-            JobDone::Optimized(Ok(found)) => self.optimized = Some(found),
-            JobDone::Simulated(Err(crate::core::Error::Cancelled)) => {
+            JobDone::Optimized(preset, Ok(found)) => self.optimized = Some((preset, found)),
+            JobDone::Simulated(_, Err(crate::core::Error::Cancelled)) => {
                 self.set_info(tr.workload.cancelled.to_owned());
             }
-            JobDone::Optimized(Err(crate::core::Error::Cancelled)) => {
+            JobDone::Optimized(_, Err(crate::core::Error::Cancelled)) => {
                 self.set_info(tr.optimize.cancelled.to_owned());
             }
-            JobDone::Optimized(Err(err)) | JobDone::Simulated(Err(err)) => {
+            JobDone::Optimized(_, Err(err)) | JobDone::Simulated(_, Err(err)) => {
                 self.set_error(tr.failed, &err);
             }
-            JobDone::Simulated(Ok(found)) => self.simulated = Some(found),
+            JobDone::Simulated(preset, Ok(found)) => self.simulated = Some((preset, found)),
             JobDone::EditFold(result) => {
                 if let Err(err) =
                     result.and_then(|through| self.collection.finish_edit_fold(through))

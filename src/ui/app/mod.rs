@@ -64,6 +64,7 @@ enum Screen {
     Decks,
     Study(StudyState),
     Settings(Box<Settings>),
+    DeckOptions(Box<crate::ui::deck_options::DeckOptionsDraft>),
     Backups(Vec<BackupInfo>),
     Import(Box<transfer::ImportState>),
     Export(ExportDraft),
@@ -99,9 +100,9 @@ enum JobDone {
     /// Edited decks were written into their files up to this edit (or failed).
     EditFold(crate::core::Result<u64>),
     /// The optimizer's result (or why it stopped).
-    Optimized(crate::core::Result<crate::core::stats::Optimized>),
-    /// The workload simulator's result.
-    Simulated(crate::core::Result<crate::core::stats::Simulated>),
+    Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
+    /// The workload simulator's result, for a preset.
+    Simulated(String, crate::core::Result<crate::core::stats::Simulated>),
 }
 
 /// The Kartu window.
@@ -135,9 +136,9 @@ pub struct KartuApp {
     /// The zoom factor in the last frame, kept with the UI state.
     zoom_now: Option<f32>,
     /// What the last optimization found.
-    optimized: Option<crate::core::stats::Optimized>,
-    /// What the last simulation found.
-    simulated: Option<crate::core::stats::Simulated>,
+    optimized: Option<(String, crate::core::stats::Optimized)>,
+    /// What the last simulation found, for which preset.
+    simulated: Option<(String, crate::core::stats::Simulated)>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.

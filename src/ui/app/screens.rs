@@ -2,12 +2,15 @@
 //! each screen's `*_ui` given the view data it needs.
 
 use super::{KartuApp, Screen, local_time_text};
+use crate::core::model::settings::DEFAULT_PRESET;
+use crate::core::stats::{Optimized, Simulated};
 use crate::core::time::Timestamp;
 use crate::ui::backups::backups_ui;
 use crate::ui::browse::{BrowseView, browse_ui};
 use crate::ui::command::Command;
 use crate::ui::deck_edit::{DeckView, deck_edit_ui};
 use crate::ui::deck_list::deck_list_ui;
+use crate::ui::deck_options::deck_options_ui;
 use crate::ui::editor::{EditorView, editor_ui};
 use crate::ui::export::export_ui;
 use crate::ui::i18n::Texts;
@@ -16,7 +19,7 @@ use crate::ui::settings::{OptimizeView, settings_ui};
 use crate::ui::stats::{StatsView, stats_ui};
 use crate::ui::study::{StudyView, study_ui};
 use crate::ui::theme;
-use crate::ui::worker::JobKind;
+use crate::ui::worker::{JobKind, Worker};
 use crate::ui::workload::WorkloadView;
 
 impl KartuApp {
@@ -147,15 +150,23 @@ impl KartuApp {
                         browser.draft = draft;
                     }
                     (Screen::Settings(draft), _) => {
-                        let view = OptimizeView {
-                            running: self.worker.is_running(JobKind::Optimize),
-                            result: self.optimized.as_ref(),
-                        };
-                        let workload = WorkloadView {
-                            running: self.worker.is_running(JobKind::Simulate),
-                            result: self.simulated.as_ref(),
-                        };
+                        let (view, workload) = preset_views(
+                            &self.worker,
+                            self.optimized.as_ref(),
+                            self.simulated.as_ref(),
+                            DEFAULT_PRESET,
+                        );
                         settings_ui(ui, draft, &view, &workload, tr, commands);
+                    }
+                    (Screen::DeckOptions(draft), _) => {
+                        let preset = draft.preset.clone();
+                        let (view, workload) = preset_views(
+                            &self.worker,
+                            self.optimized.as_ref(),
+                            self.simulated.as_ref(),
+                            &preset,
+                        );
+                        deck_options_ui(ui, draft, &view, &workload, tr, commands);
                     }
                     (Screen::Backups(backups), _) => {
                         backups_ui(ui, backups, &|b| local_time_text(b.at), tr, commands);
@@ -173,4 +184,27 @@ impl KartuApp {
         });
         study_view
     }
+}
+
+/// What Optimize and the simulator show for the preset `name`: running, and what the last
+/// run for it found.
+fn preset_views<'a>(
+    worker: &Worker<super::JobDone>,
+    optimized: Option<&'a (String, Optimized)>,
+    simulated: Option<&'a (String, Simulated)>,
+    name: &str,
+) -> (OptimizeView<'a>, WorkloadView<'a>) {
+    let optimize = OptimizeView {
+        running: worker.is_running(JobKind::Optimize),
+        result: optimized
+            .filter(|(preset, _)| preset == name)
+            .map(|(_, found)| found),
+    };
+    let workload = WorkloadView {
+        running: worker.is_running(JobKind::Simulate),
+        result: simulated
+            .filter(|(preset, _)| preset == name)
+            .map(|(_, found)| found),
+    };
+    (optimize, workload)
 }

@@ -66,10 +66,13 @@ impl KartuApp {
                 Screen::Import(_) => tr.transfer.hint,
                 Screen::Browse(_) => tr.browse.hint,
                 Screen::Edit(_) => tr.edit.hint,
-                Screen::DeckEdit(_) | Screen::Stats(_) => tr.deck_list_hint,
-                Screen::Decks | Screen::Settings(_) | Screen::Backups(_) | Screen::Export(_) => {
-                    tr.deck_list_hint
-                }
+                Screen::DeckEdit(_)
+                | Screen::Stats(_)
+                | Screen::DeckOptions(_)
+                | Screen::Decks
+                | Screen::Settings(_)
+                | Screen::Backups(_)
+                | Screen::Export(_) => tr.deck_list_hint,
             },
         }
     }

@@ -168,3 +168,72 @@ pub static ID: EditTexts = EditTexts {
     deck_saved: "Dek “{title}” disimpan.",
     deck_deleted: "Dek “{title}” dihapus (Ctrl+Z mengembalikannya).",
 };
+
+/// The deck options screen.
+#[derive(Debug)]
+pub struct DeckOptionsTexts {
+    /// Heading (`{deck}`).
+    pub heading: &'static str,
+    /// Button on each deck: its options.
+    pub open: &'static str,
+    /// Label: the preset the deck uses.
+    pub preset: &'static str,
+    /// How many decks use the preset (`{n}`).
+    pub used_by: &'static str,
+    /// Button: a new preset with the default values.
+    pub new_preset: &'static str,
+    /// The first name a new preset gets.
+    pub new_name: &'static str,
+    /// Button: a copy of the preset shown.
+    pub clone: &'static str,
+    /// A copy's name (`{name}`).
+    pub copy_of: &'static str,
+    /// Label: the preset's name.
+    pub name: &'static str,
+    /// Button: rename.
+    pub rename: &'static str,
+    /// Button: delete the preset (asks first).
+    pub delete: &'static str,
+    /// Confirmation of Delete (`{name}`).
+    pub delete_confirm: &'static str,
+    /// Label: maximum interval.
+    pub maximum_interval: &'static str,
+    /// Above the Settings screen's scheduling values.
+    pub default_note: &'static str,
+}
+
+/// English.
+pub static DECK_OPTIONS_EN: DeckOptionsTexts = DeckOptionsTexts {
+    heading: "Options of “{deck}”",
+    open: "Options…",
+    preset: "Preset",
+    used_by: "used by {n} decks",
+    new_preset: "New preset",
+    new_name: "Preset",
+    clone: "Clone",
+    copy_of: "{name} copy",
+    name: "Name",
+    rename: "Rename",
+    delete: "Delete preset…",
+    delete_confirm: "Delete the preset “{name}”? Its decks go back to the Default preset.",
+    maximum_interval: "Maximum interval (days)",
+    default_note: "New cards, reviews, desired retention and fuzz above, and the parameters and simulator below, are the Default preset's: every deck without a preset of its own uses them (see each deck's Options…).",
+};
+
+/// Bahasa Indonesia.
+pub static DECK_OPTIONS_ID: DeckOptionsTexts = DeckOptionsTexts {
+    heading: "Opsi “{deck}”",
+    open: "Opsi…",
+    preset: "Preset",
+    used_by: "dipakai {n} dek",
+    new_preset: "Preset baru",
+    new_name: "Preset",
+    clone: "Salin",
+    copy_of: "Salinan {name}",
+    name: "Nama",
+    rename: "Ganti nama",
+    delete: "Hapus preset…",
+    delete_confirm: "Hapus preset “{name}”? Deknya kembali memakai preset Default.",
+    maximum_interval: "Interval maksimum (hari)",
+    default_note: "Kartu baru, ulasan, retensi, dan fuzz di atas, serta parameter dan simulator di bawah, milik preset Default: dipakai setiap dek tanpa preset sendiri (lihat Opsi… pada tiap dek).",
+};

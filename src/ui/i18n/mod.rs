@@ -241,6 +241,8 @@ pub struct Texts {
     pub browse: &'static BrowseTexts,
     /// The note editor and the deck screen.
     pub edit: &'static EditTexts,
+    /// The deck options screen.
+    pub deck_options: &'static edit::DeckOptionsTexts,
     /// The statistics screen.
     pub stats: &'static StatsTexts,
     /// The keyboard shortcuts window and first steps.
@@ -325,6 +327,7 @@ pub static EN: Texts = Texts {
     transfer: &transfer::EN,
     browse: &browse::EN,
     edit: &edit::EN,
+    deck_options: &edit::DECK_OPTIONS_EN,
     stats: &stats::EN,
     help: &help::EN,
     optimize: &stats::OPTIMIZE_EN,
@@ -405,6 +408,7 @@ pub static ID: Texts = Texts {
     transfer: &transfer::ID,
     browse: &browse::ID,
     edit: &edit::ID,
+    deck_options: &edit::DECK_OPTIONS_ID,
     stats: &stats::ID,
     help: &help::ID,
     optimize: &stats::OPTIMIZE_ID,
