@@ -213,6 +213,36 @@ fn frames(_c: &mut Criterion) {
         selecting.step(&mut harness);
     }
     selecting.report("browser_selecting_with_the_editor_pane", 8.0);
+
+    // Statistics: the cards' part in the frame, the history's on the worker (a spinner
+    // meanwhile); frames until the figures are in.
+    harness.key_press(Key::Escape);
+    harness.step();
+    harness.key_press(Key::Escape);
+    harness.step();
+    let mut statistics = Frames::default();
+    let asked = Instant::now();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Statistics")
+        .click();
+    statistics.step(&mut harness);
+    statistics.step(&mut harness);
+    let computing = |harness: &Harness<'static, KartuApp>| {
+        harness
+            .query_all_by_label_contains("Computing the statistics")
+            .next()
+            .is_some()
+    };
+    assert!(computing(&harness), "the statistics are being computed");
+    while computing(&harness) {
+        statistics.step(&mut harness);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!(
+        "stats/100k_1M: figures in {:.0} ms after asking (history read on the worker)",
+        asked.elapsed().as_secs_f64() * 1e3
+    );
+    statistics.report("statistics_while_computing", 16.0);
 }
 
 criterion_group!(benches, frames);

@@ -369,6 +369,7 @@ fn settings_of_every_format_load_and_older_values_become_the_default_preset() {
     v1.save(&path).unwrap();
     let again = Settings::load(&path).unwrap();
     assert_eq!(again.default_preset(), v1.default_preset());
+    assert_eq!(again.format, 3, "saved in the current format");
 
     // A newer format is refused by name, not misread.
     let newer = include_str!("golden/settings-v3.ron").replace("format: 3", "format: 4");

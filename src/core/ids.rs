@@ -21,6 +21,14 @@ impl fmt::Display for DeckId {
     }
 }
 
+// Maps keyed by card id can be asked with a `&str` (no allocation per lookup); `String`'s
+// order and hash are `str`'s, so the derived ones agree.
+impl std::borrow::Borrow<str> for CardId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for CardId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

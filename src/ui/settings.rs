@@ -138,8 +138,8 @@ pub fn settings_ui(
     });
 }
 
-/// Personal FSRS parameters: which are in use, Optimize, and what it found, with Apply.
-/// The preset's FSRS parameters: Optimize (on the worker), what it found, Apply.
+/// A preset's FSRS parameters: which are in use, Optimize (on the worker), what it found,
+/// and Apply (into the values on screen, saved with them).
 pub fn optimize_ui(
     ui: &mut egui::Ui,
     draft: &mut Preset,

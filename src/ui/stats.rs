@@ -41,6 +41,9 @@ pub struct StatsView<'a> {
     pub decks: &'a [(DeckId, String)],
     /// Learner dates (`YYYY-MM-DD`) of the calendar's 365 days, oldest first.
     pub calendar_dates: &'a [String],
+    /// The figures for the deck and range chosen are being computed (those shown are for
+    /// the previous choice, or none yet).
+    pub computing: bool,
 }
 
 fn percent(share: Option<f64>) -> String {
@@ -85,6 +88,12 @@ pub fn stats_ui(
     });
     if ui.input(|input| input.key_pressed(egui::Key::Escape)) {
         commands.push(Command::ShowDecks);
+    }
+    if view.computing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(t.computing);
+        });
     }
     ui.add_space(theme::SECTION_GAP / 2.0);
     let section = |ui: &mut egui::Ui, index: usize| {

@@ -51,6 +51,8 @@ pub enum JobKind {
     Optimize,
     /// The workload simulator.
     Simulate,
+    /// The statistics' pass over the review history.
+    Stats,
 }
 
 /// A running job, as the status bar shows it.

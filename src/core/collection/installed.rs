@@ -105,6 +105,24 @@ impl InstalledDeck {
 
     /// Fills the queues from `studied` (this deck's card states, sorted by card id like
     /// `by_id`, so one merge pass pairs them up).
+    /// Each card's position and progress (`None`: never answered), walking the cards in id
+    /// order beside `studied` (also in id order): no lookup per card. Progress of cards the
+    /// deck no longer has is passed over.
+    pub fn progress_by_position<'a>(
+        &'a self,
+        studied: Option<&'a BTreeMap<CardId, CardProgress>>,
+    ) -> impl Iterator<Item = (u32, Option<&'a CardProgress>)> + 'a {
+        let mut states = studied.into_iter().flatten().peekable();
+        self.by_id.iter().map(move |&position| {
+            let id = self.deck.card_at(position as usize).id();
+            while states.next_if(|(card, _)| card.0.as_str() < id).is_some() {}
+            let state = states
+                .next_if(|(card, _)| card.0 == id)
+                .map(|(_, state)| state);
+            (position, state)
+        })
+    }
+
     pub(crate) fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
         let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
         self.queues = Queues::unseen(len);

@@ -21,7 +21,7 @@ pub use simulate::{SimulateJob, Simulated, WorkloadPoint};
 use crate::core::collection::Collection;
 use crate::core::error::Result;
 use crate::core::ids::DeckId;
-use crate::core::model::card::{CardState, Rating};
+use crate::core::model::card::{CardProgress, CardState, Rating};
 use crate::core::scheduler::anki::{RetentionCounts, true_retention};
 use crate::core::time::{DAY_SECS, DayNumber, Timestamp};
 
@@ -235,105 +235,190 @@ pub fn compute(
     future_days: u32,
     now: Timestamp,
 ) -> Result<Stats> {
-    let decks: HashSet<DeckId> = match deck {
-        Some(id) => collection
-            .family(id)?
-            .iter()
-            .map(|d| d.deck.id.clone())
-            .collect(),
-        None => collection
-            .decks()
-            .iter()
-            .map(|d| d.deck.id.clone())
-            .collect(),
-    };
-    let clock = collection.clock();
-    let today = clock.day(now);
-    let mut stats = Stats {
-        deck: deck.map(|d| d.0.clone()),
-        days,
-        future_due: vec![0; future_days.max(1) as usize],
-        calendar: vec![0; 365],
-        intervals: Histogram::new(&[
-            0.0, 1.0, 3.0, 7.0, 14.0, 21.0, 30.0, 60.0, 90.0, 180.0, 365.0,
-        ]),
-        stability: Histogram::new(&[0.0, 1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0]),
-        difficulty: Histogram::new(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]),
-        retrievability: Histogram::new(&[0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]),
-        hours: (0..24)
-            .map(|hour| Hour {
-                hour,
-                ..Hour::default()
-            })
-            .collect(),
-        ..Stats::default()
-    };
-    // Cards: counts, the future, distributions.
+    StatsJob::new(collection, deck, days, future_days, now)?.run()
+}
+
+/// Statistics being computed: the cards' part is done from the collection when the job is
+/// made (it is quick); [`StatsJob::run`] reads the review history from the files, which
+/// takes long at scale, so the window runs it on its worker (not beside a snapshot or a
+/// backup, which rewrite those files).
+#[derive(Clone, Debug)]
+pub struct StatsJob {
+    stats: Stats,
+    /// The states of the cards studied at least once.
+    cards: Vec<CardProgress>,
+    /// Cards never studied.
+    unseen: usize,
+    now: Timestamp,
+    decks: HashSet<DeckId>,
+    paths: crate::core::storage::paths::DataPaths,
+    clock: crate::core::time::DayClock,
+    today: DayNumber,
+    days: u32,
+}
+
+impl StatsJob {
+    /// The cards' figures of `deck` (with its sub-decks; `None`: every deck) at `now`, and
+    /// what the history pass needs (see [`compute`]).
+    pub fn new(
+        collection: &Collection,
+        deck: Option<&DeckId>,
+        days: u32,
+        future_days: u32,
+        now: Timestamp,
+    ) -> Result<Self> {
+        let decks: HashSet<DeckId> = match deck {
+            Some(id) => collection
+                .family(id)?
+                .iter()
+                .map(|d| d.deck.id.clone())
+                .collect(),
+            None => collection
+                .decks()
+                .iter()
+                .map(|d| d.deck.id.clone())
+                .collect(),
+        };
+        let clock = collection.clock();
+        let today = clock.day(now);
+        let stats = Stats {
+            deck: deck.map(|d| d.0.clone()),
+            days,
+            future_due: vec![0; future_days.max(1) as usize],
+            calendar: vec![0; 365],
+            intervals: Histogram::new(&[
+                0.0, 1.0, 3.0, 7.0, 14.0, 21.0, 30.0, 60.0, 90.0, 180.0, 365.0,
+            ]),
+            stability: Histogram::new(&[0.0, 1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0]),
+            difficulty: Histogram::new(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]),
+            retrievability: Histogram::new(&[0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98]),
+            hours: (0..24)
+                .map(|hour| Hour {
+                    hour,
+                    ..Hour::default()
+                })
+                .collect(),
+            ..Stats::default()
+        };
+        // The cards' states, copied for the worker (the figures are made in `run`).
+        let mut cards = Vec::new();
+        let mut unseen = 0;
+        for installed in collection.decks() {
+            if !decks.contains(&installed.deck.id) {
+                continue;
+            }
+            let studied = collection.progress().cards.get(&installed.deck.id);
+            for (_, state) in installed.progress_by_position(studied) {
+                match state {
+                    Some(p) => cards.push(p.clone()),
+                    None => unseen += 1,
+                }
+            }
+        }
+        Ok(Self {
+            stats,
+            cards,
+            unseen,
+            now,
+            decks,
+            paths: collection.paths().clone(),
+            clock: clock.clone(),
+            today,
+            days,
+        })
+    }
+
+    /// Reads the history and finishes the figures.
+    pub fn run(self) -> Result<Stats> {
+        let Self {
+            mut stats,
+            cards,
+            unseen,
+            now,
+            decks,
+            paths,
+            clock,
+            today,
+            days,
+        } = self;
+        card_pass(&mut stats, &cards, unseen, &clock, today, now);
+        history_pass(&mut stats, &decks, &paths, &clock, today, days)?;
+        Ok(stats)
+    }
+}
+
+/// The cards' part of the figures: counts, the future, distributions.
+fn card_pass(
+    stats: &mut Stats,
+    cards: &[CardProgress],
+    unseen: usize,
+    clock: &crate::core::time::DayClock,
+    today: DayNumber,
+    now: Timestamp,
+) {
+    stats.cards.new += unseen;
     let decay = fsrs::FSRS6_DEFAULT_DECAY;
-    for installed in collection.decks() {
-        if !decks.contains(&installed.deck.id) {
+    for p in cards {
+        match p.state {
+            CardState::New => stats.cards.new += 1,
+            CardState::Learning => stats.cards.learning += 1,
+            CardState::Relearning => stats.cards.relearning += 1,
+            CardState::Review if p.interval_secs / (DAY_SECS as u64) < MATURE_DAYS => {
+                stats.cards.young += 1;
+            }
+            CardState::Review => stats.cards.mature += 1,
+        }
+        stats.cards.suspended += usize::from(p.suspended);
+        let buried = p.buried_until.is_some_and(|until| until > now);
+        stats.cards.buried += usize::from(buried);
+        if p.state == CardState::New {
             continue;
         }
-        let studied = collection.progress().cards.get(&installed.deck.id);
-        for card in installed.deck.cards() {
-            let progress = studied
-                .and_then(|cards| cards.get(&crate::core::ids::CardId(card.id().to_owned())));
-            let Some(p) = progress else {
-                stats.cards.new += 1;
-                continue;
-            };
-            match p.state {
-                CardState::New => stats.cards.new += 1,
-                CardState::Learning => stats.cards.learning += 1,
-                CardState::Relearning => stats.cards.relearning += 1,
-                CardState::Review if p.interval_secs / (DAY_SECS as u64) < MATURE_DAYS => {
-                    stats.cards.young += 1;
-                }
-                CardState::Review => stats.cards.mature += 1,
+        if !p.suspended {
+            let due_day = clock.day(p.due).0 - today.0;
+            if due_day < 0 {
+                stats.overdue += 1;
             }
-            stats.cards.suspended += usize::from(p.suspended);
-            let buried = p.buried_until.is_some_and(|until| until > now);
-            stats.cards.buried += usize::from(buried);
-            if p.state == CardState::New {
-                continue;
+            if let Some(slot) = stats
+                .future_due
+                .get_mut(usize::try_from(due_day.max(0)).unwrap_or(0))
+            {
+                *slot += 1;
             }
-            if !p.suspended {
-                let due_day = clock.day(p.due).0 - today.0;
-                if due_day < 0 {
-                    stats.overdue += 1;
-                }
-                if let Some(slot) = stats
-                    .future_due
-                    .get_mut(usize::try_from(due_day.max(0)).unwrap_or(0))
-                {
-                    *slot += 1;
-                }
-            }
-            if p.state == CardState::Review {
-                stats
-                    .intervals
-                    .add(p.interval_secs as f64 / DAY_SECS as f64);
-            }
-            if p.stability > 0.0 {
-                stats.stability.add(f64::from(p.stability));
-                stats.difficulty.add(f64::from(p.difficulty));
-                if let Some(last) = p.last_review {
-                    let elapsed =
-                        (now.unix_secs() - last.unix_secs()).max(0) as f32 / DAY_SECS as f32;
-                    let r = fsrs::current_retrievability(
-                        fsrs::MemoryState {
-                            stability: p.stability,
-                            difficulty: p.difficulty,
-                        },
-                        elapsed,
-                        decay,
-                    );
-                    stats.retrievability.add(f64::from(r));
-                }
+        }
+        if p.state == CardState::Review {
+            stats
+                .intervals
+                .add(p.interval_secs as f64 / DAY_SECS as f64);
+        }
+        if p.stability > 0.0 {
+            stats.stability.add(f64::from(p.stability));
+            stats.difficulty.add(f64::from(p.difficulty));
+            if let Some(last) = p.last_review {
+                let elapsed = (now.unix_secs() - last.unix_secs()).max(0) as f32 / DAY_SECS as f32;
+                let r = fsrs::current_retrievability(
+                    fsrs::MemoryState {
+                        stability: p.stability,
+                        difficulty: p.difficulty,
+                    },
+                    elapsed,
+                    decay,
+                );
+                stats.retrievability.add(f64::from(r));
             }
         }
     }
-    // The history: one pass.
+}
+
+/// The review history's part of the figures, in one pass over the files.
+fn history_pass(
+    stats: &mut Stats,
+    decks: &HashSet<DeckId>,
+    paths: &crate::core::storage::paths::DataPaths,
+    clock: &crate::core::time::DayClock,
+    today: DayNumber,
+    days: u32,
+) -> Result<()> {
     let first_day = if days == 0 {
         i64::MIN
     } else {
@@ -343,7 +428,7 @@ pub fn compute(
     let mut studied_days: HashSet<i64> = HashSet::new();
     let mut anki = AnkiReviews::default();
     let mut today_review_passed = (0u32, 0u32);
-    collection.for_each_review(&mut |review| {
+    crate::core::collection::for_each_review_in(paths, &mut |review| {
         if !decks.contains(&review.deck) {
             return Ok(());
         }
@@ -392,7 +477,7 @@ pub fn compute(
             CardState::Review => &mut stats.buttons_mature,
         };
         buttons.counts[rating_index(review.rating)] += 1;
-        let local_hour = clock_hour(collection, review.at);
+        let local_hour = clock_hour(clock, review.at);
         let hour = &mut stats.hours[usize::from(local_hour)];
         hour.reviews += 1;
         hour.passed += u32::from(review.rating != Rating::Again);
@@ -451,11 +536,11 @@ pub fn compute(
         year: table.year.into(),
         all_time: table.all_time.into(),
     };
-    Ok(stats)
+    Ok(())
 }
 
 /// The local hour of `at` in the learner's time zone.
-fn clock_hour(collection: &Collection, at: Timestamp) -> u8 {
-    let offset = i64::from(collection.clock().utc_offset_secs(at));
+fn clock_hour(clock: &crate::core::time::DayClock, at: Timestamp) -> u8 {
+    let offset = i64::from(clock.utc_offset_secs(at));
     u8::try_from((at.unix_secs() + offset).rem_euclid(DAY_SECS) / 3600).unwrap_or(0)
 }

@@ -99,9 +99,9 @@ impl SimulateJob {
         let mut existing = Vec::new();
         let mut new_cards = 0;
         for installed in family {
+            let studied = collection.progress().cards.get(&installed.deck.id);
             for card in installed.deck.cards() {
-                let id = crate::core::ids::CardId(card.id().to_owned());
-                let Some(p) = collection.progress().card(&installed.deck.id, &id) else {
+                let Some(p) = studied.and_then(|cards| cards.get(card.id())) else {
                     new_cards += 1;
                     continue;
                 };

@@ -24,13 +24,19 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Writes `path` atomically.
+    /// Writes `path` atomically, in the current format (whatever format it was read in: a
+    /// Kartu that reads only older formats then leaves the file alone instead of dropping
+    /// what it does not know by saving over it).
     pub fn save(&self, path: &Path) -> Result<()> {
+        let current = Self {
+            format: SETTINGS_FORMAT_VERSION,
+            ..self.clone()
+        };
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
             .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-        let mut text = ron::ser::to_string_pretty(self, config)
+        let mut text = ron::ser::to_string_pretty(&current, config)
             .map_err(|err| Error::Serialize(format!("settings: {err}")))?;
         text.push('\n');
         atomic::atomic_write(path, text.as_bytes())

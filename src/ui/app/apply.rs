@@ -76,7 +76,7 @@ impl KartuApp {
                 self.summaries_at = None;
             }
             Command::ShowBrowser => self.open_browser(now),
-            Command::ShowStats => self.open_stats(now),
+            Command::ShowStats => self.open_stats(ctx, now),
             Command::Optimize(preset) => self.start_optimize(ctx, preset, now),
             Command::Simulate(preset) => self.start_simulate(ctx, preset, now),
             Command::DeckOptions(deck) => {

@@ -16,6 +16,7 @@ impl KartuApp {
             || self.worker.is_running(JobKind::Backup)
             || self.worker.is_running(JobKind::Optimize)
             || self.worker.is_running(JobKind::Simulate)
+            || self.worker.is_running(JobKind::Stats)
         {
             return;
         }
@@ -35,6 +36,7 @@ impl KartuApp {
             || self.worker.is_running(JobKind::Backup)
             || self.worker.is_running(JobKind::Optimize)
             || self.worker.is_running(JobKind::Simulate)
+            || self.worker.is_running(JobKind::Stats)
             || self
                 .snapshot_retry_at
                 .is_some_and(|at| std::time::Instant::now() < at)
@@ -185,6 +187,7 @@ impl KartuApp {
                 self.set_error(tr.failed, &err);
             }
             JobDone::Simulated(preset, Ok(found)) => self.simulated = Some((preset, found)),
+            JobDone::Stats(draft, result) => self.stats_done(draft, *result),
             JobDone::EditFold(result) => {
                 if let Err(err) =
                     result.and_then(|through| self.collection.finish_edit_fold(through))

@@ -101,6 +101,11 @@ enum JobDone {
     EditFold(crate::core::Result<u64>),
     /// The optimizer's result (or why it stopped).
     Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
+    /// The statistics for a deck and range.
+    Stats(
+        crate::ui::stats::StatsDraft,
+        Box<crate::core::Result<crate::core::stats::Stats>>,
+    ),
     /// The workload simulator's result, for a preset.
     Simulated(String, crate::core::Result<crate::core::stats::Simulated>),
 }
@@ -384,10 +389,8 @@ impl eframe::App for KartuApp {
                 self.set_error(tr.failed, &err);
             }
         }
-        if let Screen::Stats(state) = &mut self.screen {
-            let mut state = std::mem::replace(state, Box::new(stats::StatsState::placeholder()));
-            self.refresh_stats(&mut state, now);
-            self.screen = Screen::Stats(state);
+        if matches!(self.screen, Screen::Stats(_)) {
+            self.refresh_stats(&ui.ctx().clone(), now);
         }
         if let Screen::Browse(browser) = &mut self.screen {
             browser.refresh(&self.collection, now);

@@ -107,6 +107,7 @@ impl KartuApp {
                             stats: &state.stats,
                             decks,
                             calendar_dates: &state.dates,
+                            computing: !state.is_current(),
                         };
                         stats_ui(ui, &mut state.draft, &view, tr, commands);
                     }

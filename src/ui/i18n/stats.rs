@@ -5,6 +5,8 @@
 pub struct StatsTexts {
     /// Button and heading.
     pub statistics: &'static str,
+    /// While the figures are computed (on the worker), and its job label.
+    pub computing: &'static str,
     /// The deck choice for every deck.
     pub all_decks: &'static str,
     /// The ranges: a month, a year, all history.
@@ -49,6 +51,7 @@ pub struct StatsTexts {
 /// English.
 pub static EN: StatsTexts = StatsTexts {
     statistics: "Statistics",
+    computing: "Computing the statistics…",
     all_decks: "All decks",
     ranges: ["1 month", "1 year", "All history"],
     sections: [
@@ -103,6 +106,7 @@ pub static EN: StatsTexts = StatsTexts {
 /// Bahasa Indonesia.
 pub static ID: StatsTexts = StatsTexts {
     statistics: "Statistik",
+    computing: "Menghitung statistik…",
     all_decks: "Semua dek",
     ranges: ["1 bulan", "1 tahun", "Seluruh riwayat"],
     sections: [
@@ -267,7 +271,7 @@ pub struct WorkloadTexts {
 /// English.
 pub static WORKLOAD_EN: WorkloadTexts = WorkloadTexts {
     heading: "Workload simulator",
-    explain: "Simulates the next year of study of every deck with your parameters, limits and answer times, at each desired retention from 0.70 to 0.97.",
+    explain: "Simulates the next year of study of the decks that use this preset, with its parameters and limits and your answer times, at each desired retention from 0.70 to 0.97.",
     simulate: "Simulate…",
     running: "Simulating a year of study…",
     found: "{cards} cards over {days} days. Least time per card remembered at desired retention {optimal} (now {current}).",
@@ -283,7 +287,7 @@ pub static WORKLOAD_EN: WorkloadTexts = WorkloadTexts {
 /// Bahasa Indonesia.
 pub static WORKLOAD_ID: WorkloadTexts = WorkloadTexts {
     heading: "Simulator beban belajar",
-    explain: "Mensimulasikan setahun belajar semua dek dengan parameter, batas, dan waktu jawab Anda, pada setiap retensi yang diinginkan dari 0,70 sampai 0,97.",
+    explain: "Mensimulasikan setahun belajar dek yang memakai preset ini, dengan parameter dan batasnya serta waktu jawab Anda, pada setiap retensi yang diinginkan dari 0,70 sampai 0,97.",
     simulate: "Simulasikan…",
     running: "Mensimulasikan setahun belajar…",
     found: "{cards} kartu selama {days} hari. Waktu paling sedikit per kartu yang diingat pada retensi {optimal} (sekarang {current}).",

@@ -235,12 +235,17 @@ impl SearchIndex {
                     added_ms: note.added_ms().unwrap_or(i64::MIN),
                 });
             }
+            // Each card's progress by position, from one walk in id order (no lookups).
+            let mut states = vec![None; deck.len()];
+            for (position, state) in
+                installed.progress_by_position(collection.progress().cards.get(&deck.id))
+            {
+                if let Some(slot) = states.get_mut(position as usize) {
+                    *slot = state;
+                }
+            }
             for (position, card) in deck.cards().enumerate() {
-                let progress = collection
-                    .progress()
-                    .card(&deck.id, &CardId(card.id().to_owned()))
-                    .cloned()
-                    .unwrap_or_default();
+                let progress = states[position].cloned().unwrap_or_default();
                 index.rows.push(Row {
                     deck: deck_index,
                     card: as_u32(position),
