@@ -323,6 +323,36 @@ fn optimizing_a_real_history_can_be_cancelled_and_then_changes_nothing() {
         found.items
     );
     assert!(found.current.is_some() && found.new.is_some());
+    // Evaluate scores the parameters in use the same way, fitting nothing.
+    let evaluated = job.evaluate(|_, _| true).unwrap();
+    assert_eq!(evaluated.current, found.current);
+    assert_eq!(
+        (evaluated.reviews, evaluated.items),
+        (found.reviews, found.items)
+    );
+    assert!(matches!(
+        job.evaluate(|_, _| false),
+        Err(kartu::core::Error::Cancelled)
+    ));
+    drop(collection);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "optimize",
+            "--evaluate",
+            "--now",
+            "2026-11-25T12:00:00Z",
+            "--json",
+        ])
+        .env_remove("KARTU_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let log_loss = json["current"]["log_loss"].as_f64().unwrap();
+    let expected = f64::from(found.current.unwrap().log_loss);
+    assert!((log_loss - expected).abs() < 1e-4, "{json}");
 }
 
 #[test]

@@ -1061,6 +1061,15 @@ fn settings_optimize_says_what_it_found_and_keeps_the_parameters_unless_applied(
             .fsrs_params
             .is_empty()
     );
+    // Evaluate scores the parameters in use (the one answer makes no training item).
+    window
+        .harness
+        .get_by_role_and_label(Role::Button, "Evaluate")
+        .click();
+    run_until(&mut window.harness, |h| {
+        h.query_by_label_contains("The parameters in use, on 0 reviews")
+            .is_some()
+    });
     // The workload simulator, on the worker: two charts and the cheapest retention, which
     // goes into the settings on screen and is saved with them.
     // Below the fold: from the keyboard, as a learner without a mouse would.

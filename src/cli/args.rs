@@ -204,8 +204,12 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         deck: Option<String>,
         /// Use the new parameters from now on (only when they are better, as in Anki)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "evaluate")]
         apply: bool,
+        /// Only score the parameters in use on the history (Anki's Evaluate): log loss and
+        /// RMSE, fitting nothing
+        #[arg(long)]
+        evaluate: bool,
         /// Time and output format.
         #[command(flatten)]
         at: AtArgs,

@@ -243,7 +243,21 @@ pub fn run(
             at.json,
             out,
         ),
-        Command::Optimize { deck, apply, at } => stats::optimize(
+        Command::Optimize {
+            deck,
+            evaluate: true,
+            at,
+            ..
+        } => stats::evaluate(
+            &collection,
+            deck.as_deref(),
+            parse_now(&at.now)?,
+            at.json,
+            out,
+        ),
+        Command::Optimize {
+            deck, apply, at, ..
+        } => stats::optimize(
             &mut collection,
             deck.as_deref(),
             *apply,

@@ -209,3 +209,34 @@ pub(super) fn simulate(
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+pub(super) fn evaluate(
+    collection: &Collection,
+    deck: Option<&str>,
+    now: Timestamp,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let deck = deck.map(|d| DeckId(d.to_owned()));
+    let job = stats::OptimizeJob::new(collection, deck.as_ref(), now)?;
+    let evaluated = job.evaluate(|_, _| true)?;
+    if as_json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&evaluated)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "from {} reviews ({} training items)",
+        evaluated.reviews, evaluated.items
+    )?;
+    match evaluated.current {
+        Some(m) => writeln!(
+            out,
+            "current: log loss {:.4}, RMSE (bins) {:.2}%",
+            m.log_loss,
+            m.rmse_bins * 100.0
+        )?,
+        None => writeln!(out, "current: not enough reviews to evaluate")?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -28,6 +28,8 @@ pub enum Command {
     ShowStats,
     /// Fit this preset's FSRS parameters to its decks' review history (on the worker).
     Optimize(String),
+    /// Score this preset's FSRS parameters on its decks' history (on the worker).
+    Evaluate(String),
     /// Run the workload simulator on the worker for this preset's decks.
     Simulate(String),
     /// The deck options screen of this deck (its preset, and the presets).

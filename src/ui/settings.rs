@@ -8,7 +8,7 @@ use super::i18n::{Lang, Texts, fill};
 use super::theme;
 use super::workload::{WorkloadView, workload_ui};
 use crate::core::model::settings::{Preset, Settings, Theme};
-use crate::core::stats::{ITEMS_FOR_A_FULL_FIT, Optimized};
+use crate::core::stats::{Evaluated, ITEMS_FOR_A_FULL_FIT, Optimized};
 
 fn theme_index(theme: Theme) -> usize {
     Theme::ALL.iter().position(|t| *t == theme).unwrap_or(0)
@@ -20,6 +20,8 @@ pub struct OptimizeView<'a> {
     pub running: bool,
     /// What the last run found.
     pub result: Option<&'a Optimized>,
+    /// What the last Evaluate found.
+    pub evaluated: Option<&'a Evaluated>,
 }
 
 /// Edits `draft`; Save pushes it, Cancel (or Esc) goes back unchanged.
@@ -161,10 +163,32 @@ pub fn optimize_ui(
         {
             commands.push(Command::Optimize(draft.name.clone()));
         }
+        if ui
+            .add_enabled(!optimize.running, egui::Button::new(t.evaluate))
+            .clicked()
+        {
+            commands.push(Command::Evaluate(draft.name.clone()));
+        }
         if !draft.fsrs_params.is_empty() && ui.button(t.use_defaults).clicked() {
             draft.fsrs_params.clear();
         }
     });
+    let metrics = |m: Option<&crate::core::stats::Metrics>| {
+        m.map_or_else(
+            || t.not_enough.to_owned(),
+            |m| format!("{:.4} · {:.2}%", m.log_loss, m.rmse_bins * 100.0),
+        )
+    };
+    if let Some(evaluated) = optimize.evaluated {
+        ui.label(fill(
+            t.evaluated,
+            &[
+                ("reviews", &evaluated.reviews.to_string()),
+                ("items", &evaluated.items.to_string()),
+                ("metrics", &metrics(evaluated.current.as_ref())),
+            ],
+        ));
+    }
     let Some(result) = optimize.result else {
         return;
     };
@@ -181,12 +205,6 @@ pub fn optimize_ui(
             &[("n", &(ITEMS_FOR_A_FULL_FIT - result.items).to_string())],
         ));
     }
-    let metrics = |m: Option<&crate::core::stats::Metrics>| {
-        m.map_or_else(
-            || t.not_enough.to_owned(),
-            |m| format!("{:.4} · {:.2}%", m.log_loss, m.rmse_bins * 100.0),
-        )
-    };
     egui::Grid::new("optimize-metrics")
         .spacing([24.0, 6.0])
         .show(ui, |ui| {

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-pub use optimize::{ITEMS_FOR_A_FULL_FIT, Metrics, OptimizeJob, Optimized};
+pub use optimize::{Evaluated, ITEMS_FOR_A_FULL_FIT, Metrics, OptimizeJob, Optimized};
 pub use review::AnkiReviews;
 pub use simulate::{SimulateJob, Simulated, WorkloadPoint};
 

@@ -47,6 +47,17 @@ pub struct Optimized {
     pub kept_current: bool,
 }
 
+/// How well the current parameters predict the history (Evaluate).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evaluated {
+    /// Reviews the training items were built from.
+    pub reviews: usize,
+    /// Training items.
+    pub items: usize,
+    /// The current parameters on the history, when there is enough of it.
+    pub current: Option<Metrics>,
+}
+
 /// An optimization, prepared from a collection (see the module docs).
 #[derive(Clone, Debug)]
 pub struct OptimizeJob {
@@ -123,9 +134,30 @@ impl OptimizeJob {
         &self.preset
     }
 
-    /// Reads the history, builds the training items and fits; `progress(done, total)` is
-    /// called as it goes and stops it by returning `false` ([`Error::Cancelled`]).
-    pub fn run(&self, mut progress: impl FnMut(usize, usize) -> bool) -> Result<Optimized> {
+    /// Reads the history and scores the current parameters on it, fitting nothing (Anki's
+    /// Evaluate); `progress` as for [`OptimizeJob::run`].
+    pub fn evaluate(&self, mut progress: impl FnMut(usize, usize) -> bool) -> Result<Evaluated> {
+        if !progress(0, 2) {
+            return Err(Error::Cancelled);
+        }
+        let set = self.training_set()?;
+        if !progress(1, 2) {
+            return Err(Error::Cancelled);
+        }
+        let current = anki::evaluate(&self.current, &set).ok().map(|e| Metrics {
+            log_loss: e.log_loss,
+            rmse_bins: e.rmse_bins,
+        });
+        progress(2, 2);
+        Ok(Evaluated {
+            reviews: set.review_count,
+            items: set.items.len(),
+            current,
+        })
+    }
+
+    /// The preset's decks' reviews as Anki's training items.
+    fn training_set(&self) -> Result<anki::TrainingSet> {
         let mut reviews = AnkiReviews::default();
         let decks = &self.decks;
         crate::core::collection::for_each_review_in(&self.paths, &mut |review| {
@@ -134,7 +166,13 @@ impl OptimizeJob {
             }
             Ok(())
         })?;
-        let set = anki::training_items(&reviews.reviews, self.clock, 0);
+        Ok(anki::training_items(&reviews.reviews, self.clock, 0))
+    }
+
+    /// Reads the history, builds the training items and fits; `progress(done, total)` is
+    /// called as it goes and stops it by returning `false` ([`Error::Cancelled`]).
+    pub fn run(&self, mut progress: impl FnMut(usize, usize) -> bool) -> Result<Optimized> {
+        let set = self.training_set()?;
         let metrics = |params: &[f32]| {
             anki::evaluate(params, &set).ok().map(|e| Metrics {
                 log_loss: e.log_loss,

@@ -78,6 +78,7 @@ impl KartuApp {
             Command::ShowBrowser => self.open_browser(now),
             Command::ShowStats => self.open_stats(ctx, now),
             Command::Optimize(preset) => self.start_optimize(ctx, preset, now),
+            Command::Evaluate(preset) => self.start_evaluate(ctx, preset, now),
             Command::Simulate(preset) => self.start_simulate(ctx, preset, now),
             Command::DeckOptions(deck) => {
                 if let Ok(installed) = self.collection.deck(&deck) {

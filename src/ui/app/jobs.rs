@@ -108,6 +108,33 @@ impl KartuApp {
             });
     }
 
+    /// Scores the preset's parameters on the worker (as Optimize runs: one at a time, not
+    /// beside a snapshot or backup).
+    pub(super) fn start_evaluate(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
+        if self.worker.is_running(JobKind::Optimize) {
+            return;
+        }
+        self.wait_for_background_writes();
+        let job = match crate::core::stats::OptimizeJob::for_preset(&self.collection, &preset, now)
+        {
+            Ok(job) => job,
+            Err(err) => {
+                self.set_error(self.texts().failed, &err);
+                return;
+            }
+        };
+        self.evaluated = None;
+        let label = self.texts().optimize.evaluating.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Optimize, label, true, move |control| {
+                let found = job.evaluate(|done, total| {
+                    control.set_progress(done as u64, total as u64);
+                    !control.is_cancelled()
+                });
+                JobDone::Evaluated(preset, found)
+            });
+    }
+
     /// Writes edited decks into their files in the background, a while after the last edit
     /// (each edit is safe in the edits journal already).
     pub(super) fn start_edit_fold_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
@@ -180,10 +207,14 @@ impl KartuApp {
             JobDone::Simulated(_, Err(crate::core::Error::Cancelled)) => {
                 self.set_info(tr.workload.cancelled.to_owned());
             }
-            JobDone::Optimized(_, Err(crate::core::Error::Cancelled)) => {
+            JobDone::Evaluated(preset, Ok(found)) => self.evaluated = Some((preset, found)),
+            JobDone::Optimized(_, Err(crate::core::Error::Cancelled))
+            | JobDone::Evaluated(_, Err(crate::core::Error::Cancelled)) => {
                 self.set_info(tr.optimize.cancelled.to_owned());
             }
-            JobDone::Optimized(_, Err(err)) | JobDone::Simulated(_, Err(err)) => {
+            JobDone::Optimized(_, Err(err))
+            | JobDone::Evaluated(_, Err(err))
+            | JobDone::Simulated(_, Err(err)) => {
                 self.set_error(tr.failed, &err);
             }
             JobDone::Simulated(preset, Ok(found)) => self.simulated = Some((preset, found)),

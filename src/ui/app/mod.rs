@@ -101,6 +101,8 @@ enum JobDone {
     EditFold(crate::core::Result<u64>),
     /// The optimizer's result (or why it stopped).
     Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
+    /// What Evaluate found, for a preset.
+    Evaluated(String, crate::core::Result<crate::core::stats::Evaluated>),
     /// The statistics for a deck and range.
     Stats(
         crate::ui::stats::StatsDraft,
@@ -142,6 +144,8 @@ pub struct KartuApp {
     zoom_now: Option<f32>,
     /// What the last optimization found.
     optimized: Option<(String, crate::core::stats::Optimized)>,
+    /// What the last Evaluate found, for which preset.
+    evaluated: Option<(String, crate::core::stats::Evaluated)>,
     /// What the last simulation found, for which preset.
     simulated: Option<(String, crate::core::stats::Simulated)>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
@@ -191,6 +195,7 @@ impl KartuApp {
             history: Vec::new(),
             show_help: false,
             optimized: None,
+            evaluated: None,
             simulated: None,
             requests_checked: None,
             zoom_now: None,

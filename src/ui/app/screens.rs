@@ -3,7 +3,7 @@
 
 use super::{KartuApp, Screen, local_time_text};
 use crate::core::model::settings::DEFAULT_PRESET;
-use crate::core::stats::{Optimized, Simulated};
+use crate::core::stats::{Evaluated, Optimized, Simulated};
 use crate::core::time::Timestamp;
 use crate::ui::backups::backups_ui;
 use crate::ui::browse::{BrowseView, browse_ui};
@@ -154,6 +154,7 @@ impl KartuApp {
                         let (view, workload) = preset_views(
                             &self.worker,
                             self.optimized.as_ref(),
+                            self.evaluated.as_ref(),
                             self.simulated.as_ref(),
                             DEFAULT_PRESET,
                         );
@@ -164,6 +165,7 @@ impl KartuApp {
                         let (view, workload) = preset_views(
                             &self.worker,
                             self.optimized.as_ref(),
+                            self.evaluated.as_ref(),
                             self.simulated.as_ref(),
                             &preset,
                         );
@@ -192,12 +194,16 @@ impl KartuApp {
 fn preset_views<'a>(
     worker: &Worker<super::JobDone>,
     optimized: Option<&'a (String, Optimized)>,
+    evaluated: Option<&'a (String, Evaluated)>,
     simulated: Option<&'a (String, Simulated)>,
     name: &str,
 ) -> (OptimizeView<'a>, WorkloadView<'a>) {
     let optimize = OptimizeView {
         running: worker.is_running(JobKind::Optimize),
         result: optimized
+            .filter(|(preset, _)| preset == name)
+            .map(|(_, found)| found),
+        evaluated: evaluated
             .filter(|(preset, _)| preset == name)
             .map(|(_, found)| found),
     };

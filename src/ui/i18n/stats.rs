@@ -169,6 +169,12 @@ pub struct OptimizeTexts {
     pub personal_in_use: &'static str,
     /// Button: optimize.
     pub optimize: &'static str,
+    /// Button: evaluate the current parameters.
+    pub evaluate: &'static str,
+    /// Job label of Evaluate.
+    pub evaluating: &'static str,
+    /// What Evaluate found (`{reviews}`, `{items}`, `{metrics}`).
+    pub evaluated: &'static str,
     /// Button: back to the defaults.
     pub use_defaults: &'static str,
     /// Job label.
@@ -203,6 +209,9 @@ pub static OPTIMIZE_EN: OptimizeTexts = OptimizeTexts {
     defaults_in_use: "FSRS-6's default parameters are in use.",
     personal_in_use: "Your own parameters, fitted to your reviews, are in use.",
     optimize: "Optimize…",
+    evaluate: "Evaluate",
+    evaluating: "Evaluating the scheduler parameters…",
+    evaluated: "The parameters in use, on {reviews} reviews ({items} training items): log loss · RMSE {metrics}.",
     use_defaults: "Use the defaults",
     running: "Optimizing the scheduler parameters…",
     found: "Fitted on {reviews} reviews ({items} training items).",
@@ -224,6 +233,9 @@ pub static OPTIMIZE_ID: OptimizeTexts = OptimizeTexts {
     defaults_in_use: "Parameter bawaan FSRS-6 sedang dipakai.",
     personal_in_use: "Parameter Anda sendiri, yang disesuaikan dengan ulasan Anda, sedang dipakai.",
     optimize: "Optimalkan…",
+    evaluate: "Evaluasi",
+    evaluating: "Mengevaluasi parameter penjadwal…",
+    evaluated: "Parameter yang dipakai, pada {reviews} ulasan ({items} butir latihan): log loss · RMSE {metrics}.",
     use_defaults: "Pakai bawaan",
     running: "Mengoptimalkan parameter penjadwal…",
     found: "Disesuaikan pada {reviews} ulasan ({items} butir latihan).",
