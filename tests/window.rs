@@ -1344,3 +1344,114 @@ fn deck_options_give_a_deck_a_preset_of_its_own() {
     let saved = Settings::load(&DataPaths::new(window.dir.path()).settings_file()).unwrap();
     assert_eq!(saved.preset_name_for(&deck), "Slow");
 }
+
+/// The first part of a heading template, before its first `{…}`.
+fn stem(template: &str) -> &str {
+    template
+        .split('{')
+        .next()
+        .unwrap_or(template)
+        .trim_end_matches('“')
+}
+
+/// Reaches a button by its role and name and activates it from the keyboard.
+fn press(window: &mut Window, label: &str) {
+    window
+        .harness
+        .get_all_by_role_and_label(Role::Button, label)
+        .next()
+        .unwrap_or_else(|| panic!("no button {label:?}"))
+        .focus();
+    settle(&mut window.harness);
+    window.harness.key_press(Key::Enter);
+    settle(&mut window.harness);
+}
+
+/// Every screen, in both languages, reached by role and name and worked from the keyboard;
+/// egui_kittest's accessibility check (every control named) runs at each settled frame.
+#[test]
+fn every_screen_works_from_the_keyboard_by_role_and_name_in_both_languages() {
+    for code in ["en", "id"] {
+        let mut window = open_window(code);
+        let t = kartu::ui::i18n::Lang::from_code(code).unwrap().texts();
+        let back = |window: &mut Window| {
+            window.harness.key_press(Key::Escape);
+            settle(&mut window.harness);
+            assert!(
+                window
+                    .harness
+                    .query_all_by_role_and_label(Role::Button, t.study)
+                    .next()
+                    .is_some(),
+                "{code}: Esc goes back to the deck list"
+            );
+        };
+        // Study: Enter on the selected deck, Space shows the answer, 3 answers.
+        window.harness.key_press(Key::Enter);
+        settle(&mut window.harness);
+        window
+            .harness
+            .get_by_role_and_label(Role::Button, t.show_answer);
+        window.harness.key_press(Key::Space);
+        settle(&mut window.harness);
+        window.harness.key_press(Key::Num3);
+        settle(&mut window.harness);
+        assert_eq!(progress(&window).reviews.len(), 1, "{code}: answered");
+        // The shortcuts of the screen.
+        window.harness.key_press(Key::F1);
+        settle(&mut window.harness);
+        window.harness.get_by_label(t.help.title);
+        window.harness.key_press(Key::F1);
+        settle(&mut window.harness);
+        back(&mut window);
+        // The browser (Ctrl+F), its search box by name.
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+        settle(&mut window.harness);
+        window
+            .harness
+            .get_by_role_and_label(Role::TextInput, t.browse.browse)
+            .type_text("tag:role");
+        settle(&mut window.harness);
+        back(&mut window);
+        // Settings (Ctrl+,).
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, Key::Comma);
+        settle(&mut window.harness);
+        window.harness.get_by_label(t.optimize.heading);
+        back(&mut window);
+        // Statistics, backups, deck options, a new note, the deck screen, a new deck, export.
+        press(&mut window, t.stats.statistics);
+        run_until(&mut window.harness, |h| {
+            h.query_all_by_label(t.stats.sections[0]).next().is_some()
+                && h.query_all_by_label_contains(t.stats.computing)
+                    .next()
+                    .is_none()
+        });
+        back(&mut window);
+        press(&mut window, t.backups);
+        window
+            .harness
+            .query_all_by_label_contains(t.backups)
+            .next()
+            .unwrap();
+        back(&mut window);
+        for (button, heading) in [
+            (t.deck_options.open, stem(t.deck_options.heading)),
+            (t.edit.add_note, stem(t.edit.add_heading)),
+            (t.edit.edit_deck, stem(t.edit.deck_heading)),
+            (t.edit.new_deck, t.edit.deck_new_heading),
+            (t.export, stem(t.transfer.export_heading)),
+        ] {
+            press(&mut window, button);
+            window
+                .harness
+                .query_all_by_label_contains(heading)
+                .next()
+                .unwrap_or_else(|| panic!("{code}: {button} opens {heading:?}"));
+            back(&mut window);
+        }
+    }
+}

@@ -60,7 +60,12 @@ pub fn deck_list_ui(
             .unwrap_or(visible[0]);
     }
     let at = visible.iter().position(|row| row == selected).unwrap_or(0);
+    // With a control focused (Tab), Enter and the arrows are the control's.
+    let free = ui.memory(|m| m.focused().is_none());
     ui.input(|input| {
+        if !free {
+            return;
+        }
         if input.key_pressed(Key::ArrowDown) {
             *selected = visible[(at + 1).min(visible.len() - 1)];
         }
@@ -75,7 +80,8 @@ pub fn deck_list_ui(
             commands.push(Command::ToggleDeck(decks[*selected].id.clone()));
         }
     });
-    if ui.input(|input| input.key_pressed(Key::Enter))
+    if free
+        && ui.input(|input| input.key_pressed(Key::Enter))
         && let Some(deck) = decks.get(*selected)
     {
         commands.push(Command::Study(deck.id.clone()));
