@@ -1368,7 +1368,7 @@ fn press(window: &mut Window, label: &str) {
 }
 
 /// Every screen, in both languages, reached by role and name and worked from the keyboard;
-/// egui_kittest's accessibility check (every control named) runs at each settled frame.
+/// `egui_kittest`'s accessibility check (every control named) runs at each settled frame.
 #[test]
 fn every_screen_works_from_the_keyboard_by_role_and_name_in_both_languages() {
     for code in ["en", "id"] {
