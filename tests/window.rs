@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use kartu::core::collection::{Access, Collection};
 use kartu::core::ids::{CardId, DeckId};
 use kartu::core::model::card::CardState;
@@ -1392,8 +1392,41 @@ fn every_screen_works_from_the_keyboard_by_role_and_name_in_both_languages() {
         window
             .harness
             .get_by_role_and_label(Role::Button, t.show_answer);
+        // The card is a live region a screen reader reads when it changes.
+        let spoken = |window: &Window| -> Vec<String> {
+            window
+                .harness
+                .query_all_by_role(Role::Region)
+                .map(|node| node.accesskit_node())
+                .filter(|node| node.data().live() == Some(egui::accesskit::Live::Polite))
+                .filter_map(|node| node.label())
+                .collect()
+        };
+        let question = stem(t.spoken_question);
+        let answer = t
+            .spoken_answer
+            .split("} ")
+            .nth(1)
+            .unwrap()
+            .split('{')
+            .next()
+            .unwrap();
+        assert!(
+            spoken(&window)
+                .iter()
+                .any(|l| l.starts_with(question) && !l.contains(answer)),
+            "{code}: {:?}",
+            spoken(&window)
+        );
         window.harness.key_press(Key::Space);
         settle(&mut window.harness);
+        assert!(
+            spoken(&window)
+                .iter()
+                .any(|l| l.starts_with(question) && l.contains(answer)),
+            "{code}: {:?}",
+            spoken(&window)
+        );
         window.harness.key_press(Key::Num3);
         settle(&mut window.harness);
         assert_eq!(progress(&window).reviews.len(), 1, "{code}: answered");

@@ -10,6 +10,7 @@ use super::i18n::{Texts, fill};
 use super::markdown::markdown_ui;
 use super::theme;
 use crate::core::model::card::Rating;
+use crate::core::search::plain_text;
 use crate::core::study::limits::DeckCounts;
 
 /// Everything the study screen shows.
@@ -182,7 +183,7 @@ fn card_ui(
 ) {
     ui.vertical_centered(|ui| {
         let width = ui.available_width().min(theme::CARD_MAX_WIDTH);
-        egui::Frame::new()
+        let shown = egui::Frame::new()
             .fill(theme::card_fill(ui))
             .corner_radius(theme::CARD_CORNER)
             .inner_margin(theme::CARD_MARGIN)
@@ -206,6 +207,23 @@ fn card_ui(
                     ui.label(RichText::new(card.tags.join(" · ")).small().weak());
                 }
             });
+        // The card as one live region: a screen reader reads the question when a card comes,
+        // and question and answer when the answer is shown.
+        let question = plain_text(&card.front);
+        let spoken = if revealed {
+            fill(
+                tr.spoken_answer,
+                &[("question", &question), ("answer", &plain_text(&card.back))],
+            )
+        } else {
+            fill(tr.spoken_question, &[("question", &question)])
+        };
+        shown
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Region, true, &spoken));
+        ui.ctx().accesskit_node_builder(shown.response.id, |node| {
+            node.set_live(egui::accesskit::Live::Polite);
+        });
         ui.add_space(theme::SECTION_GAP);
         if revealed {
             answer_buttons_ui(ui, card, tr, commands);

@@ -127,6 +127,10 @@ pub struct Texts {
     pub card_count: &'static str,
     /// Button: reveal the answer.
     pub show_answer: &'static str,
+    /// What a screen reader says of the card on screen (`{question}`).
+    pub spoken_question: &'static str,
+    /// … and with its answer shown (`{question}`, `{answer}`).
+    pub spoken_answer: &'static str,
     /// Rating buttons, Again to Easy.
     pub ratings: [&'static str; 4],
     /// Button: undo the last answer.
@@ -270,6 +274,8 @@ pub static EN: Texts = Texts {
     deck_list_hint: "Up/Down choose a deck · Left/Right fold · Enter study · Ctrl+F browse · Ctrl+O import · Ctrl+, settings",
     card_count: "{n} cards",
     show_answer: "Show answer",
+    spoken_question: "Question: {question}",
+    spoken_answer: "Question: {question} Answer: {answer}",
     ratings: ["Again", "Hard", "Good", "Easy"],
     undo: "Undo",
     back_to_decks: "Back to decks",
@@ -351,6 +357,8 @@ pub static ID: Texts = Texts {
     deck_list_hint: "Atas/Bawah pilih dek · Kiri/Kanan lipat · Enter belajar · Ctrl+F jelajahi · Ctrl+O impor · Ctrl+, pengaturan",
     card_count: "{n} kartu",
     show_answer: "Tampilkan jawaban",
+    spoken_question: "Pertanyaan: {question}",
+    spoken_answer: "Pertanyaan: {question} Jawaban: {answer}",
     ratings: ["Lagi", "Sulit", "Baik", "Mudah"],
     undo: "Urungkan",
     back_to_decks: "Kembali ke dek",
