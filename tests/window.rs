@@ -137,9 +137,14 @@ fn deck_list_study_space_three_shows_the_next_card_and_writes_progress() {
     );
     window.harness.key_press(Key::Space);
     settle(&mut window.harness);
-    window
-        .harness
-        .get_by_label_contains("A professional who builds");
+    // On the card, and in the card's live region.
+    assert_eq!(
+        window
+            .harness
+            .query_all_by_label_contains("A professional who builds")
+            .count(),
+        2
+    );
     // The Good button names the interval it would give: the second learning step.
     window
         .harness
@@ -156,7 +161,13 @@ fn deck_list_study_space_three_shows_the_next_card_and_writes_progress() {
             .query_by_label("What is a backend developer?")
             .is_none()
     );
-    window.harness.get_by_label_contains("behind the scenes");
+    assert!(
+        window
+            .harness
+            .query_all_by_label_contains("behind the scenes")
+            .next()
+            .is_some()
+    );
 
     let progress = progress(&window);
     let deck = DeckId("backend-developer-en".into());
