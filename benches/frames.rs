@@ -10,55 +10,24 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
+use common::{data_dir, open, start};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use kartu::core::collection::{Access, Collection};
-use kartu::core::model::settings::Settings;
-use kartu::core::storage::backup::BackupJob;
-use kartu::core::storage::paths::DataPaths;
-use kartu::core::time::{DayClock, Timestamp};
+use kartu::core::time::Timestamp;
 use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::NativeDialogs;
 
-fn start() -> Timestamp {
-    Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").expect("time")
-}
-
-/// A data directory with the scale collection and a current backup.
+/// The scale collection with a current backup.
 fn scale_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let paths = DataPaths::new(dir.path());
-    paths.create_dirs().expect("data dirs");
-    Settings {
-        new_per_day: 1_000_000,
-        reviews_per_day: 1_000_000,
-        language: Some("en".into()),
-        ..Settings::default()
-    }
-    .save(&paths.settings_file())
-    .expect("settings");
-    open(&dir)
-        .generate_history(100_000, 1_000_000, start())
-        .expect("generated deck");
-    BackupJob::new(&paths, start(), DayClock::utc(4))
-        .run()
-        .expect("backup");
-    dir
-}
-
-fn open(dir: &tempfile::TempDir) -> Collection {
-    Collection::open(
-        DataPaths::new(dir.path()),
-        jiff::tz::TimeZone::UTC,
-        Access::ReadWrite,
-    )
-    .expect("collection")
+    data_dir(100_000, 1_000_000)
 }
 
 /// Frame times of one scene.
@@ -146,7 +115,8 @@ fn frames(_c: &mut Criterion) {
     study.step(&mut harness);
     assert!(
         harness
-            .query_by_label_contains("what does this generated card ask about?")
+            .query_all_by_label_contains("what does this generated card ask about?")
+            .next()
             .is_some(),
         "studying the generated deck"
     );

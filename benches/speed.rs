@@ -12,19 +12,20 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod common;
+
 use std::sync::Arc;
 
+use common::{data_dir, open, start};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
 use kartu::core::collection::{Access, Collection};
 use kartu::core::ids::DeckId;
 use kartu::core::model::card::Rating;
 use kartu::core::model::progress::Progress;
-use kartu::core::model::settings::Settings;
-use kartu::core::storage::backup::BackupJob;
 use kartu::core::storage::paths::DataPaths;
 use kartu::core::study::session::StudySession;
-use kartu::core::time::{DayClock, Timestamp};
+use kartu::core::time::Timestamp;
 use kartu::ui::app::KartuApp;
 use kartu::ui::dialogs::NativeDialogs;
 
@@ -37,47 +38,6 @@ const SIZES: [(&str, usize, usize, &str); 3] = [
     ("10k", 10_000, 0, BIG_DECK),
     ("100k_1M", 100_000, 1_000_000, BIG_DECK),
 ];
-
-/// A data directory with settings that never run out of new cards, and optionally a
-/// generated deck of `cards` cards with a history of `reviews` reviews.
-fn data_dir(cards: usize, reviews: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let paths = DataPaths::new(dir.path());
-    paths.create_dirs().expect("data dirs");
-    Settings {
-        new_per_day: 1_000_000,
-        reviews_per_day: 1_000_000,
-        language: Some("en".into()),
-        ..Settings::default()
-    }
-    .save(&paths.settings_file())
-    .expect("settings");
-    if cards > 0 {
-        // The same generator as the hidden `kartu generate`.
-        open(&dir)
-            .generate_history(cards, reviews, start())
-            .expect("generated deck");
-        // A current backup, so opening the window does not start one (at 1,000,000 reviews
-        // it streams for seconds on a worker, and the window waits for it at exit).
-        BackupJob::new(&paths, start(), DayClock::utc(4))
-            .run()
-            .expect("backup");
-    }
-    dir
-}
-
-fn open(dir: &tempfile::TempDir) -> Collection {
-    Collection::open(
-        DataPaths::new(dir.path()),
-        jiff::tz::TimeZone::UTC,
-        Access::ReadWrite,
-    )
-    .expect("collection")
-}
-
-fn start() -> Timestamp {
-    Timestamp::parse_rfc3339("2026-11-25T09:00:00Z").expect("time")
-}
 
 /// The two big files of the scale collection read on their own: the snapshot and the deck,
 /// each by the fast path for Kartu's own form and by the general RON parser.

@@ -19,6 +19,17 @@ use kartu::core::time::Timestamp;
 
 const DECK: &str = "backend-developer-en";
 
+/// Runs the `kartu` binary on the data directory `dir`.
+fn kartu(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("KARTU_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap()
 }
@@ -203,15 +214,7 @@ fn true_retention_on_an_anki_collection_counts_what_anki_counts() {
 #[test]
 fn the_commands_print_the_figures_and_optimize_applies_only_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(args)
-            .env_remove("KARTU_DATA_DIR")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| kartu(dir.path(), args);
     let package = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/anki/small.apkg");
     assert!(
         run(&[
@@ -335,19 +338,16 @@ fn optimizing_a_real_history_can_be_cancelled_and_then_changes_nothing() {
         Err(kartu::core::Error::Cancelled)
     ));
     drop(collection);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
+    let output = kartu(
+        dir.path(),
+        &[
             "optimize",
             "--evaluate",
             "--now",
             "2026-11-25T12:00:00Z",
             "--json",
-        ])
-        .env_remove("KARTU_DATA_DIR")
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let log_loss = json["current"]["log_loss"].as_f64().unwrap();
@@ -398,20 +398,17 @@ fn the_simulator_gives_a_year_at_each_retention_and_the_cheapest_one() {
     assert!((found.current_retention - 0.9).abs() < 1e-6);
     // The command prints the same as JSON.
     drop(collection);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kartu"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
+    let output = kartu(
+        dir.path(),
+        &[
             "simulate",
             "--deck",
             "generated",
             "--now",
             "2026-11-25T12:00:00Z",
             "--json",
-        ])
-        .env_remove("KARTU_DATA_DIR")
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{output:?}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["cards"], 499);

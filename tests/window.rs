@@ -1084,12 +1084,7 @@ fn settings_optimize_says_what_it_found_and_keeps_the_parameters_unless_applied(
     // The workload simulator, on the worker: two charts and the cheapest retention, which
     // goes into the settings on screen and is saved with them.
     // Below the fold: from the keyboard, as a learner without a mouse would.
-    window
-        .harness
-        .get_by_role_and_label(Role::Button, "Simulate…")
-        .focus();
-    settle(&mut window.harness);
-    window.harness.key_press(Key::Enter);
+    press(&mut window, "Simulate…");
     run_until(&mut window.harness, |h| {
         h.query_by_label_contains("Least time per card remembered at desired retention")
             .is_some()
@@ -1115,13 +1110,7 @@ fn settings_optimize_says_what_it_found_and_keeps_the_parameters_unless_applied(
         format!("Use desired retention {optimal}"),
         "Save".to_owned(),
     ] {
-        window
-            .harness
-            .get_by_role_and_label(Role::Button, &button)
-            .focus();
-        settle(&mut window.harness);
-        window.harness.key_press(Key::Enter);
-        settle(&mut window.harness);
+        press(&mut window, &button);
     }
     let saved = window
         .harness
@@ -1337,13 +1326,7 @@ fn deck_options_give_a_deck_a_preset_of_its_own() {
         .click();
     settle(&mut window.harness);
     // Save is below the fold: from the keyboard.
-    window
-        .harness
-        .get_by_role_and_label(Role::Button, "Save")
-        .focus();
-    settle(&mut window.harness);
-    window.harness.key_press(Key::Enter);
-    settle(&mut window.harness);
+    press(&mut window, "Save");
     let settings = window.harness.state().collection().settings().clone();
     let deck = DeckId("backend-developer-id".into());
     assert_eq!(settings.preset_name_for(&deck), "Slow", "{settings:?}");

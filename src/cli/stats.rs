@@ -8,6 +8,38 @@ use crate::core::ids::DeckId;
 use crate::core::stats;
 use crate::core::time::Timestamp;
 
+/// A long job's progress on stderr (`what… N%`) when stderr is a terminal, cleared when
+/// dropped.
+struct StderrProgress {
+    what: &'static str,
+    terminal: bool,
+}
+
+impl StderrProgress {
+    fn new(what: &'static str) -> Self {
+        Self {
+            what,
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }
+    }
+
+    /// Shows `done` of `total`; never cancels.
+    fn report(&self, done: usize, total: usize) -> bool {
+        if self.terminal && total > 0 {
+            eprint!("\r{}… {:>3}%", self.what, done * 100 / total);
+        }
+        true
+    }
+}
+
+impl Drop for StderrProgress {
+    fn drop(&mut self) {
+        if self.terminal {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "n/a".to_owned(), |s| format!("{:.1}%", s * 100.0))
 }
@@ -99,16 +131,9 @@ pub(super) fn optimize(
 ) -> anyhow::Result<ExitCode> {
     let deck = deck.map(|d| DeckId(d.to_owned()));
     let job = stats::OptimizeJob::new(collection, deck.as_ref(), now)?;
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let optimized = job.run(|done, total| {
-        if terminal && total > 0 {
-            eprint!("\roptimizing… {:>3}%", done * 100 / total);
-        }
-        true
-    })?;
-    if terminal {
-        eprint!("\r\x1b[K");
-    }
+    let shown = StderrProgress::new("optimizing");
+    let optimized = job.run(|done, total| shown.report(done, total))?;
+    drop(shown);
     let mut applied = false;
     if apply && !optimized.kept_current {
         // Into the preset of the deck (the Default one without `--deck`).
@@ -144,15 +169,7 @@ pub(super) fn optimize(
         )?;
     }
     for (name, m) in [("current", &optimized.current), ("new", &optimized.new)] {
-        match m {
-            Some(m) => writeln!(
-                out,
-                "{name}: log loss {:.4}, RMSE (bins) {:.2}%",
-                m.log_loss,
-                m.rmse_bins * 100.0
-            )?,
-            None => writeln!(out, "{name}: not enough reviews to evaluate")?,
-        }
+        write_metrics(out, name, m.as_ref())?;
     }
     writeln!(
         out,
@@ -175,16 +192,9 @@ pub(super) fn simulate(
 ) -> anyhow::Result<ExitCode> {
     let deck = deck.map(|d| DeckId(d.to_owned()));
     let job = stats::SimulateJob::new(collection, deck.as_ref(), now)?;
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let simulated = job.run(|done, total| {
-        if terminal && total > 0 {
-            eprint!("\rsimulating… {:>3}%", done * 100 / total);
-        }
-        true
-    })?;
-    if terminal {
-        eprint!("\r\x1b[K");
-    }
+    let shown = StderrProgress::new("simulating");
+    let simulated = job.run(|done, total| shown.report(done, total))?;
+    drop(shown);
     if as_json {
         writeln!(out, "{}", serde_json::to_string_pretty(&simulated)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -229,14 +239,23 @@ pub(super) fn evaluate(
         "from {} reviews ({} training items)",
         evaluated.reviews, evaluated.items
     )?;
-    match evaluated.current {
+    write_metrics(out, "current", evaluated.current.as_ref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `NAME: log loss …, RMSE (bins) …%`, or that there were too few reviews.
+fn write_metrics(
+    out: &mut dyn Write,
+    name: &str,
+    metrics: Option<&stats::Metrics>,
+) -> std::io::Result<()> {
+    match metrics {
         Some(m) => writeln!(
             out,
-            "current: log loss {:.4}, RMSE (bins) {:.2}%",
+            "{name}: log loss {:.4}, RMSE (bins) {:.2}%",
             m.log_loss,
             m.rmse_bins * 100.0
-        )?,
-        None => writeln!(out, "current: not enough reviews to evaluate")?,
+        ),
+        None => writeln!(out, "{name}: not enough reviews to evaluate"),
     }
-    Ok(ExitCode::SUCCESS)
 }

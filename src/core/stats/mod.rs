@@ -226,6 +226,22 @@ fn rating_index(rating: Rating) -> usize {
     }
 }
 
+/// The ids of `deck` and its sub-decks (`None`: every deck).
+pub(crate) fn deck_ids(collection: &Collection, deck: Option<&DeckId>) -> Result<HashSet<DeckId>> {
+    Ok(match deck {
+        Some(id) => collection
+            .family(id)?
+            .iter()
+            .map(|d| d.deck.id.clone())
+            .collect(),
+        None => collection
+            .decks()
+            .iter()
+            .map(|d| d.deck.id.clone())
+            .collect(),
+    })
+}
+
 /// Computes the statistics of `deck` (with its sub-decks; `None`: every deck) over the last
 /// `days` learner days (0: all history) at `now`, the future due load over `future_days`.
 pub fn compute(
@@ -267,18 +283,7 @@ impl StatsJob {
         future_days: u32,
         now: Timestamp,
     ) -> Result<Self> {
-        let decks: HashSet<DeckId> = match deck {
-            Some(id) => collection
-                .family(id)?
-                .iter()
-                .map(|d| d.deck.id.clone())
-                .collect(),
-            None => collection
-                .decks()
-                .iter()
-                .map(|d| d.deck.id.clone())
-                .collect(),
-        };
+        let decks = deck_ids(collection, deck)?;
         let clock = collection.clock();
         let today = clock.day(now);
         let stats = Stats {

@@ -91,18 +91,7 @@ impl OptimizeJob {
     pub fn new(collection: &Collection, deck: Option<&DeckId>, now: Timestamp) -> Result<Self> {
         let settings = collection.settings();
         let preset = deck.map_or_else(|| settings.default_preset(), |d| settings.preset_for(d));
-        let decks: Vec<DeckId> = match deck {
-            Some(id) => collection
-                .family(id)?
-                .iter()
-                .map(|d| d.deck.id.clone())
-                .collect(),
-            None => collection
-                .decks()
-                .iter()
-                .map(|d| d.deck.id.clone())
-                .collect(),
-        };
+        let decks = super::deck_ids(collection, deck)?;
         Ok(Self::with(collection, decks, &preset, now))
     }
 

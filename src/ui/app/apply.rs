@@ -1,5 +1,6 @@
 //! Applying the screens' commands to the core, after the frame.
 
+use super::jobs::PresetWork;
 use super::{JobDone, KartuApp, Screen, StudyState, local_time_text};
 use crate::core::collection::Action;
 use crate::core::ids::{CardId, DeckId};
@@ -77,9 +78,15 @@ impl KartuApp {
             }
             Command::ShowBrowser => self.open_browser(now),
             Command::ShowStats => self.open_stats(ctx, now),
-            Command::Optimize(preset) => self.start_optimize(ctx, preset, now),
-            Command::Evaluate(preset) => self.start_evaluate(ctx, preset, now),
-            Command::Simulate(preset) => self.start_simulate(ctx, preset, now),
+            Command::Optimize(preset) => {
+                self.start_preset_work(ctx, PresetWork::Optimize, preset, now);
+            }
+            Command::Evaluate(preset) => {
+                self.start_preset_work(ctx, PresetWork::Evaluate, preset, now);
+            }
+            Command::Simulate(preset) => {
+                self.start_preset_work(ctx, PresetWork::Simulate, preset, now);
+            }
             Command::DeckOptions(deck) => {
                 if let Ok(installed) = self.collection.deck(&deck) {
                     let title = installed.deck.title.clone();

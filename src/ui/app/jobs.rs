@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{EDIT_FOLD_AFTER, JobDone, KartuApp, SNAPSHOT_RETRY};
 use crate::core::time::Timestamp;
 use crate::ui::dialogs::FileDialogs;
-use crate::ui::worker::JobKind;
+use crate::ui::worker::{JobControl, JobKind};
 
 impl KartuApp {
     /// Writes a backup in the background when the policy says one is due.
@@ -53,86 +53,60 @@ impl KartuApp {
             });
     }
 
-    /// Fits the FSRS parameters on the worker, with progress and Cancel; not beside a
-    /// snapshot or backup (it reads the history files they rewrite).
-    pub(super) fn start_optimize(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
-        if self.worker.is_running(JobKind::Optimize) {
+    /// Optimize, Evaluate or the simulator for a preset, on the worker with progress and
+    /// Cancel; one of a kind at a time, and not beside a snapshot or backup (each reads the
+    /// history files those rewrite).
+    pub(super) fn start_preset_work(
+        &mut self,
+        ctx: &egui::Context,
+        work: PresetWork,
+        preset: String,
+        now: Timestamp,
+    ) {
+        use crate::core::stats::{OptimizeJob, SimulateJob};
+        let kind = match work {
+            PresetWork::Optimize | PresetWork::Evaluate => JobKind::Optimize,
+            PresetWork::Simulate => JobKind::Simulate,
+        };
+        if self.worker.is_running(kind) {
             return;
         }
         // A snapshot or backup running now is short: let it finish first.
         self.wait_for_background_writes();
-        let job = match crate::core::stats::OptimizeJob::for_preset(&self.collection, &preset, now)
-        {
-            Ok(job) => job,
-            Err(err) => {
-                self.set_error(self.texts().failed, &err);
-                return;
+        let tr = self.texts();
+        let made: crate::core::Result<(&str, Run)> =
+            match work {
+                PresetWork::Optimize => OptimizeJob::for_preset(&self.collection, &preset, now)
+                    .map(|job| -> (&str, Run) {
+                        self.optimized = None;
+                        let run = move |c: &JobControl| {
+                            JobDone::Optimized(preset, job.run(|d, t| report(c, d, t)))
+                        };
+                        (tr.optimize.running, Box::new(run))
+                    }),
+                PresetWork::Evaluate => OptimizeJob::for_preset(&self.collection, &preset, now)
+                    .map(|job| -> (&str, Run) {
+                        self.evaluated = None;
+                        let run = move |c: &JobControl| {
+                            JobDone::Evaluated(preset, job.evaluate(|d, t| report(c, d, t)))
+                        };
+                        (tr.optimize.evaluating, Box::new(run))
+                    }),
+                PresetWork::Simulate => SimulateJob::for_preset(&self.collection, &preset, now)
+                    .map(|job| -> (&str, Run) {
+                        self.simulated = None;
+                        let run = move |c: &JobControl| {
+                            JobDone::Simulated(preset, job.run(|d, t| report(c, d, t)))
+                        };
+                        (tr.workload.running, Box::new(run))
+                    }),
+            };
+        match made {
+            Ok((label, run)) => {
+                self.worker.spawn(ctx, kind, label.to_owned(), true, run);
             }
-        };
-        self.optimized = None;
-        let label = self.texts().optimize.running.to_owned();
-        self.worker
-            .spawn(ctx, JobKind::Optimize, label, true, move |control| {
-                let found = job.run(|done, total| {
-                    control.set_progress(done as u64, total as u64);
-                    !control.is_cancelled()
-                });
-                JobDone::Optimized(preset, found)
-            });
-    }
-
-    /// Runs the workload simulator on the worker, with progress and Cancel; not beside a
-    /// snapshot or backup (it reads the history files they rewrite).
-    pub(super) fn start_simulate(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
-        if self.worker.is_running(JobKind::Simulate) {
-            return;
+            Err(err) => self.set_error(tr.failed, &err),
         }
-        self.wait_for_background_writes();
-        let job = match crate::core::stats::SimulateJob::for_preset(&self.collection, &preset, now)
-        {
-            Ok(job) => job,
-            Err(err) => {
-                self.set_error(self.texts().failed, &err);
-                return;
-            }
-        };
-        self.simulated = None;
-        let label = self.texts().workload.running.to_owned();
-        self.worker
-            .spawn(ctx, JobKind::Simulate, label, true, move |control| {
-                let found = job.run(|done, total| {
-                    control.set_progress(done as u64, total as u64);
-                    !control.is_cancelled()
-                });
-                JobDone::Simulated(preset, found)
-            });
-    }
-
-    /// Scores the preset's parameters on the worker (as Optimize runs: one at a time, not
-    /// beside a snapshot or backup).
-    pub(super) fn start_evaluate(&mut self, ctx: &egui::Context, preset: String, now: Timestamp) {
-        if self.worker.is_running(JobKind::Optimize) {
-            return;
-        }
-        self.wait_for_background_writes();
-        let job = match crate::core::stats::OptimizeJob::for_preset(&self.collection, &preset, now)
-        {
-            Ok(job) => job,
-            Err(err) => {
-                self.set_error(self.texts().failed, &err);
-                return;
-            }
-        };
-        self.evaluated = None;
-        let label = self.texts().optimize.evaluating.to_owned();
-        self.worker
-            .spawn(ctx, JobKind::Optimize, label, true, move |control| {
-                let found = job.evaluate(|done, total| {
-                    control.set_progress(done as u64, total as u64);
-                    !control.is_cancelled()
-                });
-                JobDone::Evaluated(preset, found)
-            });
     }
 
     /// Writes edited decks into their files in the background, a while after the last edit
@@ -258,4 +232,24 @@ impl KartuApp {
                 ask(dialogs.as_ref())
             });
     }
+}
+
+/// A job for the worker, made on the UI thread.
+type Run = Box<dyn FnOnce(&JobControl) -> JobDone + Send>;
+
+/// What a preset's decks' history can be used for, on the worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PresetWork {
+    /// Fit the FSRS parameters.
+    Optimize,
+    /// Score the parameters in use.
+    Evaluate,
+    /// The workload simulator.
+    Simulate,
+}
+
+/// Passes a job's progress to the status bar; `false` once Cancel was pressed.
+fn report(control: &JobControl, done: usize, total: usize) -> bool {
+    control.set_progress(done as u64, total as u64);
+    !control.is_cancelled()
 }

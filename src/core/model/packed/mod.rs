@@ -234,9 +234,8 @@ impl<'a> NoteRef<'a> {
     /// When the note was added, if known.
     #[must_use]
     pub fn added(&self) -> Option<jiff::Timestamp> {
-        (self.note.added_ms != NO_TIME)
-            .then(|| jiff::Timestamp::from_millisecond(self.note.added_ms).ok())
-            .flatten()
+        self.added_ms()
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
     }
 
     /// When the note was added, in milliseconds since the epoch (`None`: not known).
