@@ -84,6 +84,8 @@ pub struct BrowseView<'a> {
     pub decks: &'a [(DeckId, String)],
     /// How many notes the selected cards belong to (what Delete deletes), while asking.
     pub selected_notes: usize,
+    /// The cards are being gathered (the rows shown, if any, are the last ones).
+    pub loading: bool,
 }
 
 /// Shows the browser.
@@ -233,7 +235,16 @@ pub fn browse_ui(
         });
     }
     ui.add_space(theme::SECTION_GAP / 2.0);
+    if view.loading {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(t.loading);
+        });
+    }
     if count == 0 {
+        if view.loading {
+            return;
+        }
         ui.label(t.nothing_found);
         return;
     }

@@ -53,6 +53,8 @@ pub enum JobKind {
     Simulate,
     /// The statistics' pass over the review history.
     Stats,
+    /// The browser's search index.
+    Index,
 }
 
 /// A running job, as the status bar shows it.

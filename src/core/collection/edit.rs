@@ -92,7 +92,7 @@ impl Collection {
             };
             match edit {
                 Edit::PutDeck(header) => {
-                    let deck = &mut installed.deck;
+                    let deck = std::sync::Arc::make_mut(&mut installed.deck);
                     deck.title.clone_from(&header.title);
                     deck.description.clone_from(&header.description);
                     deck.language.clone_from(&header.language);
@@ -101,7 +101,7 @@ impl Collection {
                 }
                 Edit::PutNote { note, .. } => {
                     if let Some(at) = installed.deck.note_position(&note.id.0) {
-                        installed.deck.replace_note(at, note);
+                        std::sync::Arc::make_mut(&mut installed.deck).replace_note(at, note);
                     }
                 }
                 Edit::RemoveNote { .. } | Edit::RemoveDeck(_) => {}

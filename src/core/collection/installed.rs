@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::core::bundled::BUNDLED_DECKS;
 use crate::core::error::Error;
@@ -27,8 +28,9 @@ pub enum DeckSource {
 /// A deck available for study.
 #[derive(Clone, Debug)]
 pub struct InstalledDeck {
-    /// The deck itself.
-    pub deck: PackedDeck,
+    /// The deck itself; shared, so a copy for another thread (the browser's index) costs
+    /// nothing (an edit while one is out copies it first).
+    pub deck: Arc<PackedDeck>,
     /// Where it came from.
     pub source: DeckSource,
     /// Positions in the deck, sorted by card id: finds a card by id without a copy of
@@ -51,7 +53,7 @@ impl InstalledDeck {
         });
         let queues = Queues::unseen(len);
         Self {
-            deck,
+            deck: Arc::new(deck),
             source,
             by_id,
             queues,

@@ -59,5 +59,5 @@ pub use card::{CardState, Due, Review, SearchCard, SearchContext};
 pub use compile::{CaseFolding, CompileOptions, CompiledQuery};
 pub use error::SearchError;
 pub use eval::Matcher;
-pub use index::{Found, IndexedCard, SearchIndex, SortColumn, context, plain_text};
+pub use index::{Found, IndexSource, IndexedCard, SearchIndex, SortColumn, context, plain_text};
 pub use parser::parse;

@@ -76,7 +76,7 @@ impl KartuApp {
                 }
                 self.summaries_at = None;
             }
-            Command::ShowBrowser => self.open_browser(now),
+            Command::ShowBrowser => self.open_browser(),
             Command::ShowStats => self.open_stats(ctx, now),
             Command::Optimize(preset) => {
                 self.start_preset_work(ctx, PresetWork::Optimize, preset, now);

@@ -4,16 +4,17 @@
 use std::collections::BTreeSet;
 
 use super::edit::EditorState;
-use super::{KartuApp, Screen, local_date_text};
+use super::{JobDone, KartuApp, Screen, local_date_text};
 use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardState;
 use crate::core::model::deck::NoteId;
 use crate::core::model::edit::Edit;
-use crate::core::search::{SearchIndex, SortColumn, context, plain_text};
+use crate::core::search::{IndexSource, SearchIndex, SortColumn, context, plain_text};
 use crate::core::time::Timestamp;
 use crate::ui::browse::{BrowseDraft, BrowseRows};
 use crate::ui::i18n::{Texts, fill};
+use crate::ui::worker::JobKind;
 
 /// The browser screen's state.
 pub(crate) struct BrowserState {
@@ -26,8 +27,13 @@ pub(crate) struct BrowserState {
     searched: Option<(String, SortColumn, bool)>,
     /// Why the query does not parse, and where.
     pub(crate) error: Option<(String, usize)>,
-    /// Cards changed: build the index again before the next frame.
+    /// Cards changed: build the index again (on the worker).
     pub(crate) stale: bool,
+    /// The index is being built on the worker: the rows on screen are the last index's, and
+    /// the selection acts on nothing until it is back.
+    pub(crate) building: bool,
+    /// A new index arrived: search again, keeping the pane's card selected.
+    fresh: bool,
     /// Cards whose progress alone changed: the index takes their new progress (cheaper than
     /// building it again).
     pub(crate) progress_changed: Vec<(DeckId, CardId)>,
@@ -68,8 +74,17 @@ impl BrowserState {
         self.stale = true;
     }
 
-    /// Searches again if the query, sort or cards changed since the last search.
-    pub(crate) fn refresh(&mut self, collection: &Collection, now: Timestamp) {
+    /// Searches again if the query, sort or cards changed since the last search. When the
+    /// index must be built again, returns what to build it from (the caller builds it on the
+    /// worker and hands it to [`BrowserState::install_index`]).
+    pub(crate) fn refresh(
+        &mut self,
+        collection: &Collection,
+        now: Timestamp,
+    ) -> Option<IndexSource> {
+        if self.building {
+            return None;
+        }
         let changed = std::mem::take(&mut self.progress_changed);
         if !self.stale
             && !changed.is_empty()
@@ -77,15 +92,16 @@ impl BrowserState {
         {
             self.stale = true;
         }
-        let keep_selection = self.stale || !changed.is_empty();
+        if self.stale {
+            self.stale = false;
+            self.building = true;
+            self.known_tags = None;
+            return Some(IndexSource::new(collection, now));
+        }
+        let rebuilt = std::mem::take(&mut self.fresh);
+        let keep_selection = rebuilt || !changed.is_empty();
         if !changed.is_empty() {
             self.searched = None;
-        }
-        let rebuilt = self.stale;
-        if self.stale {
-            self.index = SearchIndex::build(collection, now);
-            self.searched = None;
-            self.known_tags = None;
         }
         let wanted = (
             self.draft.query.clone(),
@@ -93,14 +109,14 @@ impl BrowserState {
             self.draft.reverse,
         );
         if self.searched.as_ref() == Some(&wanted) {
-            return;
+            return None;
         }
         let query = &self.draft.query;
         if SearchIndex::query_needs_reviews(query).unwrap_or(false)
             && let Err(err) = self.index.load_reviews(collection)
         {
             self.error = Some((err.to_string(), 0));
-            return;
+            return None;
         }
         match self
             .index
@@ -125,12 +141,24 @@ impl BrowserState {
             // The last good result stays on screen under the error.
             Err(err) => self.error = Some((err.message, err.position)),
         }
-        self.stale = false;
         self.searched = Some(wanted);
+        None
+    }
+
+    /// The index built on the worker: searched at the next frame.
+    pub(crate) fn install_index(&mut self, index: SearchIndex) {
+        self.index = index;
+        self.building = false;
+        self.fresh = true;
+        self.searched = None;
     }
 
     /// The selected cards' ids.
     pub(crate) fn selected_ids(&self, collection: &Collection) -> Vec<(DeckId, CardId)> {
+        if self.building {
+            // The rows on screen may no longer be where the cards are.
+            return Vec::new();
+        }
         self.draft
             .selected
             .iter()
@@ -223,26 +251,41 @@ impl BrowseRows for RowsView<'_> {
 }
 
 impl KartuApp {
-    /// Opens the browser (its index is built now, off nothing else: at 100,000 cards this
-    /// takes tens of milliseconds, once).
-    pub(super) fn open_browser(&mut self, now: Timestamp) {
+    /// Opens the browser; its index is built on the worker (tens of milliseconds at 100,000
+    /// cards) while the screen shows that it is loading.
+    pub(super) fn open_browser(&mut self) {
         if matches!(self.screen, Screen::Browse(_)) {
             return;
         }
-        let mut browser = BrowserState {
+        let browser = BrowserState {
             draft: BrowseDraft::default(),
-            index: SearchIndex::build(&self.collection, now),
+            index: SearchIndex::default(),
             results: Vec::new(),
             searched: None,
             error: None,
-            stale: false,
+            stale: true,
+            building: false,
+            fresh: false,
             pane: None,
             pane_card: None,
             known_tags: None,
             progress_changed: Vec::new(),
         };
-        browser.refresh(&self.collection, now);
         self.screen = Screen::Browse(Box::new(browser));
+    }
+
+    /// Looks again at the browser's search, building its index on the worker when needed.
+    pub(super) fn refresh_browser(&mut self, ctx: &egui::Context, now: Timestamp) {
+        let Screen::Browse(browser) = &mut self.screen else {
+            return;
+        };
+        if let Some(source) = browser.refresh(&self.collection, now) {
+            let label = self.texts().browse.loading.to_owned();
+            self.worker
+                .spawn(ctx, JobKind::Index, label, false, move |_| {
+                    JobDone::Index(Box::new(SearchIndex::build_from(&source)))
+                });
+        }
     }
 
     /// Saves what the learner changed in the editor pane (before the pane goes: Anki's
@@ -266,6 +309,9 @@ impl KartuApp {
         let Screen::Browse(browser) = &self.screen else {
             return;
         };
+        if browser.building {
+            return;
+        }
         let wanted = if browser.draft.selected.len() == 1 {
             browser.selected_ids(&self.collection).into_iter().next()
         } else {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{EDIT_FOLD_AFTER, JobDone, KartuApp, SNAPSHOT_RETRY};
+use super::{EDIT_FOLD_AFTER, JobDone, KartuApp, SNAPSHOT_RETRY, Screen};
 use crate::core::time::Timestamp;
 use crate::ui::dialogs::FileDialogs;
 use crate::ui::worker::{JobControl, JobKind};
@@ -193,6 +193,11 @@ impl KartuApp {
             }
             JobDone::Simulated(preset, Ok(found)) => self.simulated = Some((preset, found)),
             JobDone::Stats(draft, result) => self.stats_done(draft, *result),
+            JobDone::Index(index) => {
+                if let Screen::Browse(browser) = &mut self.screen {
+                    browser.install_index(*index);
+                }
+            }
             JobDone::EditFold(result) => {
                 if let Err(err) =
                     result.and_then(|through| self.collection.finish_edit_fold(through))

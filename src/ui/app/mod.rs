@@ -103,6 +103,8 @@ enum JobDone {
     Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
     /// What Evaluate found, for a preset.
     Evaluated(String, crate::core::Result<crate::core::stats::Evaluated>),
+    /// The browser's search index, built.
+    Index(Box<crate::core::search::SearchIndex>),
     /// The statistics for a deck and range.
     Stats(
         crate::ui::stats::StatsDraft,
@@ -397,8 +399,8 @@ impl eframe::App for KartuApp {
         if matches!(self.screen, Screen::Stats(_)) {
             self.refresh_stats(&ui.ctx().clone(), now);
         }
-        if let Screen::Browse(browser) = &mut self.screen {
-            browser.refresh(&self.collection, now);
+        if matches!(self.screen, Screen::Browse(_)) {
+            self.refresh_browser(&ui.ctx().clone(), now);
             self.sync_browser_pane(now);
         } else if ui.memory(|m| m.focused().is_none())
             && ui.input_mut(|input| input.consume_key(Modifiers::NONE, Key::B))

@@ -146,6 +146,7 @@ impl KartuApp {
                             error: browser.error.clone(),
                             decks: browse_decks.as_deref().unwrap_or_default(),
                             selected_notes,
+                            loading: browser.building || browser.stale,
                         };
                         browse_ui(ui, &mut draft, &view, tr, commands);
                         browser.draft = draft;

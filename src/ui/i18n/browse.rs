@@ -38,6 +38,8 @@ pub struct BrowseTexts {
     pub moved: &'static str,
     /// Above the editor pane: the selected card's note, saved with Save (Ctrl+Enter).
     pub pane_hint: &'static str,
+    /// While the cards are being gathered (and the job's label).
+    pub loading: &'static str,
     /// Confirmation of Forget (`{n}`).
     pub forget_confirm: &'static str,
     /// Button: delete the selected cards' notes (asks first).
@@ -103,6 +105,7 @@ pub static EN: BrowseTexts = BrowseTexts {
     change_deck: "Change deck…",
     moved: "{n} notes moved to {deck}, with their progress (Ctrl+Z takes it back).",
     pane_hint: "The selected card's note. Save with Ctrl+Enter; changes are also saved when you select another card.",
+    loading: "Gathering the cards…",
     forget_confirm: "Make {n} cards new again? Their reviews stay in your history.",
     delete: "Delete notes…",
     delete_confirm: "Delete {n} notes ({cards} cards)? Their progress is kept and comes back if you undo.",
@@ -153,6 +156,7 @@ pub static ID: BrowseTexts = BrowseTexts {
     change_deck: "Pindahkan ke dek…",
     moved: "{n} catatan dipindahkan ke {deck}, beserta kemajuannya (Ctrl+Z membatalkannya).",
     pane_hint: "Catatan dari kartu yang dipilih. Simpan dengan Ctrl+Enter; perubahan juga disimpan saat Anda memilih kartu lain.",
+    loading: "Mengumpulkan kartu…",
     forget_confirm: "Jadikan {n} kartu baru lagi? Ulasannya tetap ada di riwayat Anda.",
     delete: "Hapus catatan…",
     delete_confirm: "Hapus {n} catatan ({cards} kartu)? Kemajuannya tetap disimpan dan kembali jika Anda membatalkan.",

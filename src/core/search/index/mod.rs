@@ -9,6 +9,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::card::{Review, SearchContext};
 use super::{SearchError, parse};
@@ -26,6 +27,7 @@ use crate::core::collection::Collection;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::{CardProgress, CardState, Rating};
 use crate::core::model::deck::NoteKind;
+use crate::core::model::packed::PackedDeck;
 use crate::core::time::Timestamp;
 
 /// One card, as the index holds it.
@@ -151,13 +153,10 @@ pub fn context(collection: &Collection, now: Timestamp) -> SearchContext {
     SearchContext::new(today.0, now.unix_secs(), next.unix_secs())
 }
 
-impl SearchIndex {
-    /// Every card of every installed deck, with its progress as of `now` (burying ends with
-    /// the day: build again on a new day).
-    #[must_use]
-    pub fn build(collection: &Collection, now: Timestamp) -> Self {
-        let clock = collection.clock();
-        let mut index = Self {
+impl Default for SearchIndex {
+    /// An index of no cards.
+    fn default() -> Self {
+        Self {
             decks: Vec::new(),
             notes: Vec::new(),
             rows: Vec::new(),
@@ -165,14 +164,66 @@ impl SearchIndex {
             ranks: Vec::new(),
             reviews: None,
             decay: fsrs::FSRS6_DEFAULT_DECAY,
-        };
-        let titles: HashMap<&DeckId, (&str, Option<&DeckId>)> = collection
+        }
+    }
+}
+
+/// What an index is built from, copied out of a collection so the build can run on another
+/// thread: each deck (packed: a few buffers, no per-note copies) with its cards' progress by
+/// position, the titles of the tree, and the time.
+#[derive(Clone, Debug)]
+pub struct IndexSource {
+    decks: Vec<(Arc<PackedDeck>, Vec<Option<CardProgress>>)>,
+    clock: crate::core::time::DayClock,
+    now: Timestamp,
+}
+
+impl IndexSource {
+    /// The collection's decks and progress at `now`.
+    #[must_use]
+    pub fn new(collection: &Collection, now: Timestamp) -> Self {
+        let decks = collection
             .decks()
             .iter()
-            .map(|d| (&d.deck.id, (d.deck.title.as_str(), d.deck.parent.as_ref())))
+            .map(|installed| {
+                // Each card's progress by position, from one walk in id order (no lookups).
+                let mut states = vec![None; installed.deck.len()];
+                let studied = collection.progress().cards.get(&installed.deck.id);
+                for (position, state) in installed.progress_by_position(studied) {
+                    if let Some(slot) = states.get_mut(position as usize) {
+                        *slot = state.cloned();
+                    }
+                }
+                (installed.deck.clone(), states)
+            })
             .collect();
-        for installed in collection.decks() {
-            let deck = &installed.deck;
+        Self {
+            decks,
+            clock: collection.clock().clone(),
+            now,
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Every card of every installed deck, with its progress as of `now` (burying ends with
+    /// the day: build again on a new day).
+    #[must_use]
+    pub fn build(collection: &Collection, now: Timestamp) -> Self {
+        Self::build_from(&IndexSource::new(collection, now))
+    }
+
+    /// The index of what `source` holds (anywhere: the window builds it on its worker).
+    #[must_use]
+    pub fn build_from(source: &IndexSource) -> Self {
+        let (clock, now) = (&source.clock, source.now);
+        let mut index = Self::default();
+        let titles: HashMap<&DeckId, (&str, Option<&DeckId>)> = source
+            .decks
+            .iter()
+            .map(|(d, _)| (&d.id, (d.title.as_str(), d.parent.as_ref())))
+            .collect();
+        for (deck, states) in &source.decks {
             // The titles from the top of the tree down (loops were broken when the tree was
             // built; the depth cap keeps this finite whatever the files say).
             let mut levels = Vec::new();
@@ -235,17 +286,8 @@ impl SearchIndex {
                     added_ms: note.added_ms().unwrap_or(i64::MIN),
                 });
             }
-            // Each card's progress by position, from one walk in id order (no lookups).
-            let mut states = vec![None; deck.len()];
-            for (position, state) in
-                installed.progress_by_position(collection.progress().cards.get(&deck.id))
-            {
-                if let Some(slot) = states.get_mut(position as usize) {
-                    *slot = state;
-                }
-            }
             for (position, card) in deck.cards().enumerate() {
-                let progress = states[position].cloned().unwrap_or_default();
+                let progress = states.get(position).cloned().flatten().unwrap_or_default();
                 index.rows.push(Row {
                     deck: deck_index,
                     card: as_u32(position),
