@@ -55,6 +55,8 @@ pub enum JobKind {
     Stats,
     /// The browser's search index.
     Index,
+    /// Writing an export.
+    Export,
 }
 
 /// A running job, as the status bar shows it.

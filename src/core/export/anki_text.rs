@@ -7,10 +7,13 @@ use std::path::Path;
 
 use super::Exported;
 use super::html::markdown_to_html;
-use crate::core::collection::{Collection, InstalledDeck};
+use std::collections::HashMap;
+
+use crate::core::collection::Collection;
 use crate::core::error::Result;
 use crate::core::ids::DeckId;
 use crate::core::model::deck::NoteKind;
+use crate::core::model::packed::PackedDeck;
 use crate::core::storage::atomic::AtomicWriter;
 
 /// The prefix of a GUID that carries a Kartu note id (one that did not come from Anki).
@@ -50,7 +53,7 @@ pub fn guid_of(note_id: &str) -> String {
 }
 
 /// A deck's Anki name: the titles from the top of its tree down, joined by `::`.
-fn anki_deck_name(collection: &Collection, deck: &DeckId) -> String {
+pub(super) fn anki_deck_name(collection: &Collection, deck: &DeckId) -> String {
     let mut levels = Vec::new();
     let mut at = Some(deck.clone());
     while let Some(id) = at.take() {
@@ -78,15 +81,13 @@ fn push_field(line: &mut String, field: &str) {
 }
 
 pub(super) fn write(
-    collection: &Collection,
-    decks: &[&InstalledDeck],
+    decks: &[&PackedDeck],
+    names: &HashMap<DeckId, String>,
     path: &Path,
     exported: &mut Exported,
 ) -> Result<()> {
-    let optional = decks.iter().any(|installed| {
-        installed
-            .deck
-            .notes()
+    let optional = decks.iter().any(|deck| {
+        deck.notes()
             .any(|note| note.kind() == NoteKind::OptionalReversed)
     });
     let fields = if optional { 3 } else { 2 };
@@ -99,9 +100,8 @@ pub(super) fn write(
     )
     .ok();
     let mut left_out = 0usize;
-    for installed in decks {
-        let deck = &installed.deck;
-        let deck_name = anki_deck_name(collection, &deck.id);
+    for deck in decks {
+        let deck_name = names.get(&deck.id).cloned().unwrap_or_default();
         for note in deck.notes() {
             let kind = note.kind();
             let mut values = match kind {

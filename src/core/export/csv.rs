@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use crate::core::collection::{Collection, InstalledDeck};
 use crate::core::error::{Error, Result};
 use crate::core::model::deck::NoteKind;
+use crate::core::model::packed::PackedDeck;
 use crate::core::storage::atomic::AtomicWriter;
 
 /// The header row.
@@ -36,7 +36,7 @@ pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub(super) fn write(_: &Collection, decks: &[&InstalledDeck], path: &Path) -> Result<()> {
+pub(super) fn write(decks: &[&PackedDeck], path: &Path) -> Result<()> {
     let tsv = path
         .extension()
         .and_then(|e| e.to_str())
@@ -46,8 +46,7 @@ pub(super) fn write(_: &Collection, decks: &[&InstalledDeck], path: &Path) -> Re
         .from_writer(Vec::new());
     let failed = |err: ::csv::Error| Error::Invalid(format!("{}: {err}", path.display()));
     writer.write_record(HEADER).map_err(failed)?;
-    for installed in decks {
-        let deck = &installed.deck;
+    for deck in decks {
         for note in deck.notes() {
             let (front, back) = if note.kind() == NoteKind::Cloze {
                 (note.cloze_text(), note.extra())

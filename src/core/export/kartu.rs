@@ -6,24 +6,24 @@ use std::path::Path;
 
 use zip::write::SimpleFileOptions;
 
+use super::ExportJob;
 use super::Exported;
-use crate::core::collection::{Collection, InstalledDeck};
 use crate::core::error::{Error, Result};
 use crate::core::model::media::is_plain_name;
+use crate::core::model::packed::PackedDeck;
 use crate::core::model::progress::Progress;
 use crate::core::storage::atomic::{self, AtomicWriter};
 use crate::core::storage::format::package::{DECK_ENTRY, MEDIA_PREFIX, PROGRESS_ENTRY};
 
 pub(super) fn write(
-    collection: &Collection,
-    installed: &InstalledDeck,
-    with_progress: bool,
+    source: &ExportJob,
+    deck: &PackedDeck,
     path: &Path,
     exported: &mut Exported,
 ) -> Result<()> {
     let failed = |err: zip::result::ZipError| Error::Invalid(format!("{}: {err}", path.display()));
     let io_failed = |err: std::io::Error| Error::io(path, err);
-    let deck = installed.deck.to_deck();
+    let deck = deck.to_deck();
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -33,11 +33,11 @@ pub(super) fn write(
     zip.start_file(DECK_ENTRY, deflated).map_err(failed)?;
     zip.write_all(deck.to_ron()?.as_bytes())
         .map_err(io_failed)?;
-    if let Some(dir) = collection.media_dir(&deck.id)
+    if let Some(dir) = &source.media
         && dir.is_dir()
     {
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .map_err(|err| Error::io(&dir, err))?
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map_err(|err| Error::io(dir, err))?
             .filter_map(std::result::Result::ok)
             .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
             .filter_map(|entry| entry.file_name().into_string().ok())
@@ -56,15 +56,10 @@ pub(super) fn write(
             exported.media += 1;
         }
     }
-    if with_progress {
-        let cards = collection
-            .progress()
-            .cards
-            .get(&deck.id)
-            .cloned()
-            .unwrap_or_default();
+    if let Some(cards) = &source.progress {
+        let cards = cards.clone();
         let mut reviews = Vec::new();
-        collection.for_each_review(&mut |review| {
+        crate::core::collection::for_each_review_in(&source.paths, &mut |review| {
             if review.deck == deck.id {
                 reviews.push(review.clone());
             }

@@ -11,13 +11,19 @@ pub mod csv;
 pub mod html;
 mod kartu;
 
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::core::collection::{Collection, InstalledDeck};
 use crate::core::error::{Error, Result};
-use crate::core::ids::DeckId;
+use crate::core::ids::{CardId, DeckId};
+use crate::core::model::card::CardProgress;
+use crate::core::model::packed::PackedDeck;
+use crate::core::storage::format::deck_file;
+use crate::core::storage::paths::DataPaths;
 
 /// The formats Kartu exports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,47 +126,104 @@ pub fn export(
     with_progress: bool,
     path: &Path,
 ) -> Result<Exported> {
-    if with_progress && !format.carries_progress() {
-        return Err(Error::Invalid(format!(
-            "progress travels only in a Kartu package: export with --format kartu, not {}",
-            format.name()
-        )));
-    }
-    let decks: Vec<&InstalledDeck> = if format.single_deck() {
-        vec![collection.deck(deck)?]
-    } else {
-        collection.family(deck)?
-    };
-    let mut exported = Exported {
-        decks: decks.len(),
-        ..Exported::default()
-    };
-    for installed in &decks {
-        exported.notes += installed.deck.notes().len();
-        exported.cards += installed.deck.cards().len();
-    }
-    match format {
-        ExportFormat::Ron => {
-            collection.export_deck(deck, path)?;
-            exported.media = copy_media(collection, deck, &path.with_extension("media"))?;
-        }
-        ExportFormat::Kartu => {
-            kartu::write(collection, decks[0], with_progress, path, &mut exported)?;
-        }
-        ExportFormat::Csv => csv::write(collection, &decks, path)?,
-        ExportFormat::AnkiText => anki_text::write(collection, &decks, path, &mut exported)?,
-    }
-    Ok(exported)
+    ExportJob::new(collection, deck, format, with_progress)?.run(path)
 }
 
-/// Copies `deck`'s images into `target` (the `NAME.media/` folder beside a deck file, where
+/// An export, prepared from a collection (what it takes is shared or copied), then written
+/// anywhere: the window writes it on its worker.
+#[derive(Clone, Debug)]
+pub struct ExportJob {
+    format: ExportFormat,
+    /// The deck, then (for CSV and text) the decks under it.
+    decks: Vec<Arc<PackedDeck>>,
+    /// Each deck's name in Anki (titles from the top of the tree).
+    names: HashMap<DeckId, String>,
+    /// The first deck's media folder, if it has one.
+    media: Option<PathBuf>,
+    /// The first deck's card states, when the export carries progress.
+    progress: Option<BTreeMap<CardId, CardProgress>>,
+    paths: DataPaths,
+}
+
+impl ExportJob {
+    /// What exporting `deck` in `format` needs (see [`export`]).
+    pub fn new(
+        collection: &Collection,
+        deck: &DeckId,
+        format: ExportFormat,
+        with_progress: bool,
+    ) -> Result<Self> {
+        if with_progress && !format.carries_progress() {
+            return Err(Error::Invalid(format!(
+                "progress travels only in a Kartu package: export with --format kartu, not {}",
+                format.name()
+            )));
+        }
+        let decks: Vec<&InstalledDeck> = if format.single_deck() {
+            vec![collection.deck(deck)?]
+        } else {
+            collection.family(deck)?
+        };
+        Ok(Self {
+            format,
+            names: decks
+                .iter()
+                .map(|d| {
+                    (
+                        d.deck.id.clone(),
+                        anki_text::anki_deck_name(collection, &d.deck.id),
+                    )
+                })
+                .collect(),
+            decks: decks.iter().map(|d| Arc::clone(&d.deck)).collect(),
+            media: collection.media_dir(deck),
+            progress: with_progress.then(|| {
+                collection
+                    .progress()
+                    .cards
+                    .get(deck)
+                    .cloned()
+                    .unwrap_or_default()
+            }),
+            paths: collection.paths().clone(),
+        })
+    }
+
+    /// Writes the export to `path` (beside it first, then moved there when whole).
+    pub fn run(&self, path: &Path) -> Result<Exported> {
+        let decks: Vec<&PackedDeck> = self.decks.iter().map(AsRef::as_ref).collect();
+        let mut exported = Exported {
+            decks: decks.len(),
+            ..Exported::default()
+        };
+        for deck in &decks {
+            exported.notes += deck.notes().len();
+            exported.cards += deck.cards().len();
+        }
+        let Some(first) = decks.first() else {
+            return Ok(exported);
+        };
+        match self.format {
+            ExportFormat::Ron => {
+                deck_file::save_deck_file(&first.to_deck(), path)?;
+                exported.media = copy_media(self.media.as_deref(), &path.with_extension("media"))?;
+            }
+            ExportFormat::Kartu => kartu::write(self, first, path, &mut exported)?,
+            ExportFormat::Csv => csv::write(&decks, path)?,
+            ExportFormat::AnkiText => anki_text::write(&decks, &self.names, path, &mut exported)?,
+        }
+        Ok(exported)
+    }
+}
+
+/// Copies a deck's images (from `media`) into `target` (the `NAME.media/` folder beside a deck file, where
 /// Kartu's import looks for them); returns how many.
-fn copy_media(collection: &Collection, deck: &DeckId, target: &Path) -> Result<usize> {
-    let Some(dir) = collection.media_dir(deck).filter(|dir| dir.is_dir()) else {
+fn copy_media(media: Option<&Path>, target: &Path) -> Result<usize> {
+    let Some(dir) = media.filter(|dir| dir.is_dir()) else {
         return Ok(0);
     };
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|err| Error::io(&dir, err))?
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|err| Error::io(dir, err))?
         .filter_map(std::result::Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|entry| entry.file_name().into_string().ok())

@@ -17,6 +17,7 @@ impl KartuApp {
             || self.worker.is_running(JobKind::Optimize)
             || self.worker.is_running(JobKind::Simulate)
             || self.worker.is_running(JobKind::Stats)
+            || self.worker.is_running(JobKind::Export)
         {
             return;
         }
@@ -37,6 +38,7 @@ impl KartuApp {
             || self.worker.is_running(JobKind::Optimize)
             || self.worker.is_running(JobKind::Simulate)
             || self.worker.is_running(JobKind::Stats)
+            || self.worker.is_running(JobKind::Export)
             || self
                 .snapshot_retry_at
                 .is_some_and(|at| std::time::Instant::now() < at)
@@ -175,7 +177,8 @@ impl KartuApp {
             JobDone::Import(None) | JobDone::Export(_, None) | JobDone::Image(None) => {}
             JobDone::Import(Some(path)) => self.start_import_read(ctx, path, None, now),
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
-            JobDone::Export(draft, Some(path)) => self.export_to(&draft, &path),
+            JobDone::Export(draft, Some(path)) => self.export_to(ctx, &draft, path),
+            JobDone::Exported(path, result) => self.export_done(&path, result),
             JobDone::Image(Some(path)) => self.insert_image(&path),
             JobDone::Optimized(preset, Ok(found)) => self.optimized = Some((preset, found)),
             JobDone::Simulated(_, Err(crate::core::Error::Cancelled)) => {

@@ -103,6 +103,8 @@ enum JobDone {
     Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
     /// What Evaluate found, for a preset.
     Evaluated(String, crate::core::Result<crate::core::stats::Evaluated>),
+    /// An export written (or why not), and where.
+    Exported(PathBuf, crate::core::Result<crate::core::export::Exported>),
     /// The browser's search index, built.
     Index(Box<crate::core::search::SearchIndex>),
     /// The statistics for a deck and range.

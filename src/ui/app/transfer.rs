@@ -221,26 +221,49 @@ impl KartuApp {
     }
 
     /// Writes the export the learner chose a file for.
-    pub(super) fn export_to(&mut self, draft: &ExportDraft, path: &Path) {
+    pub(super) fn export_to(&mut self, ctx: &egui::Context, draft: &ExportDraft, path: PathBuf) {
         let tr = self.texts();
-        match export::export(
+        // A package with progress reads the history files a snapshot or backup rewrites.
+        self.wait_for_background_writes();
+        // What the export takes is shared or copied now; it is written on the worker.
+        match export::ExportJob::new(
             &self.collection,
             &draft.deck,
             draft.format,
             draft.with_progress,
-            path,
         ) {
+            Ok(job) => {
+                self.screen = Screen::Decks;
+                self.worker.spawn(
+                    ctx,
+                    JobKind::Export,
+                    tr.exporting.to_owned(),
+                    false,
+                    move |_| {
+                        let result = job.run(&path);
+                        JobDone::Exported(path, result)
+                    },
+                );
+            }
+            Err(err) => self.set_error(tr.export_failed, &err),
+        }
+    }
+
+    /// An export finished on the worker.
+    pub(super) fn export_done(
+        &mut self,
+        path: &Path,
+        result: crate::core::Result<export::Exported>,
+    ) {
+        let tr = self.texts();
+        match result {
             Ok(done) if done.warnings.is_empty() => {
                 self.set_info(fill(tr.exported, &[("path", &path.display().to_string())]));
-                self.screen = Screen::Decks;
             }
-            Ok(done) => {
-                self.set_info(fill(
-                    tr.transfer.export_warnings,
-                    &[("warnings", &done.warnings.join("; "))],
-                ));
-                self.screen = Screen::Decks;
-            }
+            Ok(done) => self.set_info(fill(
+                tr.transfer.export_warnings,
+                &[("warnings", &done.warnings.join("; "))],
+            )),
             Err(err) => self.set_error(tr.export_failed, &err),
         }
     }

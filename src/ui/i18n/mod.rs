@@ -195,6 +195,8 @@ pub struct Texts {
     pub import_failed: &'static str,
     /// Status: exported (`{path}`).
     pub exported: &'static str,
+    /// The export's job label, while it is written.
+    pub exporting: &'static str,
     /// Status: export failed (`{error}`).
     pub export_failed: &'static str,
     /// Status: an answer could not be saved (`{error}`).
@@ -308,6 +310,7 @@ pub static EN: Texts = Texts {
     updated: "Updated “{title}” from version {old} to {new}; your progress is kept.",
     import_failed: "Could not import: {error}",
     exported: "Exported to {path}.",
+    exporting: "Exporting…",
     export_failed: "Could not export: {error}",
     save_failed: "Your answer could not be saved, so it was not recorded: {error}. Answer again to retry.",
     failed: "Something went wrong: {error}",
@@ -391,6 +394,7 @@ pub static ID: Texts = Texts {
     updated: "Dek “{title}” diperbarui dari versi {old} ke {new}; kemajuan Anda tetap tersimpan.",
     import_failed: "Gagal mengimpor: {error}",
     exported: "Diekspor ke {path}.",
+    exporting: "Mengekspor…",
     export_failed: "Gagal mengekspor: {error}",
     save_failed: "Jawaban Anda tidak dapat disimpan sehingga tidak dicatat: {error}. Jawab lagi untuk mencoba ulang.",
     failed: "Terjadi kesalahan: {error}",
