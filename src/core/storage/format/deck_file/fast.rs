@@ -24,6 +24,12 @@ impl<R: BufRead> Lines<R> {
                 .then_some(self.line.as_str()),
         )
     }
+
+    /// Reads the next whole line into `out` (a buffer of the caller's, reused: no
+    /// allocation per line); `false` at the end of the file or on anything odd.
+    fn next_into(&mut self, path: &Path, out: &mut String) -> Result<bool> {
+        Ok(next_line(&mut self.reader, out, path)? == Next::Line)
+    }
 }
 
 macro_rules! some_or_none {
@@ -86,13 +92,15 @@ pub(crate) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDec
         ("    notes: [],", "    notes: [")
     };
     if line == open {
+        // One line buffer for every note: no allocation per line.
+        let mut buffer = String::new();
         loop {
             match some_or_none!(lines.next(path)?) {
                 "    ]," => break,
                 "        (" => {}
                 _ => return Ok(None),
             }
-            if note(&mut lines, path, &mut builder, format)?.is_none() {
+            if note(&mut lines, path, &mut builder, format, &mut buffer)?.is_none() {
                 return Ok(None);
             }
         }
@@ -121,18 +129,20 @@ fn note(
     path: &Path,
     builder: &mut PackBuilder,
     format: u32,
+    line: &mut String,
 ) -> Result<Option<()>> {
     let mut field = |lines: &mut Lines<_>, first: &str, prefix: &str| -> Result<Option<Span>> {
         let start = builder.text_len();
         let ok = string_into(lines, path, first, prefix, builder.text_mut())?;
         Ok(ok.then(|| builder.span_since(start)))
     };
-    let next = |lines: &mut Lines<_>| -> Result<Option<String>> {
-        Ok(lines.next(path)?.map(str::to_owned))
-    };
-    let line = some_or_none!(next(lines)?);
-    let id = some_or_none!(field(lines, &line, "            id: ")?);
-    let mut line = some_or_none!(next(lines)?);
+    if !lines.next_into(path, line)? {
+        return Ok(None);
+    }
+    let id = some_or_none!(field(lines, line, "            id: ")?);
+    if !lines.next_into(path, line)? {
+        return Ok(None);
+    }
     let mut kind = NoteKind::Basic;
     if format >= 2 {
         let word = some_or_none!(
@@ -140,7 +150,9 @@ fn note(
                 .and_then(|rest| rest.strip_suffix(','))
         );
         kind = some_or_none!(NoteKind::from_word(word));
-        line = some_or_none!(next(lines)?);
+        if !lines.next_into(path, line)? {
+            return Ok(None);
+        }
     }
     // Optional fields, in written order; a missing text field is empty.
     let mut optional =
@@ -148,53 +160,62 @@ fn note(
             if !line.starts_with(prefix) {
                 return Ok(Some(NO_SPAN));
             }
-            let first = line.clone();
-            let Some(span) = field(lines, &first, prefix)? else {
+            let Some(span) = field(lines, line, prefix)? else {
                 return Ok(None);
             };
-            *line = match lines.next(path)? {
-                Some(next) => next.to_owned(),
-                None => return Ok(None),
-            };
+            if !lines.next_into(path, line)? {
+                return Ok(None);
+            }
             Ok(Some(span))
         };
-    let front = some_or_none!(optional(lines, &mut line, "            front: ")?);
-    let back = some_or_none!(optional(lines, &mut line, "            back: ")?);
-    let text = some_or_none!(optional(lines, &mut line, "            text: ")?);
-    let extra = some_or_none!(optional(lines, &mut line, "            extra: ")?);
+    let front = some_or_none!(optional(lines, line, "            front: ")?);
+    let back = some_or_none!(optional(lines, line, "            back: ")?);
+    let text = some_or_none!(optional(lines, line, "            text: ")?);
+    let extra = some_or_none!(optional(lines, line, "            extra: ")?);
     let mut add_reverse = false;
     if line == "            add_reverse: true," {
         add_reverse = true;
-        line = some_or_none!(next(lines)?);
+        if !lines.next_into(path, line)? {
+            return Ok(None);
+        }
     }
-    let notes = some_or_none!(optional(lines, &mut line, "            notes: ")?);
-    let example = some_or_none!(optional(lines, &mut line, "            example: ")?);
+    let notes = some_or_none!(optional(lines, line, "            notes: ")?);
+    let example = some_or_none!(optional(lines, line, "            example: ")?);
     match line.as_str() {
         "            tags: []," => {}
-        "            tags: [" => loop {
-            let line = some_or_none!(next(lines)?);
-            if line == "            ]," {
-                break;
-            }
+        "            tags: [" => {
             let mut tag = String::new();
-            if !string_into(lines, path, &line, "                ", &mut tag)? {
-                return Ok(None);
+            loop {
+                if !lines.next_into(path, line)? {
+                    return Ok(None);
+                }
+                if line == "            ]," {
+                    break;
+                }
+                tag.clear();
+                if !string_into(lines, path, line, "                ", &mut tag)? {
+                    return Ok(None);
+                }
+                builder.push_tag(&tag);
             }
-            builder.push_tag(&tag);
-        },
+        }
         _ => return Ok(None),
     }
-    let mut after_tags = some_or_none!(next(lines)?);
+    if !lines.next_into(path, line)? {
+        return Ok(None);
+    }
     let mut added_ms = NO_TIME;
-    if let Some(rest) = after_tags.strip_prefix("            added: \"") {
+    if let Some(rest) = line.strip_prefix("            added: \"") {
         let at = rest.strip_suffix("\",").map(str::parse::<jiff::Timestamp>);
         let Some(Ok(at)) = at else {
             return Ok(None);
         };
         added_ms = at.as_millisecond();
-        after_tags = some_or_none!(next(lines)?);
+        if !lines.next_into(path, line)? {
+            return Ok(None);
+        }
     }
-    if after_tags != "        )," {
+    if line != "        )," {
         return Ok(None);
     }
     // The fields a kind uses; an empty one is written out, so absent means empty.
@@ -260,24 +281,38 @@ fn string_into(
     } else {
         return Ok(false);
     };
-    let closing = format!("\"{}", "#".repeat(hashes.unwrap_or(0)));
+    // Plain strings (nearly all) close with a lone quote: no allocation for them.
+    let raw_closing;
+    let closing = match hashes {
+        None | Some(0) => "\"",
+        Some(n) => {
+            raw_closing = format!("\"{}", "#".repeat(n));
+            raw_closing.as_str()
+        }
+    };
     let start = out.len();
-    let mut segment = body.to_owned();
+    // A raw string needs a `#` (the writer always uses one); a plain one no `\`.
+    let ends_well = |after: &str, out: &str| {
+        after == ","
+            && hashes.is_none_or(|n| n > 0)
+            && !(hashes.is_none() && out[start..].contains('\\'))
+    };
+    if let Some(end) = body.find(closing) {
+        out.push_str(&body[..end]);
+        return Ok(ends_well(&body[end + closing.len()..], out));
+    }
+    out.push_str(body);
+    out.push('\n');
+    let mut segment = String::new();
     loop {
-        if let Some(end) = segment.find(closing.as_str()) {
+        if !lines.next_into(path, &mut segment)? {
+            return Ok(false);
+        }
+        if let Some(end) = segment.find(closing) {
             out.push_str(&segment[..end]);
-            let after = &segment[end + closing.len()..];
-            // A raw string needs a `#` (the writer always uses one); a plain one no `\`.
-            let ok = after == ","
-                && hashes.is_none_or(|n| n > 0)
-                && !(hashes.is_none() && out[start..].contains('\\'));
-            return Ok(ok);
+            return Ok(ends_well(&segment[end + closing.len()..], out));
         }
         out.push_str(&segment);
         out.push('\n');
-        let Some(next) = lines.next(path)? else {
-            return Ok(false);
-        };
-        next.clone_into(&mut segment);
     }
 }
