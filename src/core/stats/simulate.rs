@@ -189,12 +189,15 @@ impl SimulateJob {
         // The optimal-retention search counts as a fifth of the work.
         let total = retentions.len() * 5 / 4;
         let mut workload = Vec::with_capacity(retentions.len());
-        for (i, retention) in retentions.iter().enumerate() {
-            if !progress(i, total) {
+        // A few retentions at a time, one per core (`simulate_workload` spreads them), with
+        // progress and Cancel between.
+        let at_once = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        for (i, some) in retentions.chunks(at_once).enumerate() {
+            if !progress(i * at_once, total) {
                 return Err(Error::Cancelled);
             }
-            let point = anki::simulate_workload(&plan, &[*retention]).map_err(failed)?;
-            workload.extend(point.iter().map(|w| WorkloadPoint {
+            let points = anki::simulate_workload(&plan, some).map_err(failed)?;
+            workload.extend(points.iter().map(|w| WorkloadPoint {
                 desired_retention: w.desired_retention,
                 minutes_per_day: w.minutes_per_day,
                 cards_known: w.cards_known,
