@@ -328,7 +328,10 @@ fn optimizing_a_real_history_can_be_cancelled_and_then_changes_nothing() {
     assert!(found.current.is_some() && found.new.is_some());
     // Evaluate scores the parameters in use the same way, fitting nothing.
     let evaluated = job.evaluate(|_, _| true).unwrap();
-    assert_eq!(evaluated.current, found.current);
+    // The crate sums in parallel: the last bits of a float may differ between runs.
+    let (evaluated_m, found_m) = (evaluated.current.unwrap(), found.current.unwrap());
+    assert!((evaluated_m.log_loss - found_m.log_loss).abs() < 1e-5);
+    assert!((evaluated_m.rmse_bins - found_m.rmse_bins).abs() < 1e-5);
     assert_eq!(
         (evaluated.reviews, evaluated.items),
         (found.reviews, found.items)
