@@ -227,6 +227,41 @@ fn frames(_c: &mut Criterion) {
         asked.elapsed().as_secs_f64() * 1e3
     );
     statistics.report("statistics_while_computing", 16.0);
+
+    // An import of the 100,000-note Anki package: read, previewed, confirmed, installed (the
+    // reading and the install on the worker).
+    let package = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/anki/scale100000.apkg");
+    if package.is_file() {
+        harness.key_press(Key::Escape);
+        harness.step();
+        let mut importing = Frames::default();
+        let asked = Instant::now();
+        harness.state_mut().open_file(package);
+        let shows = |harness: &Harness<'static, KartuApp>, text: &str| {
+            harness.query_all_by_label_contains(text).next().is_some()
+        };
+        let give_up = Instant::now() + Duration::from_mins(2);
+        // The preview names the decks the package brings.
+        while !shows(&harness, "New deck “") {
+            assert!(Instant::now() < give_up, "the preview never came");
+            importing.step(&mut harness);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let decks_before = harness.state().collection().decks().len();
+        harness.key_press(Key::Enter);
+        importing.step(&mut harness);
+        while harness.state().collection().decks().len() <= decks_before {
+            assert!(Instant::now() < give_up, "the import never finished");
+            importing.step(&mut harness);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        eprintln!(
+            "import/scale100000.apkg: in {:.0} ms in the window, preview included",
+            asked.elapsed().as_secs_f64() * 1e3
+        );
+        importing.report("importing_100k_notes", 16.0);
+    }
 }
 
 criterion_group!(benches, frames);

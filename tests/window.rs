@@ -620,9 +620,14 @@ fn import_previews_an_update_side_by_side_and_installs_it_only_when_confirmed() 
         .harness
         .get_by_role_and_label(Role::Button, "Import")
         .click();
+    // Installed on the worker: the collection is back once the update is in it.
     run_until(&mut window.harness, |h| {
-        h.query_by_label_contains("Imported 1 decks").is_some()
+        h.state()
+            .collection()
+            .card(&deck, &CardId("rumah".into()))
+            .is_ok_and(|c| c.answer() == "a house")
     });
+    window.harness.get_by_label_contains("Imported 1 decks");
     assert_eq!(card(&window, "rumah").as_deref(), Some("a house"));
     assert_eq!(card(&window, "kucing"), None, "retired");
     assert_eq!(card(&window, "air").as_deref(), Some("water"));

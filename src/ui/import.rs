@@ -24,6 +24,8 @@ pub struct ImportView<'a> {
     pub csv_rows: Option<&'a [Vec<String>]>,
     /// Whether the file is being read now.
     pub reading: bool,
+    /// Whether it is being installed now (on the worker).
+    pub installing: bool,
 }
 
 /// Shows the import screen; `layout` is the CSV mapping being edited (CSV files only).
@@ -41,16 +43,22 @@ pub fn import_ui(
         mapping_ui(ui, layout, rows, tr, commands);
         ui.add_space(theme::SECTION_GAP);
     }
-    if view.reading {
+    if view.reading || view.installing {
+        let line = if view.installing {
+            t.installing
+        } else {
+            t.reading
+        };
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(fill(t.reading, &[("file", &view.file_name)]));
+            ui.label(fill(line, &[("file", &view.file_name)]));
         });
     }
     if let Some(error) = view.error {
         ui.label(RichText::new(error).color(theme::ERROR_COLOR));
     }
-    let can_import = view.plan.is_some() && !view.reading && view.error.is_none();
+    let can_import =
+        view.plan.is_some() && !view.reading && !view.installing && view.error.is_none();
     if let Some(plan) = view.plan.filter(|_| view.error.is_none()) {
         plan_ui(ui, plan, tr);
     }

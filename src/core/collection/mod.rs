@@ -129,6 +129,31 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// An empty, read-only collection of the same data directory and settings, to stand in
+    /// while this one is away on another thread (an import being installed): it shows no
+    /// decks, and anything that would write says `reason`.
+    pub fn stand_in(&self, reason: &str) -> Result<Self> {
+        Ok(Self {
+            paths: self.paths.clone(),
+            decks: Vec::new(),
+            progress: Progress::default(),
+            settings: self.settings.clone(),
+            schedulers: schedulers(&self.settings, self.fuzz_override)?,
+            clock: self.clock.clone(),
+            time_zone: self.time_zone.clone(),
+            fuzz_override: self.fuzz_override,
+            mode: Mode::ReadOnly(ReadOnly::NoLock(reason.to_owned())),
+            refuse_unusable_progress: false,
+            newest_backup: None,
+            problems: Vec::new(),
+            notices: Vec::new(),
+            settings_unreadable: false,
+            unreadable_decks: Vec::new(),
+            snapshot_every: self.snapshot_every,
+            edits: edit::EditsState::default(),
+        })
+    }
+
     /// Whether another Kartu (a window, a command) holds the data directory's lock.
     #[must_use]
     pub fn held_by_another(&self) -> bool {

@@ -189,7 +189,7 @@ impl KartuApp {
                 });
             }
             Command::OpenFile(path) => self.start_import_read(ctx, path, None, now),
-            Command::ConfirmImport => self.confirm_import(now),
+            Command::ConfirmImport => self.confirm_import(ctx, now),
             Command::CancelImport => self.cancel_import(),
             Command::RereadImport(layout) => {
                 if let Screen::Import(state) = &self.screen {

@@ -179,6 +179,7 @@ impl KartuApp {
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
             JobDone::Export(draft, Some(path)) => self.export_to(ctx, &draft, path),
             JobDone::Exported(path, result) => self.export_done(&path, result),
+            JobDone::Installed(done) => self.install_done(*done, now),
             JobDone::Image(Some(path)) => self.insert_image(&path),
             JobDone::Optimized(preset, Ok(found)) => self.optimized = Some((preset, found)),
             JobDone::Simulated(_, Err(crate::core::Error::Cancelled)) => {

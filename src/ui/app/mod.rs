@@ -103,6 +103,8 @@ enum JobDone {
     Optimized(String, crate::core::Result<crate::core::stats::Optimized>),
     /// What Evaluate found, for a preset.
     Evaluated(String, crate::core::Result<crate::core::stats::Evaluated>),
+    /// An import installed (or why not), with the collection back.
+    Installed(Box<transfer::Installing>),
     /// An export written (or why not), and where.
     Exported(PathBuf, crate::core::Result<crate::core::export::Exported>),
     /// The browser's search index, built.
@@ -472,6 +474,12 @@ impl eframe::App for KartuApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // An import being installed has the collection: it finishes, and it comes back.
+        for (_, done) in self.worker.wait_for(JobKind::Import) {
+            if let JobDone::Installed(done) = done {
+                self.collection = done.into_collection();
+            }
+        }
         // One snapshot at a time, or an older one could land after a newer one; and no
         // backup left half-written.
         self.wait_for_background_writes();

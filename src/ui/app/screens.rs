@@ -97,6 +97,7 @@ impl KartuApp {
                             error: import.error.as_deref(),
                             csv_rows: import.csv_rows.as_deref(),
                             reading: import.reading,
+                            installing: import.installing,
                         };
                         import_ui(ui, &view, import.layout.as_mut(), tr, commands);
                     }

@@ -42,6 +42,23 @@ pub(crate) struct ImportState {
     pub(crate) layout: Option<CsvLayout>,
     /// Whether the worker is reading it now.
     pub(crate) reading: bool,
+    /// Whether the worker is installing it now (the collection is away meanwhile).
+    pub(crate) installing: bool,
+}
+
+/// An import installed on the worker: the collection back, with what came of it.
+pub(crate) struct Installing {
+    collection: crate::core::collection::Collection,
+    plan: Plan,
+    first: Option<crate::core::ids::DeckId>,
+    result: crate::core::Result<crate::core::collection::Installed>,
+}
+
+impl Installing {
+    /// The collection the install had.
+    pub(super) fn into_collection(self) -> crate::core::collection::Collection {
+        self.collection
+    }
 }
 
 impl ImportState {
@@ -105,6 +122,7 @@ impl KartuApp {
             csv_rows,
             layout: layout.or(kept_layout),
             reading: true,
+            installing: false,
         }));
     }
 
@@ -149,19 +167,63 @@ impl KartuApp {
         }
     }
 
-    /// Installs what the import screen shows.
-    pub(super) fn confirm_import(&mut self, now: Timestamp) {
+    /// Installs what the import screen shows, on the worker: the collection goes with the
+    /// job (an empty read-only stand-in takes its place) and comes back with the result.
+    pub(super) fn confirm_import(&mut self, ctx: &egui::Context, now: Timestamp) {
         let tr = self.texts();
+        if !matches!(&self.screen, Screen::Import(state) if !state.installing) {
+            return;
+        }
+        // Snapshots and backups touch the files an install rewrites: until they are done,
+        // ask again next frame (waiting here would hold the window still).
+        if [JobKind::Snapshot, JobKind::Backup, JobKind::EditFold]
+            .into_iter()
+            .any(|kind| self.worker.is_running(kind))
+        {
+            self.commands
+                .push(crate::ui::command::Command::ConfirmImport);
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            return;
+        }
+        let stand_in = match self.collection.stand_in(tr.transfer.installing_reason) {
+            Ok(stand_in) => stand_in,
+            Err(err) => {
+                self.set_error(tr.import_failed, &err);
+                return;
+            }
+        };
         let Screen::Import(state) = &mut self.screen else {
             return;
         };
-        let (Some(incoming), Some(plan)) = (state.incoming.take(), state.plan.take()) else {
+        let (Some(incoming), Some(plan)) = (state.incoming.take(), state.plan.clone()) else {
             return;
         };
+        state.installing = true;
+        let label = fill(tr.transfer.installing, &[("file", &state.file_name())]);
         let first = incoming.decks.first().map(|d| d.deck.id.clone());
-        match import::install(&mut self.collection, incoming, now, &|| false) {
+        let mut collection = std::mem::replace(&mut self.collection, stand_in);
+        self.worker
+            .spawn(ctx, JobKind::Import, label, true, move |control| {
+                let result =
+                    import::install(&mut collection, incoming, now, &|| control.is_cancelled());
+                JobDone::Installed(Box::new(Installing {
+                    collection,
+                    plan,
+                    first,
+                    result,
+                }))
+            });
+    }
+
+    /// The install is back: the collection returns, and the deck list says what came in.
+    pub(super) fn install_done(&mut self, done: Installing, now: Timestamp) {
+        let tr = self.texts();
+        self.collection = done.collection;
+        self.summaries_at = None;
+        match done.result {
             Ok(installed) => {
-                let notes: usize = plan
+                let notes: usize = done
+                    .plan
                     .decks
                     .iter()
                     .map(|d| d.added.len() + d.changed.len() + d.unchanged)
@@ -176,11 +238,16 @@ impl KartuApp {
                 ));
                 self.screen = Screen::Decks;
                 self.refresh_summaries(now);
-                if let Some(row) =
-                    first.and_then(|id| self.summaries.iter().position(|s| s.id == id))
+                if let Some(row) = done
+                    .first
+                    .and_then(|id| self.summaries.iter().position(|s| s.id == id))
                 {
                     self.selected_deck = row;
                 }
+            }
+            Err(crate::core::Error::Cancelled) => {
+                self.screen = Screen::Decks;
+                self.set_info(tr.transfer.cancelled.to_owned());
             }
             Err(err) => {
                 self.screen = Screen::Decks;

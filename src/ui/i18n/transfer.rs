@@ -7,6 +7,10 @@ pub struct TransferTexts {
     pub import_heading: &'static str,
     /// Job label and screen line while a file is read (`{file}`).
     pub reading: &'static str,
+    /// Job label and screen line while it is installed (`{file}`).
+    pub installing: &'static str,
+    /// Why nothing can be changed while an import is installed.
+    pub installing_reason: &'static str,
     /// A deck not installed yet (`{title}`, `{notes}`, `{cards}`).
     pub new_deck: &'static str,
     /// An update (`{title}`, `{old}`, `{new}`, `{added}`, `{changed}`, `{removed}`,
@@ -63,6 +67,8 @@ pub struct TransferTexts {
 pub static EN: TransferTexts = TransferTexts {
     import_heading: "Import {file}",
     reading: "Reading {file}…",
+    installing: "Importing {file}…",
+    installing_reason: "an import is being installed; wait for it to finish",
     new_deck: "New deck “{title}”: {notes} notes, {cards} cards",
     update: "Update “{title}” (version {old} to {new}): {added} new, {changed} changed, {removed} removed, {unchanged} unchanged",
     same: "“{title}” is installed already with these notes: nothing changes",
@@ -109,6 +115,8 @@ pub static EN: TransferTexts = TransferTexts {
 pub static ID: TransferTexts = TransferTexts {
     import_heading: "Impor {file}",
     reading: "Membaca {file}…",
+    installing: "Mengimpor {file}…",
+    installing_reason: "impor sedang dipasang; tunggu sampai selesai",
     new_deck: "Dek baru “{title}”: {notes} catatan, {cards} kartu",
     update: "Perbarui “{title}” (versi {old} ke {new}): {added} baru, {changed} berubah, {removed} dihapus, {unchanged} tetap",
     same: "“{title}” sudah terpasang dengan catatan yang sama: tidak ada yang berubah",
