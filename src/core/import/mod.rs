@@ -19,7 +19,10 @@ mod plan;
 use std::path::Path;
 
 pub use self::csv::{Column, CsvLayout, CsvPreview, preview_csv};
-pub use plan::{DeckChanges, NoteChange, NoteSummary, Plan, adopt_installed, check, install, plan};
+pub use plan::{
+    DeckChanges, NoteChange, NoteSummary, Plan, adopt_installed, check, check_against, check_notes,
+    install, plan,
+};
 
 use crate::core::collection::{NewDeck, NewHistory};
 use crate::core::error::{Error, Result};

@@ -139,6 +139,32 @@ pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
 /// the installed one, every deck's content valid. The same checks
 /// [`Collection::install`] makes, so a dry run fails where the import would.
 pub fn check(collection: &Collection, incoming: &Incoming, path: &std::path::Path) -> Result<()> {
+    check_notes(incoming, path)?;
+    check_against(collection, incoming, path)
+}
+
+/// The notes' part of [`check`], which needs no collection (the window runs it on its
+/// worker, after reading the file): every note of every deck valid.
+pub fn check_notes(incoming: &Incoming, path: &std::path::Path) -> Result<()> {
+    for new in &incoming.decks {
+        new.deck
+            .check_notes()
+            .map_err(|problem| invalid(path, &new.deck.id.0, &problem.message))?;
+    }
+    Ok(())
+}
+
+fn invalid(path: &std::path::Path, deck: &str, message: &str) -> crate::core::error::Error {
+    crate::core::error::Error::Invalid(format!("{}: deck {deck:?}: {message}", path.display()))
+}
+
+/// The rest of [`check`], against what is installed: no deck older than the installed one,
+/// every header valid (after [`adopt_installed`]).
+pub fn check_against(
+    collection: &Collection,
+    incoming: &Incoming,
+    path: &std::path::Path,
+) -> Result<()> {
     for new in &incoming.decks {
         if let Ok(installed) = collection.deck(&new.deck.id)
             && installed.deck.version > new.deck.version
@@ -150,14 +176,9 @@ pub fn check(collection: &Collection, incoming: &Incoming, path: &std::path::Pat
                 installed: installed.deck.version,
             });
         }
-        new.deck.check().map_err(|problem| {
-            crate::core::error::Error::Invalid(format!(
-                "{}: deck {:?}: {}",
-                path.display(),
-                new.deck.id.0,
-                problem.message
-            ))
-        })?;
+        new.deck
+            .check_header()
+            .map_err(|problem| invalid(path, &new.deck.id.0, &problem.message))?;
     }
     Ok(())
 }

@@ -226,13 +226,23 @@ impl Deck {
 
     /// Checks the deck's content with [`check`].
     pub fn check(&self) -> Result<(), DeckProblem> {
+        self.check_header()?;
+        self.check_notes()
+    }
+
+    /// The header's part of [`Deck::check`]: id, title, language, parent.
+    pub fn check_header(&self) -> Result<(), DeckProblem> {
         check_header(
             self.format,
             &self.id.0,
             &self.title,
             &self.language,
             self.parent.as_ref().map(|p| p.0.as_str()),
-        )?;
+        )
+    }
+
+    /// The notes' part of [`Deck::check`] (the long part in a big deck).
+    pub fn check_notes(&self) -> Result<(), DeckProblem> {
         check_notes(self.notes.iter().map(NoteView::of))
     }
 }

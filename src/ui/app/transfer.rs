@@ -106,7 +106,12 @@ impl KartuApp {
                     progress: &|done, total| control.set_progress(done, total),
                     cancelled: &|| control.is_cancelled(),
                 };
-                let result = import::read(&job_path, &options, monitor);
+                // Every note checked here, off the window's thread (the rest, against what
+                // is installed, when the preview is made).
+                let result = import::read(&job_path, &options, monitor).and_then(|incoming| {
+                    import::check_notes(&incoming, &job_path)?;
+                    Ok(incoming)
+                });
                 JobDone::ImportRead(job_path, Box::new(ImportRead { result, csv }))
             });
         // Rereading keeps the mapping and rows on screen.
@@ -145,7 +150,7 @@ impl KartuApp {
         match result {
             Ok(mut incoming) => {
                 import::adopt_installed(&self.collection, &mut incoming);
-                if let Err(err) = import::check(&self.collection, &incoming, path) {
+                if let Err(err) = import::check_against(&self.collection, &incoming, path) {
                     self.screen = Screen::Decks;
                     self.set_error(tr.import_failed, &err);
                     return;
