@@ -76,7 +76,7 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
         viewport: egui::ViewportBuilder::default()
             .with_title("Kartu")
             .with_app_id("kartu")
-            .with_inner_size([900.0, 640.0])
+            .with_inner_size([1040.0, 680.0])
             .with_min_inner_size([480.0, 360.0])
             .with_icon(Arc::new(icon)),
         // UI preferences (window size, selected deck) live beside the data, so `--data-dir`
