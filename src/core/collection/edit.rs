@@ -419,10 +419,29 @@ impl Collection {
 
     /// Removes a note; its cards' progress is kept (they come back with it).
     pub fn remove_note(&mut self, deck: &DeckId, note: &NoteId) -> Result<Action> {
-        self.edit(vec![Edit::RemoveNote {
-            deck: deck.clone(),
-            note: note.clone(),
-        }])
+        self.remove_notes(&[(deck.clone(), note.clone())])
+    }
+
+    /// Removes notes, as one action (one undo brings them all back); their cards' progress
+    /// is kept.
+    pub fn remove_notes(&mut self, notes: &[(DeckId, NoteId)]) -> Result<Action> {
+        self.edit(
+            notes
+                .iter()
+                .map(|(deck, note)| Edit::RemoveNote {
+                    deck: deck.clone(),
+                    note: note.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// Every tag the installed decks' notes use (and have used since they were read), once
+    /// each, in order: what the editor completes from.
+    #[must_use]
+    pub fn tags_in_use(&self) -> Vec<String> {
+        let tags: BTreeSet<&str> = self.decks.iter().flat_map(|d| d.deck.tag_names()).collect();
+        tags.into_iter().map(str::to_owned).collect()
     }
 
     /// Copies an image into `deck`'s media folder (`decks/ID.media/`), checked for size in

@@ -8,6 +8,7 @@
 //! cards). The file format (parsing, the canonical writer, error positions) is in
 //! `storage/format/deck_file.rs`; this is the data and its rules, with no I/O.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
@@ -297,6 +298,35 @@ impl<'a> NoteView<'a> {
             back: &note.back,
             text: &note.text,
             extra: &note.extra,
+        }
+    }
+
+    /// The question of card `number` (Markdown): the front, the back of a reverse card, or
+    /// the cloze text with that number's deletions hidden.
+    #[must_use]
+    pub fn question(&self, number: u32) -> Cow<'a, str> {
+        match self.kind {
+            NoteKind::Cloze => Cow::Owned(cloze::question(self.text, number)),
+            _ if number == 2 => Cow::Borrowed(self.back),
+            _ => Cow::Borrowed(self.front),
+        }
+    }
+
+    /// The answer of card `number` (Markdown): the back, the front of a reverse card, or the
+    /// cloze text with that number's deletions highlighted and the extra after it.
+    #[must_use]
+    pub fn answer(&self, number: u32) -> Cow<'a, str> {
+        match self.kind {
+            NoteKind::Cloze => {
+                let mut answer = cloze::answer(self.text, number);
+                if !self.extra.trim().is_empty() {
+                    answer.push_str("\n\n");
+                    answer.push_str(self.extra);
+                }
+                Cow::Owned(answer)
+            }
+            _ if number == 2 => Cow::Borrowed(self.front),
+            _ => Cow::Borrowed(self.back),
         }
     }
 }

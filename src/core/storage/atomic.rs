@@ -131,6 +131,19 @@ fn link_target(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// Writes `header` to the empty append-only file `file` (at `path`) and makes it and the
+/// file's directory entry durable; returns the file's length after it. The journals start so.
+pub fn write_header(file: &std::fs::File, path: &Path, header: &str) -> Result<u64> {
+    use std::io::Write as _;
+    let mut writer = file;
+    writer
+        .write_all(header.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(|err| Error::io(path, err))?;
+    sync_parent(path)?;
+    Ok(header.len() as u64)
+}
+
 /// Flushes the directory holding `path`, so a file just created there survives a power cut.
 pub fn sync_parent(path: &Path) -> Result<()> {
     let dir = path

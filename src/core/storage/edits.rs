@@ -129,12 +129,7 @@ impl EditsJournal {
         let mut len = read.intact_len;
         if len == 0 {
             let header = lines::header_line(HEADER, EDITS_FORMAT_VERSION);
-            (&file)
-                .write_all(header.as_bytes())
-                .and_then(|()| file.sync_data())
-                .map_err(|err| Error::io(&path, err))?;
-            atomic::sync_parent(&path)?;
-            len = header.len() as u64;
+            len = atomic::write_header(&file, &path, &header)?;
         }
         Ok(Self {
             path,

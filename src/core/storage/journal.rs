@@ -294,13 +294,7 @@ impl Journal {
                 .map_err(|err| Error::io(&path, err))?;
         }
         if intact_len == 0 {
-            let header = header_line();
-            (&file)
-                .write_all(header.as_bytes())
-                .and_then(|()| file.sync_data())
-                .map_err(|err| Error::io(&path, err))?;
-            atomic::sync_parent(&path)?;
-            intact_len = header.len() as u64;
+            intact_len = atomic::write_header(&file, &path, &header_line())?;
         }
         Ok(Self {
             path,

@@ -41,8 +41,6 @@ pub(crate) struct BrowserState {
     pub(crate) pane: Option<Box<EditorState>>,
     /// The card the pane was opened for.
     pane_card: Option<(DeckId, CardId)>,
-    /// Tags in use (for the pane's completion), gathered once per index.
-    known_tags: Option<Vec<String>>,
 }
 
 impl BrowserState {
@@ -95,7 +93,6 @@ impl BrowserState {
         if self.stale {
             self.stale = false;
             self.building = true;
-            self.known_tags = None;
             return Some(IndexSource::new(collection, now));
         }
         let rebuilt = std::mem::take(&mut self.fresh);
@@ -268,7 +265,6 @@ impl KartuApp {
             fresh: false,
             pane: None,
             pane_card: None,
-            known_tags: None,
             progress_changed: Vec::new(),
         };
         self.screen = Screen::Browse(Box::new(browser));
@@ -329,25 +325,17 @@ impl KartuApp {
                 return;
             }
         }
-        let cached = match &self.screen {
-            Screen::Browse(browser) if wanted.is_some() => browser.known_tags.clone(),
-            _ => Some(Vec::new()),
-        };
-        let known_tags = cached.unwrap_or_else(|| self.known_tags());
         let pane = wanted.as_ref().and_then(|(deck, card)| {
             let note = self.collection.card(deck, card).ok()?.note().to_note();
             Some(Box::new(EditorState::beside(
                 deck.clone(),
                 note,
-                known_tags.clone(),
+                self.collection.tags_in_use(),
             )))
         });
         if let Screen::Browse(browser) = &mut self.screen {
             browser.pane = pane;
             browser.pane_card = wanted;
-            if browser.pane.is_some() {
-                browser.known_tags = Some(known_tags);
-            }
         }
     }
 }
@@ -413,19 +401,15 @@ impl KartuApp {
         let Screen::Browse(browser) = &mut self.screen else {
             return;
         };
-        let notes = browser.selected_notes(&self.collection);
-        browser.close_pane();
-        let list: Vec<Edit> = notes
-            .iter()
-            .map(|(deck, note)| Edit::RemoveNote {
-                deck: deck.clone(),
-                note: note.clone(),
-            })
+        let notes: Vec<_> = browser
+            .selected_notes(&self.collection)
+            .into_iter()
             .collect();
-        if list.is_empty() {
+        browser.close_pane();
+        if notes.is_empty() {
             return;
         }
-        match self.collection.edit(list) {
+        match self.collection.remove_notes(&notes) {
             Ok(action) => {
                 self.history.push(action);
                 self.redo.clear();

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{JobDone, KartuApp, Screen};
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::cloze;
-use crate::core::model::deck::{Note, NoteId, NoteKind, card_numbers};
+use crate::core::model::deck::{Note, NoteId, NoteKind, NoteView};
 use crate::core::model::edit::{DeckHeader, Edit};
 use crate::core::model::media::MAX_IMAGE_BYTES;
 use crate::core::storage::atomic;
@@ -105,20 +105,11 @@ impl KartuApp {
         {
             return Vec::new();
         }
-        card_numbers(note.kind, note.add_reverse, &note.text)
+        // The same sides study shows (`NoteView::question`, `answer`).
+        let view = NoteView::of(&note);
+        note.card_numbers()
             .into_iter()
-            .map(|number| match note.kind {
-                NoteKind::Cloze => {
-                    let mut answer = cloze::answer(&note.text, number);
-                    if !note.extra.trim().is_empty() {
-                        answer.push_str("\n\n");
-                        answer.push_str(&note.extra);
-                    }
-                    (show(&cloze::question(&note.text, number)), show(&answer))
-                }
-                _ if number == 2 => (show(&note.back), show(&note.front)),
-                _ => (show(&note.front), show(&note.back)),
-            })
+            .map(|number| (show(&view.question(number)), show(&view.answer(number))))
             .collect()
     }
 
@@ -148,17 +139,6 @@ impl KartuApp {
         }
     }
 
-    pub(super) fn known_tags(&self) -> Vec<String> {
-        // Each deck keeps its tags once: no walk over the notes.
-        let tags: BTreeSet<&str> = self
-            .collection
-            .decks()
-            .iter()
-            .flat_map(|d| d.deck.tag_names())
-            .collect();
-        tags.into_iter().map(str::to_owned).collect()
-    }
-
     /// Opens the editor on a note (`None`: a new one in `deck`), coming back to the screen
     /// showing now when closed.
     pub(super) fn open_editor(&mut self, deck: DeckId, note: Option<Note>) {
@@ -180,7 +160,7 @@ impl KartuApp {
         self.screen = Screen::Edit(Box::new(EditorState {
             draft,
             back,
-            known_tags: self.known_tags(),
+            known_tags: self.collection.tags_in_use(),
             original,
         }));
     }
@@ -280,7 +260,7 @@ impl KartuApp {
                     browser.stale = true;
                 } else if added {
                     // Anki's Add window: empty again, keeping deck, kind and tags.
-                    let known_tags = self.known_tags();
+                    let known_tags = self.collection.tags_in_use();
                     if let Screen::Edit(state) = &mut self.screen {
                         let kind = state.draft.note.kind;
                         state.draft.note = Note {

@@ -284,31 +284,14 @@ impl<'a> CardRef<'a> {
     /// card, or the cloze text with this card's deletions hidden.
     #[must_use]
     pub fn question(&self) -> Cow<'a, str> {
-        let note = self.note();
-        match note.kind() {
-            NoteKind::Cloze => Cow::Owned(cloze::question(note.cloze_text(), self.number())),
-            _ if self.number() == 2 => Cow::Borrowed(note.back()),
-            _ => Cow::Borrowed(note.front()),
-        }
+        self.note().view().question(self.number())
     }
 
     /// The answer (Markdown): the back, the front of a reverse card, or the cloze text with
     /// this card's deletions highlighted and the extra after it.
     #[must_use]
     pub fn answer(&self) -> Cow<'a, str> {
-        let note = self.note();
-        match note.kind() {
-            NoteKind::Cloze => {
-                let mut answer = cloze::answer(note.cloze_text(), self.number());
-                if !note.extra().trim().is_empty() {
-                    answer.push_str("\n\n");
-                    answer.push_str(note.extra());
-                }
-                Cow::Owned(answer)
-            }
-            _ if self.number() == 2 => Cow::Borrowed(note.front()),
-            _ => Cow::Borrowed(note.back()),
-        }
+        self.note().view().answer(self.number())
     }
 
     /// Extra explanation shown with the answer.
