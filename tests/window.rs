@@ -219,11 +219,8 @@ fn indonesian_ui_and_settings_switch_the_language() {
             .next()
             .is_some()
     );
-    window
-        .harness
-        .get_by_role_and_label(Role::Button, "Simpan")
-        .click();
-    settle(&mut window.harness);
+    // Below the fold: from the keyboard.
+    press(&mut window, "Simpan");
     window.harness.get_by_label("Pengaturan disimpan.");
     let saved = Settings::load(&DataPaths::new(window.dir.path()).settings_file()).unwrap();
     assert_eq!(saved.language.as_deref(), Some("id"));

@@ -181,8 +181,8 @@ pub fn deck_options_ui(
     });
 }
 
-/// The preset's daily limits and scheduling values.
-fn preset_ui(ui: &mut egui::Ui, preset: &mut Preset, tr: &Texts) {
+/// The preset's daily limits and scheduling values (the Default preset's in Settings too).
+pub(crate) fn preset_ui(ui: &mut egui::Ui, preset: &mut Preset, tr: &Texts) {
     egui::Grid::new("deck-options")
         .num_columns(2)
         .spacing([24.0, 12.0])

@@ -4,6 +4,7 @@
 use egui::{Key, Modifiers};
 
 use super::command::Command;
+use super::deck_options::preset_ui;
 use super::i18n::{Lang, Texts, fill};
 use super::theme;
 use super::workload::{WorkloadView, workload_ui};
@@ -61,24 +62,6 @@ pub fn settings_ui(
                 .labelled_by(label.id);
             ui.end_row();
 
-            let label = ui.label(tr.new_per_day);
-            ui.add(egui::DragValue::new(&mut draft.new_per_day).range(0..=9999))
-                .labelled_by(label.id);
-            ui.end_row();
-
-            let label = ui.label(tr.reviews_per_day);
-            ui.add(egui::DragValue::new(&mut draft.reviews_per_day).range(0..=99_999))
-                .labelled_by(label.id);
-            ui.end_row();
-
-            let label = ui
-                .label(tr.desired_retention)
-                .on_hover_text(tr.desired_retention_help);
-            ui.add(egui::Slider::new(&mut draft.desired_retention, 0.70..=0.99).fixed_decimals(2))
-                .on_hover_text(tr.desired_retention_help)
-                .labelled_by(label.id);
-            ui.end_row();
-
             let label = ui.label(tr.day_start_hour);
             ui.add(
                 egui::DragValue::new(&mut draft.day_start_hour)
@@ -88,9 +71,6 @@ pub fn settings_ui(
             .labelled_by(label.id);
             ui.end_row();
 
-            ui.label("");
-            ui.checkbox(&mut draft.fuzz, tr.fuzz);
-            ui.end_row();
             ui.label("");
             ui.checkbox(&mut draft.bury_siblings, tr.bury_siblings);
             ui.end_row();
@@ -123,7 +103,9 @@ pub fn settings_ui(
     // The values above, the parameters and the simulator are the Default preset's (other
     // presets are in each deck's options).
     let mut preset = draft.default_preset();
+    ui.add_space(theme::SECTION_GAP);
     ui.label(egui::RichText::new(tr.deck_options.default_note).weak());
+    preset_ui(ui, &mut preset, tr);
     ui.add_space(theme::SECTION_GAP);
     optimize_ui(ui, &mut preset, optimize, tr, commands);
     ui.add_space(theme::SECTION_GAP);

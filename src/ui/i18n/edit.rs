@@ -217,7 +217,7 @@ pub static DECK_OPTIONS_EN: DeckOptionsTexts = DeckOptionsTexts {
     delete: "Delete preset…",
     delete_confirm: "Delete the preset “{name}”? Its decks go back to the Default preset.",
     maximum_interval: "Maximum interval (days)",
-    default_note: "New cards, reviews, desired retention and fuzz above, and the parameters and simulator below, are the Default preset's: every deck without a preset of its own uses them (see each deck's Options…).",
+    default_note: "The values below, with the parameters and the simulator, are the Default preset's: every deck without a preset of its own uses them (see each deck's Options…).",
 };
 
 /// Bahasa Indonesia.
@@ -235,5 +235,5 @@ pub static DECK_OPTIONS_ID: DeckOptionsTexts = DeckOptionsTexts {
     delete: "Hapus preset…",
     delete_confirm: "Hapus preset “{name}”? Deknya kembali memakai preset Default.",
     maximum_interval: "Interval maksimum (hari)",
-    default_note: "Kartu baru, ulasan, retensi, dan fuzz di atas, serta parameter dan simulator di bawah, milik preset Default: dipakai setiap dek tanpa preset sendiri (lihat Opsi… pada tiap dek).",
+    default_note: "Nilai di bawah ini, beserta parameter dan simulator, milik preset Default: dipakai setiap dek tanpa preset sendiri (lihat Opsi… pada tiap dek).",
 };
