@@ -4,7 +4,7 @@
 //! (headless, through `egui_kittest`), and answer → next card including the durable
 //! (fdatasync'd) journal append. `answer_latency` also prints the median and 99th percentile
 //! of 2,000 single answers at scale and the time of one compaction there (criterion reports
-//! means and medians, not tails).
+//! means and medians, not tails). `stats` times the statistics at scale.
 //!
 //! Run: `cargo bench --bench speed` (or one group: `cargo bench --bench speed -- load`).
 
@@ -184,12 +184,49 @@ fn answer_latency(_c: &mut Criterion) {
     );
 }
 
+/// The statistics of the scale collection, as `kartu stats` computes them: with the
+/// statistics cache in place (each range), and made afresh from the whole review log
+/// (`first_reading`, once per data directory). `job_new` is the part the window does in its
+/// frame (the cards' states copied for the worker).
+fn stats(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stats");
+    group.sample_size(10);
+    let dir = data_dir(100_000, 1_000_000);
+    let collection = Collection::open(
+        DataPaths::new(dir.path()),
+        jiff::tz::TimeZone::UTC,
+        Access::ReadOnly,
+    )
+    .expect("collection");
+    let cache = collection.paths().stats_cache_file();
+    group.bench_function("100k_1M/first_reading", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_file(&cache);
+            kartu::core::stats::compute(&collection, None, 0, 30, start()).expect("stats")
+        });
+    });
+    for (name, days) in [("month", 30), ("year", 365), ("all", 0)] {
+        group.bench_function(format!("100k_1M/{name}"), |b| {
+            b.iter(|| {
+                kartu::core::stats::compute(&collection, None, days, 30, start()).expect("stats")
+            });
+        });
+    }
+    group.bench_function("100k_1M/job_new", |b| {
+        b.iter(|| {
+            kartu::core::stats::StatsJob::new(&collection, None, 30, 30, start()).expect("job")
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     parse,
     load,
     startup,
     answer_to_next_card,
-    answer_latency
+    answer_latency,
+    stats
 );
 criterion_main!(benches);

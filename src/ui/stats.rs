@@ -44,6 +44,9 @@ pub struct StatsView<'a> {
     /// The figures for the deck and range chosen are being computed (those shown are for
     /// the previous choice, or none yet).
     pub computing: bool,
+    /// Whether any figures were computed yet (before, only the controls are drawn, not
+    /// zeros that are not true).
+    pub ready: bool,
 }
 
 fn percent(share: Option<f64>) -> String {
@@ -94,6 +97,9 @@ pub fn stats_ui(
             ui.spinner();
             ui.label(t.computing);
         });
+    }
+    if !view.ready {
+        return;
     }
     ui.add_space(theme::SECTION_GAP / 2.0);
     let section = |ui: &mut egui::Ui, index: usize| {

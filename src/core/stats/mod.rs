@@ -1,16 +1,17 @@
 //! Statistics for one deck (with its sub-decks) or the whole collection: today, the future
 //! due load, a calendar of study days with streaks, reviews per day by kind, card counts,
 //! distributions of interval, stability, difficulty and retrievability, answer buttons by
-//! card maturity, an hourly breakdown, and Anki's true-retention table. Everything is
-//! computed from the card states in memory and one pass over the review history; the
-//! figures follow Anki's definitions (young: interval under 21 days; a pass is any answer
-//! but Again).
+//! card maturity, an hourly breakdown, and Anki's true-retention table. The cards' figures
+//! come from their states in memory, the history's from per-day counts kept in the
+//! statistics cache (`daily`); the figures follow Anki's definitions (young: interval under
+//! 21 days; a pass is any answer but Again).
 
+mod daily;
 mod optimize;
 mod review;
 mod simulate;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use serde::Serialize;
 
@@ -22,8 +23,10 @@ use crate::core::collection::Collection;
 use crate::core::error::Result;
 use crate::core::ids::DeckId;
 use crate::core::model::card::{CardProgress, CardState, Rating};
-use crate::core::scheduler::anki::{RetentionCounts, true_retention};
+use crate::core::scheduler::anki::RetentionCounts;
+use crate::core::storage::stats_cache::StatsCache;
 use crate::core::time::{DAY_SECS, DayNumber, Timestamp};
+use daily::DayWindows;
 
 /// Interval (in days) from which a review card counts as mature, as in Anki.
 pub const MATURE_DAYS: u64 = 21;
@@ -251,13 +254,23 @@ pub fn compute(
     future_days: u32,
     now: Timestamp,
 ) -> Result<Stats> {
-    StatsJob::new(collection, deck, days, future_days, now)?.run()
+    let (mut job, cards) = StatsJob::prepare(collection, deck, days, future_days, now)?;
+    // The cards' part straight from the collection: no copy of a hundred thousand states.
+    card_pass(
+        &mut job.stats,
+        cards.iter().copied(),
+        job.unseen,
+        &job.clock,
+        job.today,
+        now,
+    );
+    job.history(None).0.map(|()| job.stats)
 }
 
 /// Statistics being computed: the cards' part is done from the collection when the job is
-/// made (it is quick); [`StatsJob::run`] reads the review history from the files, which
-/// takes long at scale, so the window runs it on its worker (not beside a snapshot or a
-/// backup, which rewrite those files).
+/// made (it is quick); [`StatsJob::run`] reads the review history's counts (the statistics
+/// cache, brought up to date from the files), so the window runs it on its worker (not
+/// beside a snapshot or a backup, which rewrite those files).
 #[derive(Clone, Debug)]
 pub struct StatsJob {
     stats: Stats,
@@ -271,6 +284,9 @@ pub struct StatsJob {
     clock: crate::core::time::DayClock,
     today: DayNumber,
     days: u32,
+    /// The review log's generation, if the history is in one.
+    generation: Option<u32>,
+    windows: DayWindows,
 }
 
 impl StatsJob {
@@ -283,6 +299,20 @@ impl StatsJob {
         future_days: u32,
         now: Timestamp,
     ) -> Result<Self> {
+        let (mut job, cards) = StatsJob::prepare(collection, deck, days, future_days, now)?;
+        // The cards' states, copied for the worker (the figures are made in `run`).
+        job.cards = cards.into_iter().cloned().collect();
+        Ok(job)
+    }
+
+    /// The job without its cards, and the states of the cards studied.
+    fn prepare<'c>(
+        collection: &'c Collection,
+        deck: Option<&DeckId>,
+        days: u32,
+        future_days: u32,
+        now: Timestamp,
+    ) -> Result<(Self, Vec<&'c CardProgress>)> {
         let decks = deck_ids(collection, deck)?;
         let clock = collection.clock();
         let today = clock.day(now);
@@ -305,7 +335,6 @@ impl StatsJob {
                 .collect(),
             ..Stats::default()
         };
-        // The cards' states, copied for the worker (the figures are made in `run`).
         let mut cards = Vec::new();
         let mut unseen = 0;
         for installed in collection.decks() {
@@ -315,14 +344,18 @@ impl StatsJob {
             let studied = collection.progress().cards.get(&installed.deck.id);
             for (_, state) in installed.progress_by_position(studied) {
                 match state {
-                    Some(p) => cards.push(p.clone()),
+                    Some(p) => cards.push(p),
                     None => unseen += 1,
                 }
             }
         }
-        Ok(Self {
+        let windows = DayWindows::new(
+            clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
+            i64::from(clock.utc_offset_secs(now)),
+        );
+        let job = Self {
             stats,
-            cards,
+            cards: Vec::new(),
             unseen,
             now,
             decks,
@@ -330,32 +363,81 @@ impl StatsJob {
             clock: clock.clone(),
             today,
             days,
-        })
+            generation: collection.progress().review_log,
+            windows,
+        };
+        Ok((job, cards))
     }
 
     /// Reads the history and finishes the figures.
     pub fn run(self) -> Result<Stats> {
-        let Self {
-            mut stats,
-            cards,
-            unseen,
-            now,
-            decks,
-            paths,
-            clock,
-            today,
-            days,
-        } = self;
-        card_pass(&mut stats, &cards, unseen, &clock, today, now);
-        history_pass(&mut stats, &decks, &paths, &clock, today, days)?;
-        Ok(stats)
+        self.run_with(None).0
+    }
+
+    /// [`StatsJob::run`] going on from the history's counts of an earlier run (which the
+    /// window keeps between runs), giving back the counts to keep for the next.
+    pub fn run_with(mut self, kept: Option<StatsCache>) -> (Result<Stats>, Option<StatsCache>) {
+        let cards = std::mem::take(&mut self.cards);
+        card_pass(
+            &mut self.stats,
+            cards.iter(),
+            self.unseen,
+            &self.clock,
+            self.today,
+            self.now,
+        );
+        let (done, kept) = self.history(kept);
+        (done.map(|()| self.stats), kept)
+    }
+
+    /// The review history's part of the figures, from its counts: those `kept` from an
+    /// earlier run, or the cache file, brought up to the files' end. Gives back the counts of
+    /// the review log, to keep.
+    fn history(&mut self, kept: Option<StatsCache>) -> (Result<()>, Option<StatsCache>) {
+        let mut log_counts = None;
+        let counted = (|| -> Result<StatsCache> {
+            let in_log = match self.generation {
+                Some(generation) if self.paths.review_log_file(generation).exists() => {
+                    daily::log_counts(&self.paths, generation, &self.windows, kept)?
+                }
+                _ => None,
+            };
+            if let Some((counts, worth_writing)) = in_log {
+                let file = self.paths.stats_cache_file();
+                if worth_writing && !StatsCache::is_newer(&file) {
+                    // A cache that cannot be written is made again next time: no harm.
+                    let _ = counts.write(&file);
+                }
+                let records: Vec<_> = crate::core::storage::journal::read_records(&self.paths)?
+                    .into_iter()
+                    .map(|r| r.record)
+                    .collect();
+                let mut with_later = counts.clone();
+                log_counts = Some(counts);
+                if daily::count_later(&mut with_later, &self.windows, &records) {
+                    return Ok(with_later);
+                }
+            }
+            // A history not in a review log yet, or one only a full reading resolves.
+            daily::count_all(&self.paths, &self.windows)
+        })();
+        let done = counted.map(|counts| {
+            daily::history_figures(
+                &mut self.stats,
+                &counts,
+                &self.decks,
+                &self.windows,
+                self.days,
+            );
+        });
+        (done, log_counts)
     }
 }
 
 /// The cards' part of the figures: counts, the future, distributions.
-fn card_pass(
+fn card_pass<'a>(
     stats: &mut Stats,
-    cards: &[CardProgress],
+    cards: impl Iterator<Item = &'a CardProgress>,
     unseen: usize,
     clock: &crate::core::time::DayClock,
     today: DayNumber,
@@ -415,137 +497,5 @@ fn card_pass(
     }
 }
 
-/// The review history's part of the figures, in one pass over the files.
-fn history_pass(
-    stats: &mut Stats,
-    decks: &HashSet<DeckId>,
-    paths: &crate::core::storage::paths::DataPaths,
-    clock: &crate::core::time::DayClock,
-    today: DayNumber,
-    days: u32,
-) -> Result<()> {
-    let first_day = if days == 0 {
-        i64::MIN
-    } else {
-        today.0 - i64::from(days) + 1
-    };
-    let mut per_day: BTreeMap<i64, DayReviews> = BTreeMap::new();
-    let mut studied_days: HashSet<i64> = HashSet::new();
-    let mut anki = AnkiReviews::default();
-    let mut today_review_passed = (0u32, 0u32);
-    crate::core::collection::for_each_review_in(paths, &mut |review| {
-        if !decks.contains(&review.deck) {
-            return Ok(());
-        }
-        anki.push(review);
-        let day = clock.day(review.at).0;
-        studied_days.insert(day);
-        let ago = today.0 - day;
-        if (0..365).contains(&ago) {
-            stats.calendar[364 - usize::try_from(ago).unwrap_or(0)] += 1;
-        }
-        if day == today.0 {
-            stats.today.studied += 1;
-            stats.today.seconds += u64::from(review.duration_ms) / 1000;
-            stats.today.again += u32::from(review.rating == Rating::Again);
-            if review.state_before == CardState::Review {
-                if review.rating == Rating::Again {
-                    today_review_passed.1 += 1;
-                } else {
-                    today_review_passed.0 += 1;
-                }
-            }
-        }
-        if day < first_day || day > today.0 {
-            return Ok(());
-        }
-        stats.total_reviews += 1;
-        let entry = per_day.entry(day).or_insert_with(|| DayReviews {
-            days_ago: u32::try_from(ago).unwrap_or(0),
-            ..DayReviews::default()
-        });
-        match review.state_before {
-            CardState::New | CardState::Learning => entry.learning += 1,
-            CardState::Review => entry.review += 1,
-            CardState::Relearning => entry.relearning += 1,
-        }
-        entry.seconds += u64::from(review.duration_ms) / 1000;
-        // Buttons by what the card was: learning, or young or mature by its interval then
-        // (the time since its last answer).
-        let buttons = match review.state_before {
-            CardState::New | CardState::Learning | CardState::Relearning => {
-                &mut stats.buttons_learning
-            }
-            CardState::Review if review.elapsed_secs / DAY_SECS < MATURE_DAYS as i64 => {
-                &mut stats.buttons_young
-            }
-            CardState::Review => &mut stats.buttons_mature,
-        };
-        buttons.counts[rating_index(review.rating)] += 1;
-        let local_hour = clock_hour(clock, review.at);
-        let hour = &mut stats.hours[usize::from(local_hour)];
-        hour.reviews += 1;
-        hour.passed += u32::from(review.rating != Rating::Again);
-        Ok(())
-    })?;
-    let (passed, failed) = today_review_passed;
-    stats.today.correct_rate =
-        (passed + failed > 0).then(|| f64::from(passed) / f64::from(passed + failed));
-    stats.reviews = per_day.into_values().collect();
-    // Streaks.
-    let mut longest = 0;
-    let mut run = 0;
-    let mut previous: Option<i64> = None;
-    let mut sorted: Vec<i64> = studied_days.iter().copied().collect();
-    sorted.sort_unstable();
-    for day in &sorted {
-        run = if previous == Some(day - 1) {
-            run + 1
-        } else {
-            1
-        };
-        longest = longest.max(run);
-        previous = Some(*day);
-    }
-    stats.longest_streak = longest;
-    let start = if studied_days.contains(&today.0) {
-        today.0
-    } else {
-        today.0 - 1
-    };
-    let mut current = 0;
-    while studied_days.contains(&(start - i64::from(current))) {
-        current += 1;
-    }
-    stats.current_streak = current;
-    let range_days = if days == 0 {
-        sorted.first().map_or(1, |first| today.0 - first + 1)
-    } else {
-        i64::from(days)
-    };
-    let in_range = sorted
-        .iter()
-        .filter(|d| **d >= first_day && **d <= today.0)
-        .count();
-    stats.days_studied_share = in_range as f64 / range_days.max(1) as f64;
-    // True retention, as Anki computes it.
-    let anki_clock = crate::core::scheduler::anki::DayClock::from_next_day_at(
-        clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
-    );
-    let table = true_retention(&anki.reviews, anki_clock);
-    stats.retention = Retention {
-        today: table.today.into(),
-        yesterday: table.yesterday.into(),
-        week: table.week.into(),
-        month: table.month.into(),
-        year: table.year.into(),
-        all_time: table.all_time.into(),
-    };
-    Ok(())
-}
-
-/// The local hour of `at` in the learner's time zone.
-fn clock_hour(clock: &crate::core::time::DayClock, at: Timestamp) -> u8 {
-    let offset = i64::from(clock.utc_offset_secs(at));
-    u8::try_from((at.unix_secs() + offset).rem_euclid(DAY_SECS) / 3600).unwrap_or(0)
-}
+#[cfg(test)]
+mod tests;

@@ -10,7 +10,7 @@ use crate::core::scheduler::anki::{Review, ReviewKind};
 use crate::core::time::DAY_SECS;
 
 /// A stable number for a card (Anki's reviews name cards by number).
-fn card_number(deck: &DeckId, card: &CardId) -> i64 {
+pub(super) fn card_number(deck: &DeckId, card: &CardId) -> i64 {
     let hash = deck
         .0
         .bytes()
@@ -24,7 +24,7 @@ fn card_number(deck: &DeckId, card: &CardId) -> i64 {
 }
 
 /// An interval as Anki's log writes it: days when a day or more, else negative seconds.
-fn anki_interval(secs: u64) -> i32 {
+pub(super) fn anki_interval(secs: u64) -> i32 {
     let secs_i = i64::try_from(secs).unwrap_or(i64::MAX);
     if secs_i >= DAY_SECS {
         i32::try_from(secs_i / DAY_SECS).unwrap_or(i32::MAX)
@@ -48,25 +48,31 @@ impl AnkiReviews {
         let card_id = card_number(&entry.deck, &entry.card);
         let interval = anki_interval(entry.interval_secs);
         let last = self.last_interval.insert(card_id, interval).unwrap_or(0);
-        self.reviews.push(Review {
-            at_ms: entry.at.unix_secs().saturating_mul(1000),
-            card_id,
-            rating: match entry.rating {
-                Rating::Again => 1,
-                Rating::Hard => 2,
-                Rating::Good => 3,
-                Rating::Easy => 4,
-            },
-            kind: match entry.state_before {
-                CardState::New | CardState::Learning => ReviewKind::Learning,
-                CardState::Review => ReviewKind::Review,
-                CardState::Relearning => ReviewKind::Relearning,
-            },
-            interval_days: interval,
-            last_interval_days: last,
-            // Anki tells resets and crams by a zero here; Kartu logs answers only.
-            ease_factor: 2500,
-            duration_ms: entry.duration_ms,
-        });
+        self.reviews.push(anki_review(entry, card_id, last));
+    }
+}
+
+/// Kartu's review as Anki's review-log row, for the card numbered `card_id` whose interval
+/// before it was `last_interval_days` (Anki's form).
+pub(super) fn anki_review(entry: &ReviewEntry, card_id: i64, last_interval_days: i32) -> Review {
+    Review {
+        at_ms: entry.at.unix_secs().saturating_mul(1000),
+        card_id,
+        rating: match entry.rating {
+            Rating::Again => 1,
+            Rating::Hard => 2,
+            Rating::Good => 3,
+            Rating::Easy => 4,
+        },
+        kind: match entry.state_before {
+            CardState::New | CardState::Learning => ReviewKind::Learning,
+            CardState::Review => ReviewKind::Review,
+            CardState::Relearning => ReviewKind::Relearning,
+        },
+        interval_days: anki_interval(entry.interval_secs),
+        last_interval_days,
+        // Anki tells resets and crams by a zero here; Kartu logs answers only.
+        ease_factor: 2500,
+        duration_ms: entry.duration_ms,
     }
 }

@@ -1,6 +1,6 @@
 //! Every file Kartu owns in a data directory: where each lives (`paths`), how they are
 //! written (`atomic`) and read (`format`), and the progress engine on top: the journal, the
-//! review log, loading (`replay`), compaction and backups.
+//! review log, loading (`replay`), compaction and backups; and the statistics cache.
 
 pub mod atomic;
 pub mod backup;
@@ -13,3 +13,4 @@ pub mod replay;
 pub mod requests;
 pub mod review_log;
 pub mod settings;
+pub mod stats_cache;

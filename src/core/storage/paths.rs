@@ -91,6 +91,12 @@ impl DataPaths {
         self.root.join(format!("reviews-{generation}.ron"))
     }
 
+    /// The statistics cache (derived from the review log; see `stats_cache`).
+    #[must_use]
+    pub fn stats_cache_file(&self) -> PathBuf {
+        self.root.join("stats-cache.ron")
+    }
+
     /// The folder of backups.
     #[must_use]
     pub fn backups_dir(&self) -> PathBuf {

@@ -196,7 +196,10 @@ impl KartuApp {
                 self.set_error(tr.failed, &err);
             }
             JobDone::Simulated(preset, Ok(found)) => self.simulated = Some((preset, found)),
-            JobDone::Stats(draft, result) => self.stats_done(draft, *result),
+            JobDone::Stats(draft, result, counts) => {
+                self.stats_counts = counts;
+                self.stats_done(draft, *result);
+            }
             JobDone::Index(index) => {
                 if let Screen::Browse(browser) = &mut self.screen {
                     browser.install_index(*index);

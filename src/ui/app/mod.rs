@@ -109,10 +109,11 @@ enum JobDone {
     Exported(PathBuf, crate::core::Result<crate::core::export::Exported>),
     /// The browser's search index, built.
     Index(Box<crate::core::search::SearchIndex>),
-    /// The statistics for a deck and range.
+    /// The statistics for a deck and range, and the history's counts to keep for the next.
     Stats(
         crate::ui::stats::StatsDraft,
         Box<crate::core::Result<crate::core::stats::Stats>>,
+        Option<Box<crate::core::storage::stats_cache::StatsCache>>,
     ),
     /// The workload simulator's result, for a preset.
     Simulated(String, crate::core::Result<crate::core::stats::Simulated>),
@@ -154,6 +155,9 @@ pub struct KartuApp {
     evaluated: Option<(String, crate::core::stats::Evaluated)>,
     /// What the last simulation found, for which preset.
     simulated: Option<(String, crate::core::stats::Simulated)>,
+    /// The review history's counts from the last statistics run: the next goes on from them
+    /// (out while a run has them).
+    stats_counts: Option<Box<crate::core::storage::stats_cache::StatsCache>>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -203,6 +207,7 @@ impl KartuApp {
             optimized: None,
             evaluated: None,
             simulated: None,
+            stats_counts: None,
             requests_checked: None,
             zoom_now: None,
             last_edit_check: None,

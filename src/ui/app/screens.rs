@@ -104,11 +104,13 @@ impl KartuApp {
                     (Screen::Export(draft), _) => export_ui(ui, draft, tr, commands),
                     (Screen::Stats(state), _) => {
                         let decks = stats_decks.as_deref().unwrap_or_default();
+                        let computing = state.shows_spinner(ui.ctx());
                         let view = StatsView {
                             stats: &state.stats,
                             decks,
                             calendar_dates: &state.dates,
-                            computing: !state.is_current(),
+                            computing,
+                            ready: state.is_ready(),
                         };
                         stats_ui(ui, &mut state.draft, &view, tr, commands);
                     }

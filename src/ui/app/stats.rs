@@ -1,7 +1,7 @@
 //! The statistics screen's state: the figures for the chosen deck and range, computed again
 //! when either changes (and when the screen opens, so they include the latest answers). The
-//! cards' part is quick and done at once; the pass over the review history runs on the
-//! worker, and the screen shows a spinner until it is back.
+//! cards' part is quick and done at once; the history's counts are brought up to date on the
+//! worker, and the screen shows a spinner if they take long.
 
 use super::{JobDone, KartuApp, Screen, local_date_text};
 use crate::core::stats::{self, Stats};
@@ -12,6 +12,9 @@ use crate::ui::worker::JobKind;
 /// Days of the future due chart.
 const FUTURE_DAYS: u32 = 30;
 
+/// Figures that take longer than this show a spinner meanwhile.
+const SPINNER_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// The statistics screen's state.
 pub(crate) struct StatsState {
     /// The deck and range chosen.
@@ -20,6 +23,8 @@ pub(crate) struct StatsState {
     computed_for: Option<StatsDraft>,
     /// What is being computed on the worker.
     pub(crate) computing: Option<StatsDraft>,
+    /// When the figures shown stopped being the ones asked for.
+    asked_at: Option<std::time::Instant>,
     /// The figures.
     pub(crate) stats: Stats,
     /// The calendar's dates, oldest first.
@@ -31,9 +36,38 @@ impl StatsState {
     pub(crate) fn is_current(&self) -> bool {
         self.computed_for.as_ref() == Some(&self.draft)
     }
+
+    /// Whether figures were computed yet (for any deck and range).
+    pub(crate) fn is_ready(&self) -> bool {
+        self.computed_for.is_some()
+    }
+
+    /// Whether to show the spinner: figures usually come back within a frame or two, so it
+    /// shows only once they are [`SPINNER_AFTER`] late (a repaint is asked for then).
+    pub(crate) fn shows_spinner(&mut self, ctx: &egui::Context) -> bool {
+        if self.is_current() {
+            self.asked_at = None;
+            return false;
+        }
+        let waited = self
+            .asked_at
+            .get_or_insert_with(std::time::Instant::now)
+            .elapsed();
+        if waited < SPINNER_AFTER {
+            ctx.request_repaint_after(SPINNER_AFTER.saturating_sub(waited));
+            return false;
+        }
+        true
+    }
 }
 
 impl KartuApp {
+    /// Whether the statistics screen is waiting for its figures (for tests and benchmarks).
+    #[must_use]
+    pub fn stats_pending(&self) -> bool {
+        matches!(&self.screen, Screen::Stats(state) if !state.is_current())
+    }
+
     /// Opens the statistics screen (for the deck selected in the list).
     pub(super) fn open_stats(&mut self, ctx: &egui::Context, now: Timestamp) {
         let deck = self.summaries.get(self.selected_deck).map(|s| s.id.clone());
@@ -49,6 +83,7 @@ impl KartuApp {
             },
             computed_for: None,
             computing: None,
+            asked_at: None,
             stats: Stats::default(),
             dates,
         }));
@@ -90,9 +125,11 @@ impl KartuApp {
         if let Screen::Stats(state) = &mut self.screen {
             state.computing = Some(draft.clone());
         }
+        let kept = self.stats_counts.take();
         self.worker
             .spawn(ctx, JobKind::Stats, label, false, move |_| {
-                JobDone::Stats(draft, Box::new(job.run()))
+                let (figures, counts) = job.run_with(kept.map(|counts| *counts));
+                JobDone::Stats(draft, Box::new(figures), counts.map(Box::new))
             });
     }
 

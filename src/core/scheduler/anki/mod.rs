@@ -39,7 +39,9 @@ pub use memory::{
 pub use optimize::{
     Evaluation, OptimizeOptions, Optimized, evaluate, evaluate_time_series, health_check, optimize,
 };
-pub use retention::{RetentionCounts, TrueRetention, true_retention};
+pub use retention::{
+    RetentionClass, RetentionCounts, TrueRetention, retention_class, true_retention,
+};
 pub use simulate::{
     ExistingCard, SimulationOptions, SimulationPlan, Workload, default_retentions,
     optimal_retention, simulate_workload,

@@ -46,14 +46,46 @@ impl RetentionCounts {
     }
 
     fn add(&mut self, review: &Review) {
-        let passed = review.rating > 1;
-        match (review.last_interval_days < MATURE_INTERVAL_DAYS, passed) {
-            (true, true) => self.young_passed += 1,
-            (true, false) => self.young_failed += 1,
-            (false, true) => self.mature_passed += 1,
-            (false, false) => self.mature_failed += 1,
+        match retention_class(review) {
+            Some(RetentionClass::YoungPassed) => self.young_passed += 1,
+            Some(RetentionClass::YoungFailed) => self.young_failed += 1,
+            Some(RetentionClass::MaturePassed) => self.mature_passed += 1,
+            Some(RetentionClass::MatureFailed) => self.mature_failed += 1,
+            None => {}
         }
     }
+}
+
+/// Which of the true-retention counts a review adds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionClass {
+    /// Young (previous interval under 21 days), answered Hard, Good or Easy.
+    YoungPassed,
+    /// Young, answered Again.
+    YoungFailed,
+    /// Mature, answered Hard, Good or Easy.
+    MaturePassed,
+    /// Mature, answered Again.
+    MatureFailed,
+}
+
+/// Where `review` counts in true retention, whatever its period; `None` when it does not
+/// count (see [`true_retention`]). Per-day counts (Kartu's statistics cache) use it so their
+/// sums equal [`true_retention`]'s.
+#[must_use]
+pub fn retention_class(review: &Review) -> Option<RetentionClass> {
+    if !counts_for_retention(review) {
+        return None;
+    }
+    let passed = review.rating > 1;
+    Some(
+        match (review.last_interval_days < MATURE_INTERVAL_DAYS, passed) {
+            (true, true) => RetentionClass::YoungPassed,
+            (true, false) => RetentionClass::YoungFailed,
+            (false, true) => RetentionClass::MaturePassed,
+            (false, false) => RetentionClass::MatureFailed,
+        },
+    )
 }
 
 fn rate(passed: u32, failed: u32) -> Option<f64> {
@@ -95,7 +127,7 @@ pub fn true_retention(reviews: &[Review], clock: DayClock) -> TrueRetention {
     let next_day = clock.next_day_at_secs();
     let since = |days: i64| next_day - days * DAY_SECS;
     let mut table = TrueRetention::default();
-    for review in reviews.iter().filter(|r| counts_for_retention(r)) {
+    for review in reviews {
         let at = review.at_secs();
         let periods = [
             (&mut table.today, since(1), next_day),

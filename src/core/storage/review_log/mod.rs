@@ -19,11 +19,12 @@ mod stream;
 mod tail;
 mod write;
 
+pub(crate) use common::check_header;
 pub use common::{MAX_REVIEW_LOG_BYTES, REVIEW_LOG_FORMAT_VERSION};
 #[cfg(test)]
 pub(crate) use entry::parse_line_fast;
 pub use entry::{LogEntry, parse_line};
-pub use stream::ReviewStream;
+pub use stream::{ReviewStream, lines_from};
 pub use tail::{TAIL_WINDOW_SECS, Tail, read_tail};
 pub(crate) use write::NewLog;
 pub use write::{append, sweep_other_generations};

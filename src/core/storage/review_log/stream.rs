@@ -219,12 +219,28 @@ pub(crate) fn scan_lines(
     limit: u64,
     each: &mut dyn FnMut(u64, &str) -> Result<()>,
 ) -> Result<()> {
-    let Some((file, _)) = open_limited(path)? else {
+    lines_from(path, 0, limit, each)
+}
+
+/// Calls `each` with every whole line from byte `from` (where a line starts) to before byte
+/// `limit`, and its offset: for a reader that goes on where it stopped (the statistics
+/// cache). Entries are not checked; see [`parse_line`] and [`check_header`].
+pub fn lines_from(
+    path: &Path,
+    from: u64,
+    limit: u64,
+    each: &mut dyn FnMut(u64, &str) -> Result<()>,
+) -> Result<()> {
+    let Some((mut file, _)) = open_limited(path)? else {
         return Ok(());
     };
+    if from > 0 {
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(from))
+            .map_err(|err| Error::io(path, err))?;
+    }
     let mut reader = BufReader::with_capacity(CHUNK_BYTES, file);
     let mut bytes = Vec::new();
-    let mut offset = 0u64;
+    let mut offset = from;
     while offset < limit {
         bytes.clear();
         let read = (&mut reader)
