@@ -204,6 +204,12 @@ fn frames(_c: &mut Criterion) {
     harness.step();
     harness.key_press(Key::Escape);
     harness.step();
+    // The backup started while studying streams the whole history: statistics wait for it
+    // (both read those files), so it is let finish first.
+    while harness.state().background_busy() {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let mut statistics = Frames::default();
     let asked = Instant::now();
     harness

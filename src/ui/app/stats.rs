@@ -68,6 +68,12 @@ impl KartuApp {
         matches!(&self.screen, Screen::Stats(state) if !state.is_current())
     }
 
+    /// Whether work runs in the background (for tests and benchmarks).
+    #[must_use]
+    pub fn background_busy(&self) -> bool {
+        self.worker.is_busy()
+    }
+
     /// Opens the statistics screen (for the deck selected in the list).
     pub(super) fn open_stats(&mut self, ctx: &egui::Context, now: Timestamp) {
         let deck = self.summaries.get(self.selected_deck).map(|s| s.id.clone());
