@@ -151,7 +151,16 @@ impl Collection {
                 .decks_dir()
                 .join(format!("{}.ron", new.deck.id.0));
             let mut writer = AtomicWriter::create(&target)?;
-            writer.write(new.deck.to_ron()?.as_bytes())?;
+            // Straight into the file: no copy of the whole text in memory.
+            let mut text = TextInto {
+                writer: &mut writer,
+                failed: None,
+            };
+            let written = new.deck.write_ron(&mut text);
+            if let Some(err) = text.failed {
+                return Err(err);
+            }
+            written?;
             pending.push(writer);
         }
         if cancelled() {
@@ -245,5 +254,21 @@ impl Collection {
             })
         })?;
         Ok((added_cards, added_reviews))
+    }
+}
+
+/// Text written into an [`AtomicWriter`], keeping the first error (which `fmt::Write` cannot
+/// carry).
+struct TextInto<'a> {
+    writer: &'a mut AtomicWriter,
+    failed: Option<Error>,
+}
+
+impl std::fmt::Write for TextInto<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.writer.write(text.as_bytes()).map_err(|err| {
+            self.failed.get_or_insert(err);
+            std::fmt::Error
+        })
     }
 }

@@ -267,6 +267,53 @@ pub fn compute(
     job.history(None).0.map(|()| job.stats)
 }
 
+/// Brings the statistics cache file up to the review log's end when that is worth it (no
+/// cache yet, or one of another log after an import or restore, or many answers since), so
+/// the statistics open quickly the first time too: the window runs it on its worker a while
+/// after it opens, not beside a snapshot or backup of the same data directory.
+#[derive(Clone, Debug)]
+pub struct CountsJob {
+    paths: crate::core::storage::paths::DataPaths,
+    generation: Option<u32>,
+    windows: DayWindows,
+}
+
+impl CountsJob {
+    /// The job for the collection's review log and day boundary at `now`.
+    #[must_use]
+    pub fn new(collection: &Collection, now: Timestamp) -> Self {
+        let clock = collection.clock();
+        let today = clock.day(now);
+        Self {
+            paths: collection.paths().clone(),
+            generation: collection.progress().review_log,
+            windows: DayWindows::new(
+                clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
+                i64::from(clock.utc_offset_secs(now)),
+            ),
+        }
+    }
+
+    /// Counts what the cache lacks and writes it; true when it was written.
+    pub fn run(self) -> Result<bool> {
+        let Some(generation) = self
+            .generation
+            .filter(|g| self.paths.review_log_file(*g).exists())
+        else {
+            return Ok(false);
+        };
+        let file = self.paths.stats_cache_file();
+        match daily::log_counts(&self.paths, generation, &self.windows, None)? {
+            // (An empty history is counted in no time: no file for it.)
+            Some((counts, true)) if !counts.days.is_empty() && !StatsCache::is_newer(&file) => {
+                counts.write(&file)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
 /// Statistics being computed: the cards' part is done from the collection when the job is
 /// made (it is quick); [`StatsJob::run`] reads the review history's counts (the statistics
 /// cache, brought up to date from the files), so the window runs it on its worker (not
@@ -404,7 +451,7 @@ impl StatsJob {
             };
             if let Some((counts, worth_writing)) = in_log {
                 let file = self.paths.stats_cache_file();
-                if worth_writing && !StatsCache::is_newer(&file) {
+                if worth_writing && !counts.days.is_empty() && !StatsCache::is_newer(&file) {
                     // A cache that cannot be written is made again next time: no harm.
                     let _ = counts.write(&file);
                 }

@@ -9,6 +9,7 @@ use super::*;
 use crate::core::collection::{Access, UndoRecord};
 use crate::core::ids::CardId;
 use crate::core::storage::paths::DataPaths;
+use crate::core::storage::stats_cache::DayCounts;
 use crate::core::time::DAY_SECS;
 
 const DECK: &str = "backend-developer-en";
@@ -202,4 +203,41 @@ fn another_time_zone_makes_the_counts_again_with_its_days_and_hours() {
     let figures = compute(&collection, None, 0, 30, now).unwrap();
     assert_eq!(figures.hours[15].reviews, 1);
     assert_eq!(figures.today.studied, 1);
+}
+
+#[test]
+fn the_counts_job_writes_the_cache_only_when_worth_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut collection = open(dir.path(), TimeZone::UTC);
+    let cache_file = collection.paths().stats_cache_file();
+    let now = Timestamp(START + 10 * 7 * 3600);
+    // Nothing in a review log yet: nothing to do.
+    assert!(!CountsJob::new(&collection, now).run().unwrap());
+    answer_many(&mut collection, START, 10);
+    snapshot(&mut collection);
+    assert!(CountsJob::new(&collection, now).run().unwrap());
+    let written = StatsCache::read(&cache_file).unwrap();
+    let log_len = std::fs::metadata(
+        collection
+            .paths()
+            .review_log_file(written.coverage.generation),
+    )
+    .unwrap()
+    .len();
+    assert_eq!(written.coverage.log_bytes, log_len, "up to the log's end");
+    assert_eq!(
+        written
+            .days
+            .values()
+            .flat_map(|d| d.values())
+            .map(DayCounts::answers)
+            .sum::<u32>(),
+        10
+    );
+    // A few answers more are counted when the statistics open, not written.
+    answer_many(&mut collection, START + 10 * 7 * 3600, 3);
+    snapshot(&mut collection);
+    assert!(!CountsJob::new(&collection, now).run().unwrap());
+    assert_eq!(StatsCache::read(&cache_file).unwrap(), written);
+    check(&collection, now);
 }

@@ -173,8 +173,11 @@ impl KartuApp {
                     self.set_error(tr.failed, &err);
                 }
             }
-            // A cancelled dialog does nothing.
-            JobDone::Import(None) | JobDone::Export(_, None) | JobDone::Image(None) => {}
+            // A cancelled dialog does nothing; nor does the statistics cache's update.
+            JobDone::Import(None)
+            | JobDone::Export(_, None)
+            | JobDone::Image(None)
+            | JobDone::Counted => {}
             JobDone::Import(Some(path)) => self.start_import_read(ctx, path, None, now),
             JobDone::ImportRead(path, read) => self.import_read_done(&path, *read),
             JobDone::Export(draft, Some(path)) => self.export_to(ctx, &draft, path),

@@ -117,6 +117,9 @@ enum JobDone {
     ),
     /// The workload simulator's result, for a preset.
     Simulated(String, crate::core::Result<crate::core::stats::Simulated>),
+    /// The statistics cache brought up to date (or not: it is only a head start, and a
+    /// history that cannot be read says so when the statistics open).
+    Counted,
 }
 
 /// The Kartu window.
@@ -158,6 +161,11 @@ pub struct KartuApp {
     /// The review history's counts from the last statistics run: the next goes on from them
     /// (out while a run has them).
     stats_counts: Option<Box<crate::core::storage::stats_cache::StatsCache>>,
+    /// The review log generation the statistics cache was last brought up to date for (0:
+    /// none yet; generations start at 1), or `None` before it was.
+    stats_counted_for: Option<u32>,
+    /// When the window opened.
+    opened: std::time::Instant,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -208,6 +216,8 @@ impl KartuApp {
             evaluated: None,
             simulated: None,
             stats_counts: None,
+            stats_counted_for: None,
+            opened: std::time::Instant::now(),
             requests_checked: None,
             zoom_now: None,
             last_edit_check: None,
@@ -461,6 +471,7 @@ impl eframe::App for KartuApp {
         self.start_snapshot_if_due(&ui.ctx().clone());
         self.start_edit_fold_if_due(&ui.ctx().clone(), now);
         self.start_backup_if_due(&ui.ctx().clone(), now);
+        self.start_counting_if_due(&ui.ctx().clone(), now);
         let notices = self.collection.take_notices();
         if !notices.is_empty() {
             self.set_info(notices.join(" · "));

@@ -12,6 +12,9 @@ use crate::ui::worker::JobKind;
 /// Days of the future due chart.
 const FUTURE_DAYS: u32 = 30;
 
+/// How long after the window opens the statistics cache is brought up to date.
+const COUNT_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Figures that take longer than this show a spinner meanwhile.
 const SPINNER_AFTER: std::time::Duration = std::time::Duration::from_millis(50);
 
@@ -66,6 +69,33 @@ impl KartuApp {
     #[must_use]
     pub fn stats_pending(&self) -> bool {
         matches!(&self.screen, Screen::Stats(state) if !state.is_current())
+    }
+
+    /// A while after the window opens, and after an import or restore changed the review
+    /// log, brings the statistics cache up to date on the worker (it is quick unless the
+    /// cache is missing or of another log), so the statistics open quickly the first time.
+    pub(super) fn start_counting_if_due(&mut self, ctx: &egui::Context, now: Timestamp) {
+        let log = self.collection.progress().review_log.unwrap_or(0);
+        if self.stats_counted_for == Some(log) || !self.collection.is_writer() {
+            return;
+        }
+        let waited = self.opened.elapsed();
+        if waited < COUNT_AFTER {
+            ctx.request_repaint_after(COUNT_AFTER.saturating_sub(waited));
+            return;
+        }
+        // Not beside the jobs that rewrite or read the history files, nor the statistics.
+        if self.worker.is_busy() {
+            return;
+        }
+        self.stats_counted_for = Some(log);
+        let job = stats::CountsJob::new(&self.collection, now);
+        let label = self.texts().stats.counting.to_owned();
+        self.worker
+            .spawn(ctx, JobKind::Stats, label, false, move |_| {
+                let _ = job.run();
+                JobDone::Counted
+            });
     }
 
     /// Whether work runs in the background (for tests and benchmarks).

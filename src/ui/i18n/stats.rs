@@ -7,6 +7,8 @@ pub struct StatsTexts {
     pub statistics: &'static str,
     /// While the figures are computed (on the worker), and its job label.
     pub computing: &'static str,
+    /// The status while the statistics' counts are brought up to date in the background.
+    pub counting: &'static str,
     /// The deck choice for every deck.
     pub all_decks: &'static str,
     /// The ranges: a month, a year, all history.
@@ -52,6 +54,7 @@ pub struct StatsTexts {
 pub static EN: StatsTexts = StatsTexts {
     statistics: "Statistics",
     computing: "Computing the statistics…",
+    counting: "Counting the review history for the statistics…",
     all_decks: "All decks",
     ranges: ["1 month", "1 year", "All history"],
     sections: [
@@ -107,6 +110,7 @@ pub static EN: StatsTexts = StatsTexts {
 pub static ID: StatsTexts = StatsTexts {
     statistics: "Statistik",
     computing: "Menghitung statistik…",
+    counting: "Menghitung riwayat ulasan untuk statistik…",
     all_decks: "Semua dek",
     ranges: ["1 bulan", "1 tahun", "Seluruh riwayat"],
     sections: [

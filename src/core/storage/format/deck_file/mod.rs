@@ -115,6 +115,14 @@ impl Deck {
     /// Serialises the deck in the canonical deck file form of its format (ends with a
     /// newline). A format 1 deck must hold only basic notes and no parent.
     pub fn to_ron(&self) -> Result<String> {
+        let mut text = String::new();
+        self.write_ron(&mut text)?;
+        Ok(text)
+    }
+
+    /// [`Deck::to_ron`] into `out` as it is made: a deck of 100,000 notes goes to its file
+    /// without a 30 MB string first.
+    pub fn write_ron(&self, out: &mut dyn std::fmt::Write) -> Result<()> {
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
@@ -123,7 +131,8 @@ impl Deck {
             .escape_strings(false)
             .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
         let failed = |err: ron::Error| Error::Serialize(format!("deck {:?}: {err}", self.id.0));
-        let mut text = if self.format == 1 {
+        let options = ron::Options::default();
+        if self.format == 1 {
             let Some(cards) = self.v1_cards() else {
                 return Err(Error::Serialize(format!(
                     "deck {:?}: format 1 holds only basic notes and no parent deck; upgrade it to format {DECK_FORMAT_VERSION}",
@@ -139,7 +148,9 @@ impl Deck {
                 version: self.version,
                 cards,
             };
-            ron::ser::to_string_pretty(&file, config).map_err(failed)?
+            options
+                .to_writer_pretty(&mut *out, &file, config)
+                .map_err(failed)?;
         } else {
             let file = DeckFileRef {
                 format: DECK_FORMAT_VERSION,
@@ -151,10 +162,12 @@ impl Deck {
                 parent: self.parent.as_ref(),
                 notes: &self.notes,
             };
-            ron::ser::to_string_pretty(&file, config).map_err(failed)?
-        };
-        text.push('\n');
-        Ok(text)
+            options
+                .to_writer_pretty(&mut *out, &file, config)
+                .map_err(failed)?;
+        }
+        out.write_char('\n')
+            .map_err(|_| Error::Serialize(format!("deck {:?}: not written", self.id.0)))
     }
 
     /// The notes as format 1 cards, when they can be.
