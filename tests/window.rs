@@ -984,8 +984,10 @@ fn statistics_open_and_follow_the_deck_and_range_chosen() {
         .harness
         .get_by_role_and_label(Role::Button, "Statistics")
         .click();
-    settle(&mut window.harness);
-    window.harness.get_by_label("True retention");
+    // The figures come from the worker (a spinner only if they are late).
+    run_until(&mut window.harness, |h| {
+        !h.state().stats_pending() && h.query_by_label("True retention").is_some()
+    });
     window.harness.get_by_label_contains("1 cards studied");
     window.harness.get_by_label("Mature: 0");
     window
@@ -1002,7 +1004,7 @@ fn statistics_open_and_follow_the_deck_and_range_chosen() {
         .harness
         .get_by_role_and_label(Role::Button, "Apa itu Backend Developer?")
         .click();
-    settle(&mut window.harness);
+    run_until(&mut window.harness, |h| !h.state().stats_pending());
     window.harness.get_by_label("No cards studied today yet.");
 }
 
@@ -1483,4 +1485,89 @@ fn every_screen_works_from_the_keyboard_by_role_and_name_in_both_languages() {
             back(&mut window);
         }
     }
+}
+
+#[test]
+fn the_deck_list_shows_from_its_cache_at_once_and_what_is_asked_meanwhile_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    // A learner studied one card, and the window closed (leaving the deck list's cache).
+    let mut studied =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    let deck = DeckId("backend-developer-en".into());
+    let card = studied.next_card(&deck, now()).unwrap().unwrap();
+    studied
+        .answer(
+            &deck,
+            &card,
+            kartu::core::model::card::Rating::Easy,
+            now(),
+            1000,
+        )
+        .unwrap();
+    let seq = studied.snapshot_job(true).unwrap().run().unwrap();
+    studied.finish_snapshot(seq).unwrap();
+    studied.write_deck_list_cache(now()).unwrap();
+    let expected = studied.deck_summaries(now());
+    drop(studied);
+    // The next start: the collection loads only when the test lets it.
+    let cached =
+        kartu::core::collection::cached_deck_list(&paths, &jiff::tz::TimeZone::UTC, now()).unwrap();
+    assert_eq!(cached.summaries, expected);
+    let stand_in = Collection::loading(paths.clone(), jiff::tz::TimeZone::UTC).unwrap();
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let (drawn, was_drawn) = std::sync::mpsc::channel::<()>();
+    let loader_paths = paths.clone();
+    let handle = std::thread::spawn(move || {
+        wait.recv().unwrap();
+        Ok(Collection::open(
+            loader_paths,
+            jiff::tz::TimeZone::UTC,
+            Access::ReadWrite,
+        )?)
+    });
+    let failed = Arc::new(Mutex::new(None));
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_eframe(move |cc| {
+            KartuApp::new_loading(
+                cc,
+                stand_in,
+                handle,
+                cached,
+                drawn,
+                failed,
+                Arc::new(FakeDialogs::default()),
+                Box::new(now),
+            )
+        });
+    harness.step();
+    // The list and its counts, before the collection is in: 19 new cards left today in
+    // the English deck, one studied.
+    harness.get_by_label("What is a Backend Developer?");
+    harness.get_by_label("19");
+    was_drawn
+        .try_recv()
+        .expect("the loader is told the list is drawn");
+    // Study the English deck (selected with Down): it waits for the collection.
+    harness.key_press(Key::ArrowDown);
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+    let t = kartu::ui::i18n::Lang::En.texts();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, t.show_answer)
+            .is_none()
+    );
+    go.send(()).unwrap();
+    run_until(&mut harness, |h| {
+        h.query_by_role_and_label(Role::Button, t.show_answer)
+            .is_some()
+    });
+    assert_eq!(
+        harness.state().collection().deck_summaries(now()),
+        expected,
+        "the loaded collection's list is the cached one"
+    );
 }

@@ -40,7 +40,25 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
     let paths = DataPaths::resolve(data_dir)?;
     let root = paths.root.clone();
     let time_zone = jiff::tz::TimeZone::system();
+    let now: crate::core::time::Timestamp = jiff::Timestamp::now().into();
+    // The deck list as the window left it, if nothing it counts from changed since: drawn
+    // while the collection loads.
+    let cached = open
+        .is_none()
+        .then(|| crate::core::collection::cached_deck_list(&paths, &time_zone, now))
+        .flatten();
+    let stand_in = match &cached {
+        Some(_) => Some(Collection::loading(paths.clone(), time_zone.clone())?),
+        None => None,
+    };
+    // With the list drawn from the cache, loading waits for that first frame (or a moment):
+    // on two cores, loading beside the window's start slows both.
+    let (drawn, first_frame) = std::sync::mpsc::channel::<()>();
+    let wait_for_frame = cached.is_some();
     let load = move || -> anyhow::Result<Collection> {
+        if wait_for_frame {
+            let _ = first_frame.recv_timeout(std::time::Duration::from_millis(300));
+        }
         // A second window, or a data directory Kartu cannot write, opens read-only and says
         // why.
         let mut collection = Collection::open_for(paths.clone(), time_zone, Purpose::Study)?;
@@ -84,19 +102,31 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
         persistence_path: Some(root.join("ui-state.ron")),
         ..Default::default()
     };
+    let failed = Arc::new(std::sync::Mutex::new(None));
+    let failed_in_window = failed.clone();
     eframe::run_native(
         "Kartu",
         options,
         Box::new(move |cc| {
-            let collection = loading
-                .join()
-                .map_err(|_| anyhow::anyhow!("the loader thread stopped"))??;
-            let mut app = app::KartuApp::new(
-                cc,
-                collection,
-                Arc::new(dialogs::NativeDialogs),
-                Box::new(|| jiff::Timestamp::now().into()),
-            );
+            let dialogs = Arc::new(dialogs::NativeDialogs);
+            let clock: app::Clock = Box::new(|| jiff::Timestamp::now().into());
+            let mut app = if let (Some(cached), Some(stand_in)) = (cached, stand_in) {
+                app::KartuApp::new_loading(
+                    cc,
+                    stand_in,
+                    loading,
+                    cached,
+                    drawn,
+                    failed_in_window,
+                    dialogs,
+                    clock,
+                )
+            } else {
+                let collection = loading
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the loader thread stopped"))??;
+                app::KartuApp::new(cc, collection, dialogs, clock)
+            };
             app.trace_startup(started);
             if let Some(file) = open {
                 app.open_file(file);
@@ -104,5 +134,10 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
             Ok(Box::new(app))
         }),
     )
-    .map_err(|err| anyhow::anyhow!("the window could not start: {err}"))
+    .map_err(|err| anyhow::anyhow!("the window could not start: {err}"))?;
+    // The collection failed to load after the window had opened on the deck list's cache.
+    match failed.lock().ok().and_then(|mut failed| failed.take()) {
+        Some(err) => Err(err),
+        None => Ok(()),
+    }
 }

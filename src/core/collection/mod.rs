@@ -14,6 +14,7 @@ mod edit;
 mod history;
 mod install;
 mod installed;
+mod list_cache;
 mod moves;
 mod open;
 mod study;
@@ -28,6 +29,7 @@ use jiff::tz::TimeZone;
 pub use history::for_each_review_in;
 pub use install::{Installed, MediaFile, NewDeck, NewHistory};
 pub use installed::{DeckSource, InstalledDeck};
+pub use list_cache::{CachedDeckList, cached_deck_list};
 pub use types::{
     Access, Action, CardStates, DeckSummary, ImportOutcome, Purpose, UndoRecord, Upkeep,
 };
@@ -405,6 +407,8 @@ impl Collection {
 mod edit_tests;
 #[cfg(test)]
 mod fast_path_tests;
+#[cfg(test)]
+mod list_cache_tests;
 #[cfg(test)]
 mod tests;
 

@@ -44,7 +44,7 @@ impl Holds<'_> {
 
 impl Collection {
     /// The daily limits of `deck`'s preset.
-    fn limits(&self, deck: &DeckId) -> DailyLimits {
+    pub(super) fn limits(&self, deck: &DeckId) -> DailyLimits {
         let (new_per_day, reviews_per_day) = self.settings.daily_limits(deck);
         DailyLimits {
             new_per_day: new_per_day as usize,
@@ -85,7 +85,7 @@ impl Collection {
     }
 
     /// One deck's own counts for today.
-    fn own_counts(&self, installed: &InstalledDeck, now: Timestamp) -> DeckCounts {
+    pub(super) fn own_counts(&self, installed: &InstalledDeck, now: Timestamp) -> DeckCounts {
         let done = limits::done_today(&self.progress.reviews, &installed.deck.id, &self.clock, now);
         let holds = self.holds(installed, now);
         limits::counts(
@@ -114,7 +114,7 @@ impl Collection {
     /// The decks in tree order, as (depth, index): each deck followed by its sub-decks, siblings
     /// by title. A deck whose parent is not installed (or that would sit under itself) is
     /// at the top.
-    fn tree(&self) -> Vec<(usize, usize)> {
+    pub(super) fn tree(&self) -> Vec<(usize, usize)> {
         let index: HashMap<&DeckId, usize> = self
             .decks
             .iter()

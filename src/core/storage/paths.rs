@@ -97,6 +97,12 @@ impl DataPaths {
         self.root.join("stats-cache.ron")
     }
 
+    /// The deck list's cache (derived; see `deck_list_cache`).
+    #[must_use]
+    pub fn deck_list_cache_file(&self) -> PathBuf {
+        self.root.join("deck-list.ron")
+    }
+
     /// The folder of backups.
     #[must_use]
     pub fn backups_dir(&self) -> PathBuf {

@@ -12,6 +12,7 @@ mod apply;
 mod browse;
 mod edit;
 mod jobs;
+mod loading;
 mod screens;
 mod stats;
 mod transfer;
@@ -166,6 +167,8 @@ pub struct KartuApp {
     stats_counted_for: Option<u32>,
     /// When the window opened.
     opened: std::time::Instant,
+    /// The collection still loading on its thread (the deck list drawn from its cache).
+    loading: Option<loading::Loading>,
     /// Since when the app has seen unfolded edits (the fold waits for a pause).
     last_edit_check: Option<std::time::Instant>,
     /// What was taken back and can be done again, most recent last.
@@ -180,7 +183,19 @@ impl KartuApp {
     /// A window on `collection`, asking for files through `dialogs` and the time from `clock`.
     pub fn new(
         cc: &eframe::CreationContext<'_>,
-        mut collection: Collection,
+        collection: Collection,
+        dialogs: Arc<dyn FileDialogs>,
+        clock: Clock,
+    ) -> Self {
+        let mut app = Self::build(cc, collection, dialogs, clock);
+        app.adopt_collection();
+        app
+    }
+
+    /// The window around `collection` (loaded or a stand-in), before anything is shown.
+    fn build(
+        cc: &eframe::CreationContext<'_>,
+        collection: Collection,
         dialogs: Arc<dyn FileDialogs>,
         clock: Clock,
     ) -> Self {
@@ -193,8 +208,7 @@ impl KartuApp {
             .and_then(|storage| eframe::get_value(storage, eframe::APP_KEY))
             .unwrap_or_default();
         let lang = Lang::resolve(collection.settings().language.as_deref());
-        let recovery = recover_at_start(&mut collection, lang.texts(), clock());
-        let mut app = Self {
+        let app = Self {
             state,
             collection,
             screen: Screen::Decks,
@@ -203,11 +217,11 @@ impl KartuApp {
             summaries: Vec::new(),
             summaries_at: None,
             startup: None,
-            status: recovery.status,
+            status: None,
             dialogs,
             worker: Worker::default(),
             snapshot_retry_at: None,
-            offered_backup: recovery.offered_backup,
+            offered_backup: None,
             clock,
             commands: Vec::new(),
             history: Vec::new(),
@@ -218,6 +232,7 @@ impl KartuApp {
             stats_counts: None,
             stats_counted_for: None,
             opened: std::time::Instant::now(),
+            loading: None,
             requests_checked: None,
             zoom_now: None,
             last_edit_check: None,
@@ -232,15 +247,28 @@ impl KartuApp {
         {
             cc.egui_ctx.set_zoom_factor(zoom);
         }
-        app.refresh_summaries((app.clock)());
-        if let Some(id) = &app.state.selected_deck {
-            app.selected_deck = app
+        app
+    }
+
+    /// Takes up the loaded collection: what went wrong at start said, the deck list counted,
+    /// the deck chosen last time chosen again.
+    fn adopt_collection(&mut self) {
+        let now = (self.clock)();
+        let recovery = recover_at_start(&mut self.collection, self.lang.texts(), now);
+        self.status = recovery.status;
+        self.offered_backup = recovery.offered_backup;
+        self.refresh_summaries(now);
+        self.select_remembered_deck();
+    }
+
+    fn select_remembered_deck(&mut self) {
+        if let Some(id) = &self.state.selected_deck {
+            self.selected_deck = self
                 .summaries
                 .iter()
                 .position(|s| &s.id.0 == id)
                 .unwrap_or(0);
         }
-        app
     }
 
     /// Opens `file`'s import preview on the first frame (`kartu FILE`).
@@ -364,6 +392,10 @@ impl KartuApp {
 impl eframe::App for KartuApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let now = (self.clock)();
+        if self.still_loading(ui.ctx()) {
+            self.loading_frame(ui);
+            return;
+        }
         self.zoom_now = Some(ui.ctx().zoom_factor());
         self.poll_jobs(&ui.ctx().clone(), now);
         // Only the deck list shows every deck's counts; the study screen counts its own deck.
@@ -490,6 +522,7 @@ impl eframe::App for KartuApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.wait_for_loading();
         // An import being installed has the collection: it finishes, and it comes back.
         for (_, done) in self.worker.wait_for(JobKind::Import) {
             if let JobDone::Installed(done) = done {
@@ -512,6 +545,10 @@ impl eframe::App for KartuApp {
             if let Err(err) = outcome {
                 eprintln!("kartu: writing the progress snapshot at exit: {err}");
             }
+        }
+        // Last, once nothing else will be written: the next start draws the list from it.
+        if let Err(err) = self.collection.write_deck_list_cache((self.clock)()) {
+            eprintln!("kartu: writing the deck list's cache at exit: {err}");
         }
     }
 }

@@ -120,20 +120,30 @@ impl KartuApp {
         let Some(started) = self.startup.take() else {
             return;
         };
-        let peak = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find_map(|line| line.strip_prefix("VmHWM:").map(|v| v.trim().to_owned()))
-            })
-            .unwrap_or_default();
         eprintln!(
-            "kartu: deck list drawn {:.1} ms after start, VmHWM {peak}",
-            started.elapsed().as_secs_f64() * 1e3
+            "kartu: deck list drawn {:.1} ms after start, VmHWM {}{}",
+            started.elapsed().as_secs_f64() * 1e3,
+            peak_memory(),
+            if self.loading.is_some() {
+                " (from the deck list's cache, the collection still loading)"
+            } else {
+                ""
+            }
         );
         if std::env::var("KARTU_TRACE_STARTUP").is_ok_and(|v| v == "exit") {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// The process's peak resident memory (`VmHWM`), for start-up traces; empty off Linux.
+pub(super) fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:").map(|v| v.trim().to_owned()))
+        })
+        .unwrap_or_default()
 }
