@@ -59,6 +59,18 @@ impl DayWindows {
         }
     }
 
+    /// The windows of `clock`'s learner day at `now`.
+    pub(crate) fn at(
+        clock: &crate::core::time::DayClock,
+        now: crate::core::time::Timestamp,
+    ) -> Self {
+        let next_day = crate::core::time::DayNumber(clock.day(now).0 + 1);
+        Self::new(
+            clock.day_start(next_day).unix_secs(),
+            i64::from(clock.utc_offset_secs(now)),
+        )
+    }
+
     fn day(&self, at: i64) -> i64 {
         (at - self.origin).div_euclid(DAY_SECS)
     }
@@ -297,6 +309,14 @@ pub(crate) fn log_counts(
         Err(Stop::Failed(err)) => Err(err),
         Err(Stop::Again) => Ok(None),
     }
+}
+
+/// Writes `counts` to the cache file when they are `worth` it and not empty (an empty
+/// history is counted in no time), unless a newer Kartu's cache is there; true if written. A
+/// cache that cannot be written is made again next time: no harm.
+pub(crate) fn keep(paths: &DataPaths, counts: &StatsCache, worth: bool) -> bool {
+    let file = paths.stats_cache_file();
+    worth && !counts.days.is_empty() && !StatsCache::is_newer(&file) && counts.write(&file).is_ok()
 }
 
 /// Counts the journal's answers past the log (`records`, in order) on top of `cache`.

@@ -282,15 +282,10 @@ impl CountsJob {
     /// The job for the collection's review log and day boundary at `now`.
     #[must_use]
     pub fn new(collection: &Collection, now: Timestamp) -> Self {
-        let clock = collection.clock();
-        let today = clock.day(now);
         Self {
             paths: collection.paths().clone(),
             generation: collection.progress().review_log,
-            windows: DayWindows::new(
-                clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
-                i64::from(clock.utc_offset_secs(now)),
-            ),
+            windows: DayWindows::at(collection.clock(), now),
         }
     }
 
@@ -302,15 +297,12 @@ impl CountsJob {
         else {
             return Ok(false);
         };
-        let file = self.paths.stats_cache_file();
-        match daily::log_counts(&self.paths, generation, &self.windows, None)? {
-            // (An empty history is counted in no time: no file for it.)
-            Some((counts, true)) if !counts.days.is_empty() && !StatsCache::is_newer(&file) => {
-                counts.write(&file)?;
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
+        Ok(
+            match daily::log_counts(&self.paths, generation, &self.windows, None)? {
+                Some((counts, worth)) => daily::keep(&self.paths, &counts, worth),
+                None => false,
+            },
+        )
     }
 }
 
@@ -396,10 +388,7 @@ impl StatsJob {
                 }
             }
         }
-        let windows = DayWindows::new(
-            clock.day_start(DayNumber(today.0 + 1)).unix_secs(),
-            i64::from(clock.utc_offset_secs(now)),
-        );
+        let windows = DayWindows::at(clock, now);
         let job = Self {
             stats,
             cards: Vec::new(),
@@ -449,12 +438,8 @@ impl StatsJob {
                 }
                 _ => None,
             };
-            if let Some((counts, worth_writing)) = in_log {
-                let file = self.paths.stats_cache_file();
-                if worth_writing && !counts.days.is_empty() && !StatsCache::is_newer(&file) {
-                    // A cache that cannot be written is made again next time: no harm.
-                    let _ = counts.write(&file);
-                }
+            if let Some((counts, worth)) = in_log {
+                daily::keep(&self.paths, &counts, worth);
                 let records: Vec<_> = crate::core::storage::journal::read_records(&self.paths)?
                     .into_iter()
                     .map(|r| r.record)
