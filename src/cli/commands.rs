@@ -70,6 +70,8 @@ pub(super) fn backup(
             if let Some(current) = collection.restore_backup(id, now)? {
                 writeln!(out, "Current progress backed up as {}", current.id)?;
             }
+            // The restored history's counts for the statistics (made later if this fails).
+            let _ = crate::core::stats::CountsJob::new(collection, now).run();
             writeln!(out, "Restored backup {id}")?;
         }
     }

@@ -90,7 +90,10 @@ pub fn run(
             now,
         } => {
             collection.become_writer()?;
-            collection.generate_history(*cards, *reviews, parse_now(now)?)?;
+            let now = parse_now(now)?;
+            collection.generate_history(*cards, *reviews, now)?;
+            // The statistics' counts of the new history, so `kartu stats` is quick at once.
+            crate::core::stats::CountsJob::new(&collection, now).run()?;
             writeln!(
                 out,
                 "generated deck \"generated\" with {cards} cards and {reviews} reviews"

@@ -121,7 +121,13 @@ pub(super) fn import(
     let installed = if dry_run {
         None
     } else {
-        Some(import::install(collection, incoming, now, &|| false)?)
+        let done = import::install(collection, incoming, now, &|| false)?;
+        if done.reviews > 0 {
+            // The statistics' counts of the merged history, so `kartu stats` is quick at
+            // once (made later if this fails).
+            let _ = crate::core::stats::CountsJob::new(collection, now).run();
+        }
+        Some(done)
     };
     if as_json {
         let value = ImportOut {

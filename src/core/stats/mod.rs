@@ -264,7 +264,7 @@ pub fn compute(
         job.today,
         now,
     );
-    job.history(None).0.map(|()| job.stats)
+    job.history(None, false).0.map(|()| job.stats)
 }
 
 /// Brings the statistics cache file up to the review log's end when that is worth it (no
@@ -422,14 +422,19 @@ impl StatsJob {
             self.today,
             self.now,
         );
-        let (done, kept) = self.history(kept);
+        let (done, kept) = self.history(kept, true);
         (done.map(|()| self.stats), kept)
     }
 
     /// The review history's part of the figures, from its counts: those `kept` from an
     /// earlier run, or the cache file, brought up to the files' end. Gives back the counts of
     /// the review log, to keep.
-    fn history(&mut self, kept: Option<StatsCache>) -> (Result<()>, Option<StatsCache>) {
+    /// With `give_back` false nothing is kept, and the counts are not copied.
+    fn history(
+        &mut self,
+        kept: Option<StatsCache>,
+        give_back: bool,
+    ) -> (Result<()>, Option<StatsCache>) {
         let mut log_counts = None;
         let counted = (|| -> Result<StatsCache> {
             let in_log = match self.generation {
@@ -444,8 +449,11 @@ impl StatsJob {
                     .into_iter()
                     .map(|r| r.record)
                     .collect();
-                let mut with_later = counts.clone();
-                log_counts = Some(counts);
+                // Answers not in the log yet are not kept: they may be taken back.
+                if give_back {
+                    log_counts = Some(counts.clone());
+                }
+                let mut with_later = counts;
                 if daily::count_later(&mut with_later, &self.windows, &records) {
                     return Ok(with_later);
                 }

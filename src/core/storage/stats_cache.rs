@@ -20,6 +20,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
+use std::io::BufRead;
 use std::path::Path;
 
 use crate::core::error::Result;
@@ -114,8 +115,9 @@ impl StatsCache {
     /// cut short, or of another format).
     #[must_use]
     pub fn read(path: &Path) -> Option<Self> {
-        let text = atomic::read_text_limited(path, MAX_STATS_CACHE_BYTES).ok()?;
-        parse(&text)
+        let (file, _) = atomic::open_limited(path, MAX_STATS_CACHE_BYTES).ok()??;
+        // Line by line: the file is not held whole beside what it holds.
+        parse(std::io::BufReader::with_capacity(64 * 1024, file))
     }
 
     /// Whether the file at `path` is of a newer format (then it is not written over).
@@ -203,15 +205,32 @@ fn write_list<'a>(text: &mut String, values: impl Iterator<Item = &'a u32>) {
     }
 }
 
-/// Parses a cache's text; `None` for anything but a whole cache of this format.
-fn parse(text: &str) -> Option<StatsCache> {
-    let mut lines = text.lines();
-    let format: u32 = lines.next()?.strip_prefix(HEADER)?.parse().ok()?;
-    if format != STATS_CACHE_FORMAT_VERSION {
+/// Reads the next line into `line` (without its `\n`); false at the end or on bad bytes.
+fn next_line(reader: &mut impl BufRead, line: &mut String) -> bool {
+    line.clear();
+    match reader.read_line(line) {
+        Ok(0) | Err(_) => false,
+        Ok(_) => {
+            if line.ends_with('\n') {
+                line.pop();
+            }
+            true
+        }
+    }
+}
+
+/// Parses a cache; `None` for anything but a whole cache of this format.
+fn parse(mut reader: impl BufRead) -> Option<StatsCache> {
+    let mut line = String::new();
+    if !next_line(&mut reader, &mut line) {
+        return None;
+    }
+    let format: u32 = line.strip_prefix(HEADER)?.parse().ok()?;
+    if format != STATS_CACHE_FORMAT_VERSION || !next_line(&mut reader, &mut line) {
         return None;
     }
     let mut cache = StatsCache::default();
-    let mut c = Cursor::new(lines.next()?);
+    let mut c = Cursor::new(&line);
     c.lit("Cover(")?;
     let generation = c.u32()?;
     let next = |c: &mut Cursor<'_>| {
@@ -228,8 +247,9 @@ fn parse(text: &str) -> Option<StatsCache> {
     c.lit(", ")?;
     cache.origin = c.i64()?;
     c.lit(")")?;
-    for (index, line) in lines.enumerate() {
-        let mut c = Cursor::new(line);
+    let mut index = 0usize;
+    while next_line(&mut reader, &mut line) {
+        let mut c = Cursor::new(&line);
         if c.lit("Day(").is_some() {
             let (deck, day, counts) = day_line(&mut c)?;
             cache.days.entry(deck).or_default().insert(day, counts);
@@ -264,6 +284,7 @@ fn parse(text: &str) -> Option<StatsCache> {
         if !c.is_empty() {
             return None;
         }
+        index += 1;
     }
     // No `End`: cut short.
     None
@@ -377,7 +398,7 @@ mod tests {
         let text = cache.to_text().unwrap();
         // A deck id with quotes is written escaped; the fast path then declines the file
         // (a rebuild), so it is tested without that deck too.
-        assert_eq!(parse(&text), None);
+        assert_eq!(parse(text.as_bytes()), None);
         let mut plain = cache;
         plain.days.remove(&DeckId("a \"quoted\" deck".into()));
         let mut counts = DayCounts {
@@ -391,7 +412,7 @@ mod tests {
             .or_default()
             .insert(-3, counts);
         let text = plain.to_text().unwrap();
-        assert_eq!(parse(&text), Some(plain.clone()));
+        assert_eq!(parse(text.as_bytes()), Some(plain.clone()));
         // The same text again: written in a stable order.
         assert_eq!(plain.to_text().unwrap(), text);
     }
@@ -402,7 +423,7 @@ mod tests {
         cache.days.remove(&DeckId("a \"quoted\" deck".into()));
         let text = cache.to_text().unwrap();
         for cut in [0, 10, text.len() / 2, text.len() - 9, text.len() - 2] {
-            assert_eq!(parse(&text[..cut]), None, "cut at {cut}");
+            assert_eq!(parse(&text.as_bytes()[..cut]), None, "cut at {cut}");
         }
         // A line left out: the count in `End` tells.
         let mut without_card = text
@@ -411,9 +432,9 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         without_card.push('\n');
-        assert_eq!(parse(&without_card), None);
-        assert_eq!(parse(&text.replace("format 1", "format 2")), None);
-        assert_eq!(parse(&text.replace("Cover(", "Cover (")), None);
+        assert_eq!(parse(without_card.as_bytes()), None);
+        assert_eq!(parse(text.replace("format 1", "format 2").as_bytes()), None);
+        assert_eq!(parse(text.replace("Cover(", "Cover (").as_bytes()), None);
     }
 
     #[test]
