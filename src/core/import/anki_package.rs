@@ -52,8 +52,10 @@ fn kind_of(notetype: &AnkiNotetype) -> Option<NoteKind> {
 #[derive(Default)]
 struct Sink {
     kinds: HashMap<i64, Option<NoteKind>>,
-    notes: Vec<(i64, Note, bool)>,
-    note_index: HashMap<i64, usize>,
+    /// The notes, and beside them each one's Anki id and whether its note type had no kind.
+    notes: Vec<Note>,
+    note_ids: Vec<i64>,
+    unknown: Vec<bool>,
     cards: Vec<AnkiCard>,
     revlog: Vec<AnkiRevlog>,
     decks: Vec<AnkiDeck>,
@@ -69,7 +71,8 @@ impl RowSink for Sink {
         match kind {
             super::anki::RowKind::Notes => {
                 self.notes.reserve_exact(count);
-                self.note_index.reserve(count);
+                self.note_ids.reserve_exact(count);
+                self.unknown.reserve_exact(count);
             }
             super::anki::RowKind::Cards => self.cards.reserve_exact(count),
             super::anki::RowKind::Revlog => self.revlog.reserve_exact(count),
@@ -86,8 +89,9 @@ impl RowSink for Sink {
             true,
             note.tags,
         );
-        self.note_index.insert(note.id, self.notes.len());
-        self.notes.push((note.id, converted, kind.is_none()));
+        self.notes.push(converted);
+        self.note_ids.push(note.id);
+        self.unknown.push(kind.is_none());
         true
     }
 
@@ -153,19 +157,51 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     }
     let mut decks: BTreeMap<DeckId, (String, Vec<Note>)> = BTreeMap::new();
     let mut note_ids: HashMap<i64, (DeckId, usize)> = HashMap::with_capacity(sink.notes.len());
-    let mut notes_as_basic = 0;
-    for (anki_id, note, unknown) in std::mem::take(&mut sink.notes) {
-        let Some(&(_, deck)) = note_deck.get(&anki_id) else {
-            continue;
-        };
-        let name = names.get(&deck).copied().unwrap_or("Imported");
-        let id = options.deck.clone().unwrap_or_else(|| deck_ids.id(name));
-        notes_as_basic += usize::from(unknown);
-        let slot = decks
-            .entry(id.clone())
-            .or_insert_with(|| (name.to_owned(), Vec::new()));
-        note_ids.insert(anki_id, (id, slot.1.len()));
-        slot.1.push(note);
+    // Each note's deck (none for a note without cards).
+    let targets: Vec<Option<(DeckId, &str)>> = sink
+        .note_ids
+        .iter()
+        .map(|anki_id| {
+            let &(_, deck) = note_deck.get(anki_id)?;
+            let name = names.get(&deck).copied().unwrap_or("Imported");
+            Some((
+                options.deck.clone().unwrap_or_else(|| deck_ids.id(name)),
+                name,
+            ))
+        })
+        .collect();
+    let notes_as_basic = sink
+        .unknown
+        .iter()
+        .zip(&targets)
+        .filter(|(unknown, target)| **unknown && target.is_some())
+        .count();
+    let notes = std::mem::take(&mut sink.notes);
+    match targets.first() {
+        // Every note in one deck (a deck's package, or `--deck`): the notes stay where they
+        // are, a hundred thousand of them not moved.
+        Some(Some((id, name)))
+            if targets
+                .iter()
+                .all(|t| t.as_ref().is_some_and(|t| t.0 == *id)) =>
+        {
+            for (index, anki_id) in sink.note_ids.iter().enumerate() {
+                note_ids.insert(*anki_id, (id.clone(), index));
+            }
+            decks.insert(id.clone(), ((*name).to_owned(), notes));
+        }
+        _ => {
+            for ((note, anki_id), target) in notes.into_iter().zip(&sink.note_ids).zip(targets) {
+                let Some((id, name)) = target else {
+                    continue;
+                };
+                let slot = decks
+                    .entry(id.clone())
+                    .or_insert_with(|| (name.to_owned(), Vec::new()));
+                note_ids.insert(*anki_id, (id, slot.1.len()));
+                slot.1.push(note);
+            }
+        }
     }
     // Parents in the tree, even without notes of their own.
     let mut parents: Vec<(DeckId, String)> = Vec::new();
