@@ -1571,3 +1571,31 @@ fn the_deck_list_shows_from_its_cache_at_once_and_what_is_asked_meanwhile_waits(
         "the loaded collection's list is the cached one"
     );
 }
+
+#[test]
+fn the_window_counts_the_history_for_the_statistics_a_while_after_it_opens() {
+    let (_dir, paths) = data_with_backup();
+    // The answers into the review log, as a snapshot puts them.
+    let mut collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    let seq = collection.snapshot_job(true).unwrap().run().unwrap();
+    collection.finish_snapshot(seq).unwrap();
+    drop(collection);
+    let cache = paths.stats_cache_file();
+    assert!(!cache.exists());
+    let opened = std::time::Instant::now();
+    let mut harness = window_on(&paths);
+    run_until(&mut harness, |_| cache.exists());
+    assert!(
+        opened.elapsed() >= std::time::Duration::from_secs(5),
+        "not while the window starts"
+    );
+    let counts = kartu::core::storage::stats_cache::StatsCache::read(&cache).unwrap();
+    let answers: u32 = counts
+        .days
+        .values()
+        .flat_map(|days| days.values())
+        .map(kartu::core::storage::stats_cache::DayCounts::answers)
+        .sum();
+    assert_eq!(answers, 2);
+}
