@@ -151,16 +151,7 @@ impl Collection {
                 .decks_dir()
                 .join(format!("{}.ron", new.deck.id.0));
             let mut writer = AtomicWriter::create(&target)?;
-            // Straight into the file: no copy of the whole text in memory.
-            let mut text = TextInto {
-                writer: &mut writer,
-                failed: None,
-            };
-            let written = new.deck.write_ron(&mut text);
-            if let Some(err) = text.failed {
-                return Err(err);
-            }
-            written?;
+            crate::core::storage::format::deck_file::write_deck_into(&new.deck, &mut writer)?;
             pending.push(writer);
         }
         if cancelled() {
@@ -254,21 +245,5 @@ impl Collection {
             })
         })?;
         Ok((added_cards, added_reviews))
-    }
-}
-
-/// Text written into an [`AtomicWriter`], keeping the first error (which `fmt::Write` cannot
-/// carry).
-struct TextInto<'a> {
-    writer: &'a mut AtomicWriter,
-    failed: Option<Error>,
-}
-
-impl std::fmt::Write for TextInto<'_> {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.writer.write(text.as_bytes()).map_err(|err| {
-            self.failed.get_or_insert(err);
-            std::fmt::Error
-        })
     }
 }

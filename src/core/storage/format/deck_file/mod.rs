@@ -294,7 +294,39 @@ pub(crate) mod fast;
 
 /// Writes a deck file atomically in canonical form.
 pub fn save_deck_file(deck: &Deck, path: &Path) -> Result<()> {
-    atomic::atomic_write(path, deck.to_ron()?.as_bytes())
+    let mut writer = atomic::AtomicWriter::create(path)?;
+    write_deck_into(deck, &mut writer)?;
+    writer.finish()
+}
+
+/// Writes `deck` in canonical form into `writer` as it is made: a deck of 100,000 notes goes
+/// to its file without a 30 MB string first.
+pub fn write_deck_into(deck: &Deck, writer: &mut atomic::AtomicWriter) -> Result<()> {
+    let mut text = TextInto {
+        writer,
+        failed: None,
+    };
+    let written = deck.write_ron(&mut text);
+    if let Some(err) = text.failed {
+        return Err(err);
+    }
+    written
+}
+
+/// Text written into an [`atomic::AtomicWriter`], keeping the first error (which
+/// `fmt::Write` cannot carry).
+struct TextInto<'a> {
+    writer: &'a mut atomic::AtomicWriter,
+    failed: Option<Error>,
+}
+
+impl std::fmt::Write for TextInto<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.writer.write(text.as_bytes()).map_err(|err| {
+            self.failed.get_or_insert(err);
+            std::fmt::Error
+        })
+    }
 }
 
 /// [`check`] with the problem's position found in `source`, after the format check (a newer
