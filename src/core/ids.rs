@@ -46,3 +46,12 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
         && id.len() <= 128
 }
+
+/// FNV-1a, 64 bits, of `bytes`: a stable hash (the same across Rust versions and platforms,
+/// unlike std's hasher) for ids, fuzz seeds and recognising lines; not for security.
+#[must_use]
+pub fn fnv64(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -31,12 +31,11 @@ pub struct CachedDeckList {
 /// What else the counts depend on: the program (its rules and bundled decks) and the time
 /// zone; `None` for a zone without a name (no cache then).
 fn context(time_zone: &TimeZone) -> Option<String> {
-    let bundled = BUNDLED_DECKS
-        .iter()
-        .flat_map(|(name, text)| name.bytes().chain(text.bytes()))
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let bundled = crate::core::ids::fnv64(
+        BUNDLED_DECKS
+            .iter()
+            .flat_map(|(name, text)| name.bytes().chain(text.bytes())),
+    );
     Some(format!(
         "kartu {}; {}; {bundled:016x}",
         env!("CARGO_PKG_VERSION"),

@@ -5,16 +5,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::core::ids::{DeckId, is_valid_id};
+use crate::core::ids::{DeckId, fnv64, is_valid_id};
 use crate::core::model::deck::NoteId;
-
-/// FNV-1a, 64 bits: a stable hash for ids (not for security).
-#[must_use]
-pub fn fnv64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
 
 /// A slug of `text`: lowercase ASCII letters and digits, other runs as one `-`.
 fn slug(text: &str) -> String {
@@ -46,11 +38,11 @@ impl DeckIds {
         let levels: Vec<String> = name.split("::").map(|level| slug(level.trim())).collect();
         let mut id = levels.join(".");
         if id.is_empty() || levels.iter().any(String::is_empty) || !is_valid_id(&id) {
-            id = format!("deck-{:016x}", fnv64(name.as_bytes()));
+            id = format!("deck-{:016x}", fnv64(name.bytes()));
         }
         match self.taken.get(&id) {
             Some(owner) if owner != name => {
-                id = format!("{id}-{:08x}", fnv64(name.as_bytes()) as u32);
+                id = format!("{id}-{:08x}", fnv64(name.bytes()) as u32);
             }
             _ => {}
         }
@@ -87,7 +79,7 @@ pub fn note_id_from_guid(guid: &str) -> NoteId {
 /// the same row imported again is the same note.
 #[must_use]
 pub fn note_id_from_field(text: &str) -> NoteId {
-    NoteId(format!("r{:016x}", fnv64(text.trim().as_bytes())))
+    NoteId(format!("r{:016x}", fnv64(text.trim().bytes())))
 }
 
 #[cfg(test)]

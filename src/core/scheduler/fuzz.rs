@@ -11,12 +11,7 @@ const FUZZ_RANGES: [(f32, f32, f32); 3] =
 /// A fuzz factor in `[0, 1)` for a card (by its deck and card id) at its `reps`-th review.
 #[must_use]
 pub fn fuzz_factor(deck_id: &str, card_id: &str, reps: u32) -> f32 {
-    // FNV-1a: stable across Rust versions and platforms, unlike std's hasher.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in deck_id.bytes().chain([0]).chain(card_id.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = crate::core::ids::fnv64(deck_id.bytes().chain([0]).chain(card_id.bytes()));
     let mixed = splitmix64(hash.wrapping_add(u64::from(reps)));
     // The top 24 bits give a uniform f32 in [0, 1).
     (mixed >> 40) as f32 / (1u64 << 24) as f32

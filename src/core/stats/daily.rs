@@ -16,12 +16,13 @@ use super::review::{anki_interval, anki_review, card_number};
 use super::{DayReviews, MATURE_DAYS, Retention, RetentionRow, Stats, rating_index};
 use crate::core::error::{Error, Result};
 use crate::core::ids::DeckId;
+use crate::core::ids::fnv64;
 use crate::core::model::card::{CardState, Rating};
 use crate::core::model::progress::{Change, ReviewEntry};
 use crate::core::scheduler::anki::{RetentionClass, RetentionCounts, retention_class};
 use crate::core::storage::paths::DataPaths;
 use crate::core::storage::review_log::{LogEntry, check_header, lines_from, parse_line};
-use crate::core::storage::stats_cache::{Coverage, Recent, StatsCache, line_hash};
+use crate::core::storage::stats_cache::{Coverage, Recent, StatsCache};
 use crate::core::time::DAY_SECS;
 
 /// Latest answers kept for undos: an undo reaching further back makes the counts again.
@@ -242,7 +243,7 @@ fn catch_up(
     if let Some(line) = last_line {
         let line = format!("{line}\n");
         cache.coverage.line_len = line.len() as u64;
-        cache.coverage.line_hash = line_hash(line.as_bytes());
+        cache.coverage.line_hash = fnv64(line.bytes());
     }
     match stop {
         Some(stop) => Err(stop),
@@ -268,7 +269,7 @@ fn still_fits(cache: &StatsCache, log: &Path, generation: u32, windows: &DayWind
     file.seek(std::io::SeekFrom::Start(c.log_bytes - c.line_len))
         .and_then(|_| file.read_exact(&mut line))
         .is_ok()
-        && line_hash(&line) == c.line_hash
+        && fnv64(line) == c.line_hash
 }
 
 /// The counts of the review log `generation` up to its end: from `cached` (kept in memory),

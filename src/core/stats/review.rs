@@ -11,14 +11,7 @@ use crate::core::time::DAY_SECS;
 
 /// A stable number for a card (Anki's reviews name cards by number).
 pub(super) fn card_number(deck: &DeckId, card: &CardId) -> i64 {
-    let hash = deck
-        .0
-        .bytes()
-        .chain([0])
-        .chain(card.0.bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
+    let hash = crate::core::ids::fnv64(deck.0.bytes().chain([0]).chain(card.0.bytes()));
     // Positive, as Anki's ids are.
     i64::try_from(hash >> 1).unwrap_or(i64::MAX)
 }

@@ -102,14 +102,6 @@ pub struct StatsCache {
     pub recent: VecDeque<Recent>,
 }
 
-/// FNV-1a of some bytes: how the cache recognises the log line it stopped after.
-#[must_use]
-pub fn line_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 impl StatsCache {
     /// Reads the cache at `path`: `None` when there is none, or it cannot be used (damaged,
     /// cut short, or of another format).

@@ -166,11 +166,7 @@ pub(crate) fn compact_ron<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 /// FNV-1a (64-bit) of a value's canonical one-line RON ([`compact_ron`]): the same record
 /// hashes the same however its line was laid out.
 pub fn record_hash<T: Serialize>(record: &T) -> Result<u64> {
-    Ok(compact_ron(record)?
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        }))
+    Ok(crate::core::ids::fnv64(compact_ron(record)?.bytes()))
 }
 
 /// The header line of a line-per-record file (journal, review log): `PREFIX` and the format

@@ -9,6 +9,7 @@ use super::common::{
 };
 use super::entry::{LogEntry, parse_line};
 use crate::core::error::{Error, Result};
+use crate::core::ids::fnv64;
 use crate::core::model::progress::{Change, ReviewEntry};
 use crate::core::storage::journal::Record;
 
@@ -23,12 +24,6 @@ struct SeqGuard {
     max_seq: u64,
     /// Hash of the line of every number seen, built at the first number that did not rise.
     seen: Option<HashMap<u64, u64>>,
-}
-
-fn line_hash(line: &str) -> u64 {
-    line.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 impl SeqGuard {
@@ -51,7 +46,7 @@ impl SeqGuard {
         if seq > self.max_seq {
             self.max_seq = seq;
             if let Some(seen) = &mut self.seen {
-                seen.insert(seq, line_hash(line));
+                seen.insert(seq, fnv64(line.bytes()));
             }
             return Ok(true);
         }
@@ -62,14 +57,14 @@ impl SeqGuard {
                 if let Ok(entry) = parse_line(line)
                     && entry.seq() > 0
                 {
-                    seen.insert(entry.seq(), line_hash(line));
+                    seen.insert(entry.seq(), fnv64(line.bytes()));
                 }
                 Ok(())
             })?;
             self.seen = Some(seen);
         }
         match self.seen.as_ref().and_then(|seen| seen.get(&seq)) {
-            Some(&hash) if hash == line_hash(line) => Ok(false),
+            Some(&hash) if hash == fnv64(line.bytes()) => Ok(false),
             Some(_) => Err(damage_at(
                 path,
                 offset,
