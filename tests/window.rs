@@ -1514,7 +1514,12 @@ fn the_deck_list_shows_from_its_cache_at_once_and_what_is_asked_meanwhile_waits(
     let cached =
         kartu::core::collection::cached_deck_list(&paths, &jiff::tz::TimeZone::UTC, now()).unwrap();
     assert_eq!(cached.summaries, expected);
-    let stand_in = Collection::loading(paths.clone(), jiff::tz::TimeZone::UTC).unwrap();
+    let stand_in = Collection::loading(
+        paths.clone(),
+        jiff::tz::TimeZone::UTC,
+        cached.settings.clone(),
+    )
+    .unwrap();
     let (go, wait) = std::sync::mpsc::channel::<()>();
     let (drawn, was_drawn) = std::sync::mpsc::channel::<()>();
     let loader_paths = paths.clone();

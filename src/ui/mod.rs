@@ -48,7 +48,11 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
         .then(|| crate::core::collection::cached_deck_list(&paths, &time_zone, now))
         .flatten();
     let stand_in = match &cached {
-        Some(_) => Some(Collection::loading(paths.clone(), time_zone.clone())?),
+        Some(cached) => Some(Collection::loading(
+            paths.clone(),
+            time_zone.clone(),
+            cached.settings.clone(),
+        )?),
         None => None,
     };
     // With the list drawn from the cache, loading waits for that first frame (or a moment):

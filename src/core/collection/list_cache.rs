@@ -6,11 +6,10 @@
 
 use jiff::tz::TimeZone;
 
-use super::{Collection, DeckSummary, Mode, schedulers};
+use super::{Collection, DeckSummary, Mode};
 use crate::core::bundled::BUNDLED_DECKS;
 use crate::core::error::Result;
 use crate::core::ids::DeckId;
-use crate::core::model::progress::Progress;
 use crate::core::model::settings::Settings;
 use crate::core::storage::deck_list_cache::{
     CachedDeck, DECK_LIST_CACHE_FORMAT_VERSION, DeckListCache, fingerprint,
@@ -26,6 +25,8 @@ pub struct CachedDeckList {
     pub summaries: Vec<DeckSummary>,
     /// No card was ever studied.
     pub nothing_studied: bool,
+    /// The settings the counts were checked with (read once at start, for the stand-in).
+    pub settings: Settings,
 }
 
 /// What else the counts depend on: the program (its rules and bundled decks) and the time
@@ -66,30 +67,10 @@ fn by_day<'a>(
 }
 
 impl Collection {
-    /// A stand-in while the collection in `paths` loads on another thread: its settings, no
-    /// decks, nothing written.
-    pub fn loading(paths: DataPaths, time_zone: TimeZone) -> Result<Self> {
-        // A settings file that does not read is reported by the load; meanwhile, defaults.
-        let settings = Settings::load(&paths.settings_file()).unwrap_or_default();
-        Ok(Self {
-            schedulers: schedulers(&settings, None)?,
-            clock: DayClock::new(time_zone.clone(), settings.day_start_hour),
-            paths,
-            decks: Vec::new(),
-            progress: Progress::default(),
-            settings,
-            time_zone,
-            fuzz_override: None,
-            mode: Mode::Deferred,
-            refuse_unusable_progress: false,
-            newest_backup: None,
-            problems: Vec::new(),
-            notices: Vec::new(),
-            settings_unreadable: false,
-            unreadable_decks: Vec::new(),
-            snapshot_every: crate::core::storage::compaction::COMPACT_AFTER_RECORDS,
-            edits: super::edit::EditsState::default(),
-        })
+    /// A stand-in while the collection in `paths` loads on another thread: its `settings`
+    /// (those of [`CachedDeckList`]), no decks, nothing written.
+    pub fn loading(paths: DataPaths, time_zone: TimeZone, settings: Settings) -> Result<Self> {
+        Self::empty(paths, settings, time_zone, None, Mode::Deferred)
     }
 
     /// The deck list's cache as of `now`: call it last, once nothing more will be written.
@@ -164,7 +145,8 @@ pub fn cached_deck_list(
     if Some(&cache.context) != context(time_zone).as_ref() || cache.files != fingerprint(paths) {
         return None;
     }
-    // The settings are among the files: their rollover hour is the one the cache used.
+    // The settings are among the files: their rollover hour is the one the cache used. (One
+    // that does not read is reported by the load; meanwhile, defaults.)
     let settings = Settings::load(&paths.settings_file()).unwrap_or_default();
     let clock = DayClock::new(time_zone.clone(), settings.day_start_hour);
     let today = clock.day(now).0;
@@ -232,5 +214,6 @@ pub fn cached_deck_list(
     Some(CachedDeckList {
         summaries,
         nothing_studied: cache.nothing_studied,
+        settings,
     })
 }

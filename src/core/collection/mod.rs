@@ -135,23 +135,43 @@ impl Collection {
     /// while this one is away on another thread (an import being installed): it shows no
     /// decks, and anything that would write says `reason`.
     pub fn stand_in(&self, reason: &str) -> Result<Self> {
+        let mut stand_in = Self::empty(
+            self.paths.clone(),
+            self.settings.clone(),
+            self.time_zone.clone(),
+            self.fuzz_override,
+            Mode::ReadOnly(ReadOnly::NoLock(reason.to_owned())),
+        )?;
+        stand_in.snapshot_every = self.snapshot_every;
+        Ok(stand_in)
+    }
+
+    /// A collection with `settings` and no decks nor progress, in `mode`: what stands in for
+    /// one that is away ([`Collection::stand_in`]) or still loading ([`Collection::loading`]).
+    fn empty(
+        paths: DataPaths,
+        settings: Settings,
+        time_zone: TimeZone,
+        fuzz_override: Option<bool>,
+        mode: Mode,
+    ) -> Result<Self> {
         Ok(Self {
-            paths: self.paths.clone(),
+            schedulers: schedulers(&settings, fuzz_override)?,
+            clock: DayClock::new(time_zone.clone(), settings.day_start_hour),
+            paths,
             decks: Vec::new(),
             progress: Progress::default(),
-            settings: self.settings.clone(),
-            schedulers: schedulers(&self.settings, self.fuzz_override)?,
-            clock: self.clock.clone(),
-            time_zone: self.time_zone.clone(),
-            fuzz_override: self.fuzz_override,
-            mode: Mode::ReadOnly(ReadOnly::NoLock(reason.to_owned())),
+            settings,
+            time_zone,
+            fuzz_override,
+            mode,
             refuse_unusable_progress: false,
             newest_backup: None,
             problems: Vec::new(),
             notices: Vec::new(),
             settings_unreadable: false,
             unreadable_decks: Vec::new(),
-            snapshot_every: self.snapshot_every,
+            snapshot_every: crate::core::storage::compaction::COMPACT_AFTER_RECORDS,
             edits: edit::EditsState::default(),
         })
     }
