@@ -25,6 +25,24 @@ pub struct Loading {
     failed: Arc<Mutex<Option<anyhow::Error>>>,
 }
 
+impl Loading {
+    /// The loaded collection, or `None` with the failure left for the process to report.
+    fn join(&self, handle: JoinHandle<anyhow::Result<Collection>>) -> Option<Collection> {
+        let loaded = handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loader thread stopped")));
+        match loaded {
+            Ok(collection) => Some(collection),
+            Err(err) => {
+                if let Ok(mut failed) = self.failed.lock() {
+                    *failed = Some(err);
+                }
+                None
+            }
+        }
+    }
+}
+
 impl KartuApp {
     /// A window showing the deck list `cached` at once, on a stand-in collection (see
     /// [`Collection::loading`]) until `handle` gives the loaded one; `drawn` is told when the
@@ -71,48 +89,30 @@ impl KartuApp {
             // It failed: the window is closing.
             return true;
         };
-        match handle
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loader thread stopped")))
-        {
-            Ok(collection) => {
-                if std::env::var_os("KARTU_TRACE_STARTUP").is_some() {
-                    eprintln!(
-                        "kartu: collection loaded {:.1} ms after the window opened, VmHWM {}",
-                        self.opened.elapsed().as_secs_f64() * 1e3,
-                        super::view::peak_memory()
-                    );
-                }
-                self.loading = None;
-                self.collection = collection;
-                self.adopt_collection();
-                false
-            }
-            Err(err) => {
-                if let Ok(mut failed) = loading.failed.lock() {
-                    *failed = Some(err);
-                }
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-                true
-            }
+        let Some(collection) = loading.join(handle) else {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return true;
+        };
+        if std::env::var_os("KARTU_TRACE_STARTUP").is_some() {
+            eprintln!(
+                "kartu: collection loaded {:.1} ms after the window opened, VmHWM {}",
+                self.opened.elapsed().as_secs_f64() * 1e3,
+                super::view::peak_memory()
+            );
         }
+        self.loading = None;
+        self.collection = collection;
+        self.adopt_collection();
+        false
     }
 
     /// Waits for the collection (the window is closing before it came).
     pub(super) fn wait_for_loading(&mut self) {
-        let Some(loading) = self.loading.take() else {
-            return;
-        };
-        if let Some(handle) = loading.handle {
-            match handle.join() {
-                Ok(Ok(collection)) => self.collection = collection,
-                Ok(Err(err)) => {
-                    if let Ok(mut failed) = loading.failed.lock() {
-                        *failed = Some(err);
-                    }
-                }
-                Err(_) => {}
-            }
+        if let Some(mut loading) = self.loading.take()
+            && let Some(handle) = loading.handle.take()
+            && let Some(collection) = loading.join(handle)
+        {
+            self.collection = collection;
         }
     }
 
