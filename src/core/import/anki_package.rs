@@ -100,9 +100,49 @@ impl RowSink for Sink {
         true
     }
 
+    fn cards(&mut self, cards: Vec<AnkiCard>) -> bool {
+        // Taken whole: a hundred thousand cards not copied one by one, with both copies held.
+        take_all(&mut self.cards, cards);
+        true
+    }
+
+    fn review_log(&mut self, entries: Vec<AnkiRevlog>) -> bool {
+        take_all(&mut self.revlog, entries);
+        true
+    }
+
     fn revlog(&mut self, entry: AnkiRevlog) -> bool {
         self.revlog.push(entry);
         true
+    }
+}
+
+impl Sink {
+    /// Where the note with Anki id `id` is in `notes` (read in id order).
+    fn note_position(&self, id: i64) -> Option<usize> {
+        self.note_ids.binary_search(&id).ok()
+    }
+
+    /// Where the card with Anki id `id` is in `cards` (read in id order).
+    fn card_position(&self, id: i64) -> Option<usize> {
+        self.cards.binary_search_by_key(&id, |card| card.id).ok()
+    }
+}
+
+/// A deck the notes go to.
+struct Slot {
+    id: DeckId,
+    /// Its Anki name (`A::B`).
+    name: String,
+    notes: Vec<Note>,
+}
+
+/// Appends `more` to `list`, taking its buffer when `list` is empty.
+fn take_all<T>(list: &mut Vec<T>, more: Vec<T>) {
+    if list.is_empty() {
+        *list = more;
+    } else {
+        list.extend(more);
     }
 }
 
@@ -127,16 +167,15 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         .clock
         .clone()
         .unwrap_or_else(|| DayClock::utc(collection.rollover_hour));
-    // Deck ids for every deck name, and each note's deck: its first card's home deck.
-    let names: HashMap<i64, &str> = sink.decks.iter().map(|d| (d.id, d.name.as_str())).collect();
-    let mut deck_ids = DeckIds::default();
-    let mut note_deck: HashMap<i64, (u32, i64)> = HashMap::with_capacity(sink.notes.len());
+    // Each note's deck: its first card's home deck. Notes and cards come in id order, so a
+    // note or card is found by binary search, with no map of a hundred thousand entries.
+    let mut first_card: Vec<Option<(u32, i64)>> = vec![None; sink.notes.len()];
     for card in &sink.cards {
-        let entry = note_deck
-            .entry(card.note_id)
-            .or_insert((card.ord, home_deck(card)));
-        if card.ord < entry.0 {
-            *entry = (card.ord, home_deck(card));
+        if let Some(position) = sink.note_position(card.note_id) {
+            let slot = &mut first_card[position];
+            if slot.is_none_or(|(ord, _)| card.ord < ord) {
+                *slot = Some((card.ord, home_deck(card)));
+            }
         }
     }
     let mut warnings = Vec::new();
@@ -145,9 +184,9 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         .cards
         .iter()
         .filter(|c| {
-            note_deck
-                .get(&c.note_id)
-                .is_some_and(|(_, d)| *d != home_deck(c))
+            sink.note_position(c.note_id)
+                .and_then(|position| first_card[position])
+                .is_some_and(|(_, deck)| deck != home_deck(c))
         })
         .count();
     if scattered > 0 {
@@ -155,19 +194,28 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             "{scattered} cards were in another deck than the first card of their note; they are in the note's deck"
         ));
     }
-    let mut decks: BTreeMap<DeckId, (String, Vec<Note>)> = BTreeMap::new();
-    let mut note_ids: HashMap<i64, (DeckId, usize)> = HashMap::with_capacity(sink.notes.len());
-    // Each note's deck (none for a note without cards).
-    let targets: Vec<Option<(DeckId, &str)>> = sink
-        .note_ids
+    // The decks notes go to, each Anki deck's id made once (`--deck`: all in one).
+    let names: HashMap<i64, &str> = sink.decks.iter().map(|d| (d.id, d.name.as_str())).collect();
+    let mut deck_ids = DeckIds::default();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut slot_of_deck: HashMap<i64, usize> = HashMap::new();
+    let targets: Vec<Option<usize>> = first_card
         .iter()
-        .map(|anki_id| {
-            let &(_, deck) = note_deck.get(anki_id)?;
-            let name = names.get(&deck).copied().unwrap_or("Imported");
-            Some((
-                options.deck.clone().unwrap_or_else(|| deck_ids.id(name)),
-                name,
-            ))
+        .map(|first| {
+            let (_, deck) = (*first)?;
+            let slot = *slot_of_deck.entry(deck).or_insert_with(|| {
+                let name = names.get(&deck).copied().unwrap_or("Imported");
+                let id = options.deck.clone().unwrap_or_else(|| deck_ids.id(name));
+                slots.iter().position(|s| s.id == id).unwrap_or_else(|| {
+                    slots.push(Slot {
+                        id,
+                        name: name.to_owned(),
+                        notes: Vec::new(),
+                    });
+                    slots.len() - 1
+                })
+            });
+            Some(slot)
         })
         .collect();
     let notes_as_basic = sink
@@ -176,36 +224,73 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         .zip(&targets)
         .filter(|(unknown, target)| **unknown && target.is_some())
         .count();
+    // Where each note went: its deck's slot and its place there.
+    let mut placed: Vec<Option<(usize, usize)>> = Vec::with_capacity(targets.len());
     let notes = std::mem::take(&mut sink.notes);
-    match targets.first() {
+    if slots.len() == 1 && targets.iter().all(Option::is_some) {
         // Every note in one deck (a deck's package, or `--deck`): the notes stay where they
         // are, a hundred thousand of them not moved.
-        Some(Some((id, name)))
-            if targets
-                .iter()
-                .all(|t| t.as_ref().is_some_and(|t| t.0 == *id)) =>
-        {
-            for (index, anki_id) in sink.note_ids.iter().enumerate() {
-                note_ids.insert(*anki_id, (id.clone(), index));
-            }
-            decks.insert(id.clone(), ((*name).to_owned(), notes));
-        }
-        _ => {
-            for ((note, anki_id), target) in notes.into_iter().zip(&sink.note_ids).zip(targets) {
-                let Some((id, name)) = target else {
-                    continue;
-                };
-                let slot = decks
-                    .entry(id.clone())
-                    .or_insert_with(|| (name.to_owned(), Vec::new()));
-                note_ids.insert(*anki_id, (id, slot.1.len()));
-                slot.1.push(note);
-            }
+        placed.extend((0..notes.len()).map(|index| Some((0, index))));
+        slots[0].notes = notes;
+    } else {
+        for (note, target) in notes.into_iter().zip(&targets) {
+            placed.push(target.map(|slot| {
+                slots[slot].notes.push(note);
+                (slot, slots[slot].notes.len() - 1)
+            }));
         }
     }
-    // Parents in the tree, even without notes of their own.
+    monitor.check()?;
+    (monitor.progress)(2, 4);
+    // Progress: each card's Kartu deck and id (by the card's place in `sink.cards`).
+    let mut kartu_card: Vec<Option<(usize, CardId)>> = Vec::with_capacity(sink.cards.len());
+    let mut dropped_cards = 0;
+    for card in &sink.cards {
+        let Some((slot, index)) = sink
+            .note_position(card.note_id)
+            .and_then(|position| placed[position])
+        else {
+            kartu_card.push(None);
+            continue;
+        };
+        let note = &mut slots[slot].notes[index];
+        let number = card.ord + 1;
+        if !note.makes_card(number) {
+            // A card of a note type Kartu has no kind for, past its first.
+            dropped_cards += 1;
+            kartu_card.push(None);
+            continue;
+        }
+        kartu_card.push(Some((slot, card_id(&note.id.0, note.kind, number))));
+        // Anki's card id is when the card was made: `added:` asks about it. A note's time
+        // is its first card's.
+        if let Ok(made) = jiff::Timestamp::from_millisecond(card.id)
+            && note.added.is_none_or(|added| made < added)
+        {
+            note.added = Some(made);
+        }
+    }
+    if dropped_cards > 0 {
+        warnings.push(format!(
+            "{dropped_cards} cards of note types Kartu has no kind for were left out (each note keeps its first card)"
+        ));
+    }
+    let deck_of_slot: Vec<DeckId> = slots.iter().map(|s| s.id.clone()).collect();
+    let history = history(
+        &sink,
+        &kartu_card,
+        &deck_of_slot,
+        &collection,
+        &clock,
+        options.now,
+    )?;
+    // The deck tree, in id order: the notes' decks, and parents even without notes of their
+    // own (`--deck` puts every note in one deck: no tree).
+    let mut decks: BTreeMap<DeckId, (String, Vec<Note>)> = slots
+        .into_iter()
+        .map(|slot| (slot.id, (slot.name, slot.notes)))
+        .collect();
     let mut parents: Vec<(DeckId, String)> = Vec::new();
-    // (`--deck` puts every note in one deck: no tree.)
     for (name, _) in decks.values().filter(|_| options.deck.is_none()) {
         let mut at = parent_name(name);
         while let Some(parent) = at {
@@ -216,53 +301,6 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     for (id, name) in parents {
         decks.entry(id).or_insert_with(|| (name, Vec::new()));
     }
-    monitor.check()?;
-    (monitor.progress)(2, 4);
-    // Progress: card states and the review log.
-    let cards_by_id: HashMap<i64, &AnkiCard> = sink.cards.iter().map(|c| (c.id, c)).collect();
-    let mut kartu_card: HashMap<i64, (DeckId, CardId)> = HashMap::with_capacity(sink.cards.len());
-    let mut dropped_cards = 0;
-    for card in &sink.cards {
-        let Some((deck, index)) = note_ids.get(&card.note_id) else {
-            continue;
-        };
-        let note = &decks[deck].1[*index];
-        let number = card.ord + 1;
-        if !note.card_numbers().contains(&number) {
-            // A card of a note type Kartu has no kind for, past its first.
-            dropped_cards += 1;
-            continue;
-        }
-        kartu_card.insert(
-            card.id,
-            (deck.clone(), card_id(&note.id.0, note.kind, number)),
-        );
-        // Anki's card id is when the card was made: `added:` asks about it. A note's time
-        // is its first card's.
-        let made = jiff::Timestamp::from_millisecond(card.id).ok();
-        if let Some((_, notes)) = decks.get_mut(deck)
-            && let Some(note) = notes.get_mut(*index)
-            && made.is_some()
-            && note
-                .added
-                .is_none_or(|added| made.is_some_and(|made| made < added))
-        {
-            note.added = made;
-        }
-    }
-    if dropped_cards > 0 {
-        warnings.push(format!(
-            "{dropped_cards} cards of note types Kartu has no kind for were left out (each note keeps its first card)"
-        ));
-    }
-    let history = history(
-        &sink,
-        &kartu_card,
-        &cards_by_id,
-        &collection,
-        &clock,
-        options.now,
-    )?;
     monitor.check()?;
     (monitor.progress)(3, 4);
     // Media, to the decks whose notes show them.
@@ -332,8 +370,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
 /// The Kartu progress of every studied (or suspended, or buried) card, and the review log.
 fn history(
     sink: &Sink,
-    kartu_card: &HashMap<i64, (DeckId, CardId)>,
-    cards_by_id: &HashMap<i64, &AnkiCard>,
+    kartu_card: &[Option<(usize, CardId)>],
+    deck_of_slot: &[DeckId],
     collection: &super::anki::AnkiCollection,
     clock: &DayClock,
     now: Timestamp,
@@ -359,10 +397,11 @@ fn history(
     let tomorrow = clock.day_start(DayNumber(clock.day(now).0 + 1));
     let mut cards = Vec::new();
     let mut reviews = Vec::new();
-    for card in &sink.cards {
-        let Some((deck, id)) = kartu_card.get(&card.id) else {
+    for (card, kartu) in sink.cards.iter().zip(kartu_card) {
+        let Some((slot, id)) = kartu else {
             continue;
         };
+        let deck = &deck_of_slot[*slot];
         let log = by_card.get(&card.id).map_or(&[][..], Vec::as_slice);
         let graded: Vec<&&AnkiRevlog> = log
             .iter()
@@ -470,12 +509,13 @@ fn history(
     // The review log, answers only (manual reschedules are not answers).
     let mut previous: HashMap<i64, Timestamp> = HashMap::new();
     for entry in &sink.revlog {
-        let (Some((deck, id)), Some(_card)) = (
-            kartu_card.get(&entry.card_id),
-            cards_by_id.get(&entry.card_id),
-        ) else {
+        let Some((slot, id)) = sink
+            .card_position(entry.card_id)
+            .and_then(|position| kartu_card[position].as_ref())
+        else {
             continue;
         };
+        let deck = &deck_of_slot[*slot];
         let rating = match entry.ease {
             1 => Rating::Again,
             2 => Rating::Hard,

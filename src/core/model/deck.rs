@@ -147,6 +147,18 @@ impl Note {
         card_numbers(self.kind, self.add_reverse, &self.text)
     }
 
+    /// Whether the note makes card `number` ([`Note::card_numbers`] without a list for the
+    /// kinds whose numbers are fixed).
+    #[must_use]
+    pub fn makes_card(&self, number: u32) -> bool {
+        match self.kind {
+            NoteKind::Basic => number == 1,
+            NoteKind::Reversed => number == 1 || number == 2,
+            NoteKind::OptionalReversed => number == 1 || (number == 2 && self.add_reverse),
+            NoteKind::Cloze => self.card_numbers().contains(&number),
+        }
+    }
+
     /// The ids of the cards this note makes, in order.
     #[must_use]
     pub fn card_ids(&self) -> Vec<CardId> {

@@ -72,6 +72,15 @@ impl AtomicWriter {
             .map_err(|err| Error::io(&path, err))
     }
 
+    /// Flushes what is written so far to disk, so that [`AtomicWriter::finish`] has little
+    /// left to wait for (work that can be done off the thread that finishes).
+    pub fn sync(&mut self) -> Result<()> {
+        self.temp
+            .flush()
+            .and_then(|()| self.temp.get_ref().as_file().sync_all())
+            .map_err(|err| Error::io(self.temp.get_ref().path(), err))
+    }
+
     /// Flushes the file to disk and renames it over `path`, then flushes the directory.
     pub fn finish(self) -> Result<()> {
         let Self { path, dir, temp } = self;

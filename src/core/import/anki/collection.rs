@@ -4,12 +4,15 @@
 
 use super::card_data::CardData;
 use super::error::{Problem, Res};
-use super::model::{AnkiCard, AnkiCollection, AnkiNote, AnkiRevlog, RowKind, RowSink, Schema};
+use super::model::{
+    AnkiCard, AnkiCollection, AnkiNote, AnkiRevlog, CollectRows, RowKind, RowSink, Schema,
+};
 use super::sqlite::{Db, RowId, int, text};
 use super::{schema11, schema18};
 
-/// Reads everything but media from an opened collection; notes, cards and
-/// review log entries go to `sink` (the returned lists stay empty).
+/// Reads everything but media, cards and the review log from an opened collection; notes
+/// go to `sink` (the returned lists stay empty). [`read_progress`] reads the rest, on a
+/// second connection beside this.
 pub(crate) fn read(db: &Db, sink: &mut dyn RowSink) -> Res<AnkiCollection> {
     db.require_tables(&["col", "notes", "cards", "revlog"])?;
     let (created_secs, ver) = read_col(db)?;
@@ -46,8 +49,6 @@ pub(crate) fn read(db: &Db, sink: &mut dyn RowSink) -> Res<AnkiCollection> {
     };
     sink.begin(&decks, &notetypes);
     read_notes(db, sink)?;
-    read_cards(db, sink)?;
-    read_revlog(db, sink)?;
     Ok(AnkiCollection {
         schema,
         created_secs,
@@ -59,6 +60,13 @@ pub(crate) fn read(db: &Db, sink: &mut dyn RowSink) -> Res<AnkiCollection> {
         revlog: Vec::new(),
         media: Vec::new(),
     })
+}
+
+/// The cards and the review log, in id order, into `rows`.
+pub(crate) fn read_progress(db: &Db, rows: &mut CollectRows) -> Res<()> {
+    db.require_tables(&["cards", "revlog"])?;
+    read_cards(db, rows)?;
+    read_revlog(db, rows)
 }
 
 /// `(crt, ver)` from the single `col` row.

@@ -349,8 +349,22 @@ pub trait RowSink {
     /// One card.
     fn card(&mut self, card: AnkiCard) -> bool;
 
+    /// All the cards at once, in id order (read on a second connection): by default one at a
+    /// time through [`RowSink::card`].
+    fn cards(&mut self, cards: Vec<AnkiCard>) -> bool {
+        self.reserve(RowKind::Cards, cards.len());
+        cards.into_iter().all(|card| self.card(card))
+    }
+
     /// One review log entry.
     fn revlog(&mut self, entry: AnkiRevlog) -> bool;
+
+    /// The whole review log at once, in id order (read on a second connection): by default
+    /// one entry at a time through [`RowSink::revlog`].
+    fn review_log(&mut self, entries: Vec<AnkiRevlog>) -> bool {
+        self.reserve(RowKind::Revlog, entries.len());
+        entries.into_iter().all(|entry| self.revlog(entry))
+    }
 }
 
 /// The sink behind [`read_package`](super::read_package): keeps every row.

@@ -24,15 +24,14 @@ pub fn read_package(path: &Path, limits: &Limits) -> Result<AnkiCollection, Anki
     Ok(collection)
 }
 
-/// Like [`read_package`], but hands notes, cards and review log entries to
-/// `sink` one at a time instead of collecting them, so a large collection
-/// can be imported without holding it all in memory; the returned
-/// collection has everything else (decks, note types, media…) and empty
-/// row lists.
+/// Like [`read_package`], but hands the rows to `sink` instead of collecting them: notes one
+/// at a time as they are read, so they can be converted without all being held; then the
+/// cards and the review log, read meanwhile on a second connection, as whole lists. The
+/// returned collection has everything else (decks, note types, media…) and empty row lists.
 ///
-/// Rows reach the sink while the database's integrity check is still
-/// running beside the reads: if this returns `Err`, discard everything the
-/// sink received (an importer writing in a transaction rolls it back).
+/// Notes reach the sink while the database's integrity check is still running beside the
+/// reads: if this returns `Err`, discard everything the sink received (an importer writing
+/// in a transaction rolls it back).
 pub fn read_package_with(
     path: &Path,
     limits: &Limits,
@@ -52,35 +51,42 @@ fn read(path: &Path, limits: &Limits, sink: &mut dyn RowSink) -> Res<AnkiCollect
     let read_deadline = deadline.fork();
     let check_deadline = deadline.fork();
     let db = sqlite::Db::open(temp, limits, read_deadline.clone())?;
-    // `PRAGMA quick_check` runs on a second connection while the rows are
-    // read (it costs about as much as the reading). Nothing read is
-    // returned unless it answers "ok", and its verdict wins over a read
+    // `PRAGMA quick_check` runs on a second connection while the notes are read (it costs
+    // about as much), and that connection then reads the cards and the review log. Nothing
+    // read is returned unless the check answers "ok", and its verdict wins over a read
     // error; whichever side fails first stops the other.
+    let second = db.beside(check_deadline.clone())?;
     let path = db.path().to_path_buf();
-    let (verdict, read) = std::thread::scope(|scope| {
+    let (beside, read) = std::thread::scope(|scope| {
         let checker = scope.spawn(|| {
-            let verdict = sqlite::quick_check(&path, limits, &check_deadline);
-            if verdict.is_err() {
+            let mut rows = CollectRows::default();
+            let checked = sqlite::quick_check(&path, limits, &check_deadline);
+            let read = checked.and_then(|()| collection::read_progress(&second, &mut rows));
+            drop(second);
+            if read.is_err() {
                 read_deadline.cancel();
             }
-            verdict
+            read.map(|()| rows)
         });
         let read = collection::read(&db, sink);
         if read.is_err() {
             check_deadline.cancel();
         }
-        let verdict = checker
+        let beside = checker
             .join()
             .unwrap_or_else(|_| Err(Problem::corrupt("the integrity check stopped unexpectedly")));
-        (verdict, read)
+        (beside, read)
     });
     drop(db);
-    let mut collection = match (verdict, read) {
-        (Ok(()), read) => read?,
+    let (mut collection, rows) = match (beside, read) {
+        (Ok(rows), read) => (read?, rows),
         // The check was only stopped because the read had already failed.
         (Err(Problem::TimedOut(_)), Err(e)) if check_deadline.is_cancelled() => return Err(e),
         (Err(e), _) => return Err(e),
     };
+    if !sink.cards(rows.cards) || !sink.review_log(rows.revlog) {
+        return Err(Problem::Stopped);
+    }
     collection.media = media::read_files(&mut archive, &media_map, version, limits, &deadline)?;
     Ok(collection)
 }

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::fmt::{self, Display};
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::config::DbConfig;
 use rusqlite::limits::Limit;
@@ -84,8 +84,10 @@ pub(crate) struct Db {
     conn: Connection,
     limits: Limits,
     deadline: Deadline,
-    // Dropped after `conn` (fields drop in order), deleting the file.
-    temp: NamedTempFile,
+    path: PathBuf,
+    // Dropped after `conn` (fields drop in order), deleting the file; `None` on a second
+    // connection ([`Db::beside`]), which must not outlive the first.
+    _temp: Option<NamedTempFile>,
 }
 
 impl Db {
@@ -96,13 +98,26 @@ impl Db {
             conn,
             limits: limits.clone(),
             deadline,
-            temp,
+            path: temp.path().to_path_buf(),
+            _temp: Some(temp),
+        })
+    }
+
+    /// A second, equally hardened connection to the same copy, for reading on another
+    /// thread under its own deadline. Drop it before the first.
+    pub(crate) fn beside(&self, deadline: Deadline) -> Res<Self> {
+        Ok(Self {
+            conn: connect(&self.path, &self.limits, &deadline)?,
+            limits: self.limits.clone(),
+            deadline,
+            path: self.path.clone(),
+            _temp: None,
         })
     }
 
     /// Path of the temporary copy.
     pub(crate) fn path(&self) -> &Path {
-        self.temp.path()
+        &self.path
     }
 
     /// The limits in force.
@@ -251,7 +266,7 @@ fn connect(path: &Path, limits: &Limits, deadline: &Deadline) -> Res<Connection>
     c.progress_handler(PROGRESS_STEPS, Some(move || d.expired()))
         .map_err(fail)?;
     c.execute_batch(
-        "PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0;",
+        "PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON; PRAGMA mmap_size = 0; PRAGMA cache_size = -256;",
     )
     .map_err(|e| {
         if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) {

@@ -459,6 +459,28 @@ impl PackedDeck {
             deck.version,
         );
         builder.set_parent(deck.parent.clone());
+        let fields = |note: &super::deck::Note| {
+            let (first, second) = match note.kind {
+                NoteKind::Cloze => (&note.text, &note.extra),
+                _ => (&note.front, &note.back),
+            };
+            // Cards past a note's first have ids of their own: the note's and `:N`.
+            let more_cards = match note.kind {
+                NoteKind::Basic => 0,
+                _ => 2 * (note.id.0.len() + 3),
+            };
+            note.id.0.len()
+                + first.len()
+                + second.len()
+                + note.notes.as_ref().map_or(0, String::len)
+                + note.example.as_ref().map_or(0, String::len)
+                + more_cards
+        };
+        builder.reserve(
+            deck.notes.len(),
+            deck.notes.iter().map(|n| n.tags.len()).sum(),
+            deck.notes.iter().map(fields).sum(),
+        );
         for note in &deck.notes {
             let id = builder.push_text(&note.id.0);
             let (first, second) = match note.kind {

@@ -123,6 +123,16 @@ impl Deck {
     /// [`Deck::to_ron`] into `out` as it is made: a deck of 100,000 notes goes to its file
     /// without a 30 MB string first.
     pub fn write_ron(&self, out: &mut dyn std::fmt::Write) -> Result<()> {
+        if self.format == 1 {
+            return self.write_ron_with_serde(out);
+        }
+        let not_written = |_| Error::Serialize(format!("deck {:?}: not written", self.id.0));
+        write_v2(self, out).map_err(not_written)
+    }
+
+    /// [`Deck::write_ron`] through `ron`'s pretty printer: format 1, and what the format 2
+    /// writer is checked against.
+    fn write_ron_with_serde(&self, out: &mut dyn std::fmt::Write) -> Result<()> {
         let config = ron::ser::PrettyConfig::new()
             .new_line("\n")
             .indentor("    ")
@@ -291,6 +301,97 @@ fn is_valid_packed(deck: &PackedDeck) -> bool {
 /// The fast path for deck files in the exact form [`Deck::to_ron`] writes, read line by line
 /// into a [`PackedDeck`].
 pub(crate) mod fast;
+
+/// A format 2 deck file, written by hand in exactly the form `ron`'s pretty printer gives it
+/// (the tests compare the two on arbitrary decks), several times quicker: an imported deck of
+/// 100,000 notes is written in a fraction of the time.
+fn write_v2(deck: &Deck, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
+    out.write_str("#![enable(implicit_some)]\n(\n")?;
+    writeln!(out, "    format: {DECK_FORMAT_VERSION},")?;
+    field(out, "    ", "id", &deck.id.0)?;
+    field(out, "    ", "title", &deck.title)?;
+    field(out, "    ", "description", &deck.description)?;
+    field(out, "    ", "language", &deck.language)?;
+    writeln!(out, "    version: {},", deck.version)?;
+    if let Some(parent) = &deck.parent {
+        field(out, "    ", "parent", &parent.0)?;
+    }
+    if deck.notes.is_empty() {
+        out.write_str("    notes: [],\n")?;
+    } else {
+        out.write_str("    notes: [\n")?;
+        for note in &deck.notes {
+            const IN: &str = "            ";
+            out.write_str("        (\n")?;
+            field(out, IN, "id", &note.id.0)?;
+            writeln!(out, "{IN}kind: {},", note.kind.as_str())?;
+            for (name, text) in [
+                ("front", &note.front),
+                ("back", &note.back),
+                ("text", &note.text),
+                ("extra", &note.extra),
+            ] {
+                if !text.is_empty() {
+                    field(out, IN, name, text)?;
+                }
+            }
+            if note.add_reverse {
+                writeln!(out, "{IN}add_reverse: true,")?;
+            }
+            for (name, text) in [("notes", &note.notes), ("example", &note.example)] {
+                if let Some(text) = text {
+                    field(out, IN, name, text)?;
+                }
+            }
+            if note.tags.is_empty() {
+                writeln!(out, "{IN}tags: [],")?;
+            } else {
+                writeln!(out, "{IN}tags: [")?;
+                for tag in &note.tags {
+                    out.write_str(IN)?;
+                    out.write_str("    ")?;
+                    string(out, tag)?;
+                    out.write_str(",\n")?;
+                }
+                writeln!(out, "{IN}],")?;
+            }
+            if let Some(added) = note.added {
+                writeln!(out, "{IN}added: \"{added}\",")?;
+            }
+            out.write_str("        ),\n")?;
+        }
+        out.write_str("    ],\n")?;
+    }
+    out.write_str(")\n")
+}
+
+/// `INDENTname: "text",` and a line break.
+fn field(out: &mut dyn std::fmt::Write, indent: &str, name: &str, text: &str) -> std::fmt::Result {
+    out.write_str(indent)?;
+    out.write_str(name)?;
+    out.write_str(": ")?;
+    string(out, text)?;
+    out.write_str(",\n")
+}
+
+/// A string as `ron` writes it unescaped: in quotes, or as a raw string `r#"…"#` (with one
+/// more `#` than the longest run in the text) when it holds a quote or a backslash.
+fn string(out: &mut dyn std::fmt::Write, text: &str) -> std::fmt::Result {
+    if text.contains(['"', '\\']) {
+        let mut longest = 0;
+        let mut run = 0;
+        for byte in text.bytes() {
+            run = if byte == b'#' { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+        let hashes = "#".repeat(longest + 1);
+        write!(out, "r{hashes}\"{text}\"{hashes}")
+    } else {
+        out.write_char('"')?;
+        out.write_str(text)?;
+        out.write_char('"')
+    }
+}
 
 /// Writes a deck file atomically in canonical form.
 pub fn save_deck_file(deck: &Deck, path: &Path) -> Result<()> {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::core::ids::DeckId;
-use crate::core::model::deck::Note;
+use crate::core::model::deck::{Note, NoteId};
 
 /// Two basic notes: a deck format 1 can hold too.
 pub(crate) fn sample_deck() -> Deck {
@@ -132,6 +132,17 @@ fn notes_make_their_cards_with_stable_ids() {
         packed.card_at(6).tags().collect::<Vec<_>>(),
         ["peer::child"]
     );
+    // What the Anki import asks of a note, card by card, agrees with the list.
+    for note in &every_kind().notes {
+        for number in 0..5 {
+            assert_eq!(
+                note.makes_card(number),
+                note.card_numbers().contains(&number),
+                "{} card {number}",
+                note.id.0
+            );
+        }
+    }
 }
 
 #[test]
@@ -255,4 +266,102 @@ fn packing_keeps_every_field_and_unpacks_to_the_same_deck() {
     assert_eq!(one.example(), None);
     assert_eq!(one.tags().collect::<Vec<_>>(), ["a", "b"]);
     assert_eq!(packed.card_at(1).tags().count(), 0);
+}
+
+/// Text with everything that changes how `ron` writes a string: quotes, backslashes, runs
+/// of `#`, line breaks, tabs, non-ASCII.
+fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy as _;
+    proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::strategy::Just("\"".to_owned()),
+            proptest::strategy::Just("\\".to_owned()),
+            proptest::strategy::Just("#".to_owned()),
+            proptest::strategy::Just("##".to_owned()),
+            proptest::strategy::Just("\n".to_owned()),
+            proptest::strategy::Just("\t".to_owned()),
+            proptest::strategy::Just("é✓ 🙂".to_owned()),
+            "[a-z ]{0,6}",
+            proptest::arbitrary::any::<String>(),
+        ],
+        0..5,
+    )
+    .prop_map(|pieces| pieces.concat())
+}
+
+fn any_note() -> impl proptest::strategy::Strategy<Value = Note> {
+    use proptest::prelude::*;
+    (
+        "[a-z0-9][a-z0-9_.-]{0,12}",
+        prop::sample::select(NoteKind::ALL.to_vec()),
+        [tricky_text(), tricky_text(), tricky_text(), tricky_text()],
+        any::<bool>(),
+        proptest::option::of(tricky_text()),
+        proptest::option::of(tricky_text()),
+        prop::collection::vec(tricky_text(), 0..3),
+        proptest::option::of(0_i64..4_000_000_000_000),
+    )
+        .prop_map(
+            |(id, kind, [front, back, text, extra], add_reverse, notes, example, tags, added)| {
+                Note {
+                    id: NoteId(id),
+                    kind,
+                    front,
+                    back,
+                    text,
+                    extra,
+                    add_reverse,
+                    notes,
+                    example,
+                    tags,
+                    added: added.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()),
+                }
+            },
+        )
+}
+
+proptest::proptest! {
+    #[test]
+    fn the_hand_written_format_2_is_exactly_what_ron_writes(
+        title in tricky_text(),
+        description in tricky_text(),
+        parent in proptest::option::of("[a-z]{1,8}"),
+        version in proptest::arbitrary::any::<u32>(),
+        notes in proptest::collection::vec(any_note(), 0..4),
+    ) {
+        let deck = Deck {
+            format: DECK_FORMAT_VERSION,
+            id: DeckId("deck".into()),
+            title,
+            description,
+            language: "id".into(),
+            version,
+            parent: parent.map(DeckId),
+            notes,
+        };
+        let mut by_hand = String::new();
+        deck.write_ron(&mut by_hand).unwrap();
+        let mut by_ron = String::new();
+        deck.write_ron_with_serde(&mut by_ron).unwrap();
+        proptest::prop_assert_eq!(by_hand, by_ron);
+    }
+}
+
+#[test]
+fn the_sample_decks_are_written_by_hand_as_ron_writes_them() {
+    for deck in [
+        Deck {
+            format: DECK_FORMAT_VERSION,
+            ..sample_deck()
+        },
+        every_kind(),
+        Deck {
+            notes: Vec::new(),
+            ..every_kind()
+        },
+    ] {
+        let mut by_ron = String::new();
+        deck.write_ron_with_serde(&mut by_ron).unwrap();
+        assert_eq!(deck.to_ron().unwrap(), by_ron);
+    }
 }
