@@ -117,7 +117,12 @@ pub(super) fn import(
     let mut incoming = read?;
     import::adopt_installed(collection, &mut incoming);
     import::check(collection, &incoming, file)?;
-    let plan = import::plan(collection, &incoming);
+    // Printed, the plan lists a few notes of each kind; as JSON, every one.
+    let plan = if as_json {
+        import::plan(collection, &incoming)
+    } else {
+        import::plan_listing(collection, &incoming, LISTED)
+    };
     let installed = if dry_run {
         None
     } else {
@@ -174,9 +179,9 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) -> anyhow::Result<()> {
             None => format!("new deck, version {}", deck.version),
             Some(old)
                 if old == deck.version
-                    && deck.added.is_empty()
-                    && deck.changed.is_empty()
-                    && deck.removed.is_empty() =>
+                    && deck.added_count == 0
+                    && deck.changed_count == 0
+                    && deck.removed_count == 0 =>
             {
                 format!("installed already, version {old}")
             }
@@ -188,9 +193,9 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) -> anyhow::Result<()> {
             "deck {} ({}): {what}: {} added, {} changed, {} removed, {} unchanged; {} cards, {} media files",
             deck.deck,
             deck.title,
-            deck.added.len(),
-            deck.changed.len(),
-            deck.removed.len(),
+            deck.added_count,
+            deck.changed_count,
+            deck.removed_count,
             deck.unchanged,
             deck.cards,
             deck.media
@@ -204,12 +209,12 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) -> anyhow::Result<()> {
         for note in deck.added.iter().take(LISTED) {
             writeln!(out, "  + {}", summary_line(note))?;
         }
-        more(out, deck.added.len())?;
+        more(out, deck.added_count)?;
         for change in deck.changed.iter().take(LISTED) {
             writeln!(out, "  ~ {}", summary_line(&change.old))?;
             writeln!(out, "    → {}", summary_line(&change.new))?;
         }
-        more(out, deck.changed.len())?;
+        more(out, deck.changed_count)?;
         for note in deck.removed.iter().take(LISTED) {
             writeln!(
                 out,
@@ -217,7 +222,7 @@ fn print_plan(plan: &Plan, out: &mut dyn Write) -> anyhow::Result<()> {
                 summary_line(note)
             )?;
         }
-        more(out, deck.removed.len())?;
+        more(out, deck.removed_count)?;
     }
     if plan.cards_with_progress > 0 || plan.reviews > 0 {
         writeln!(

@@ -41,6 +41,7 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
     let mut collection = open(&data);
     let (plan, _) = import_into(&mut collection, &sheet, options()).unwrap();
     assert_eq!(plan.decks[0].added.len(), 3);
+    assert_eq!(plan.decks[0].added_count, 3);
     for card in ["rumah", "air"] {
         collection
             .answer(&deck, &CardId(card.into()), Rating::Good, NOW, 1000)
@@ -77,6 +78,27 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
     assert_eq!(changes.changed.len(), 1);
     assert_eq!(changes.changed[0].old.back, "house");
     assert_eq!(changes.changed[0].new.back, "a house");
+    assert_eq!(
+        (
+            changes.added_count,
+            changes.changed_count,
+            changes.removed_count
+        ),
+        (1, 1, 1)
+    );
+    // Listing none, the plan still counts every note.
+    let counted = kartu::core::import::plan_listing(&collection, &incoming, 0);
+    let counted = &counted.decks[0];
+    assert!(counted.added.is_empty() && counted.changed.is_empty() && counted.removed.is_empty());
+    assert_eq!(
+        (
+            counted.added_count,
+            counted.changed_count,
+            counted.removed_count,
+            counted.unchanged
+        ),
+        (1, 1, 1, 1)
+    );
     kartu::core::import::install(&mut collection, incoming, later, &|| false).unwrap();
 
     let rumah = collection.card_progress(&deck, &CardId("rumah".into()));

@@ -172,6 +172,9 @@ impl Collection {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (written, packed)
         });
+        // Written and packed, the decks as read are done with: their memory goes back before
+        // the history is merged.
+        drop(decks);
         let (pending, media) = written?;
         if cancelled() {
             return Err(stopped());

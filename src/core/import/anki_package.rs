@@ -146,6 +146,24 @@ fn take_all<T>(list: &mut Vec<T>, more: Vec<T>) {
     }
 }
 
+/// Where an Anki card went: its note (`index` in `slot`) and its number there.
+#[derive(Clone, Copy)]
+struct KartuCard {
+    // u32: a hundred thousand of these are held at once.
+    slot: u32,
+    index: u32,
+    number: u32,
+}
+
+impl KartuCard {
+    /// Its deck's id and its own.
+    fn ids(self, slots: &[Slot]) -> (DeckId, CardId) {
+        let slot = &slots[self.slot as usize];
+        let note = &slot.notes[self.index as usize];
+        (slot.id.clone(), card_id(&note.id.0, note.kind, self.number))
+    }
+}
+
 /// The card's home deck (a card in a filtered deck remembers it).
 fn home_deck(card: &AnkiCard) -> i64 {
     if card.original_deck_id != 0 {
@@ -240,10 +258,13 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             }));
         }
     }
+    // Held no longer than needed: each is a hundred thousand entries.
+    drop((first_card, targets));
     monitor.check()?;
     (monitor.progress)(2, 4);
-    // Progress: each card's Kartu deck and id (by the card's place in `sink.cards`).
-    let mut kartu_card: Vec<Option<(usize, CardId)>> = Vec::with_capacity(sink.cards.len());
+    // Progress: each card's Kartu note and number (by the card's place in `sink.cards`); its
+    // id is made only for a card with progress or reviews.
+    let mut kartu_card: Vec<Option<KartuCard>> = Vec::with_capacity(sink.cards.len());
     let mut dropped_cards = 0;
     for card in &sink.cards {
         let Some((slot, index)) = sink
@@ -261,7 +282,11 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             kartu_card.push(None);
             continue;
         }
-        kartu_card.push(Some((slot, card_id(&note.id.0, note.kind, number))));
+        kartu_card.push(Some(KartuCard {
+            slot: slot as u32,
+            index: index as u32,
+            number,
+        }));
         // Anki's card id is when the card was made: `added:` asks about it. A note's time
         // is its first card's.
         if let Ok(made) = jiff::Timestamp::from_millisecond(card.id)
@@ -270,20 +295,13 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             note.added = Some(made);
         }
     }
+    drop(placed);
     if dropped_cards > 0 {
         warnings.push(format!(
             "{dropped_cards} cards of note types Kartu has no kind for were left out (each note keeps its first card)"
         ));
     }
-    let deck_of_slot: Vec<DeckId> = slots.iter().map(|s| s.id.clone()).collect();
-    let history = history(
-        &sink,
-        &kartu_card,
-        &deck_of_slot,
-        &collection,
-        &clock,
-        options.now,
-    )?;
+    let history = history(&sink, &kartu_card, &slots, &collection, &clock, options.now)?;
     // The deck tree, in id order: the notes' decks, and parents even without notes of their
     // own (`--deck` puts every note in one deck: no tree).
     let mut decks: BTreeMap<DeckId, (String, Vec<Note>)> = slots
@@ -370,8 +388,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
 /// The Kartu progress of every studied (or suspended, or buried) card, and the review log.
 fn history(
     sink: &Sink,
-    kartu_card: &[Option<(usize, CardId)>],
-    deck_of_slot: &[DeckId],
+    kartu_card: &[Option<KartuCard>],
+    slots: &[Slot],
     collection: &super::anki::AnkiCollection,
     clock: &DayClock,
     now: Timestamp,
@@ -398,10 +416,9 @@ fn history(
     let mut cards = Vec::new();
     let mut reviews = Vec::new();
     for (card, kartu) in sink.cards.iter().zip(kartu_card) {
-        let Some((slot, id)) = kartu else {
+        let Some(kartu) = kartu else {
             continue;
         };
-        let deck = &deck_of_slot[*slot];
         let log = by_card.get(&card.id).map_or(&[][..], Vec::as_slice);
         let graded: Vec<&&AnkiRevlog> = log
             .iter()
@@ -482,9 +499,10 @@ fn history(
             }),
             CardState::New => 0,
         };
+        let (deck, id) = kartu.ids(slots);
         cards.push((
-            deck.clone(),
-            id.clone(),
+            deck,
+            id,
             CardProgress {
                 state,
                 remaining_steps: match state {
@@ -509,13 +527,12 @@ fn history(
     // The review log, answers only (manual reschedules are not answers).
     let mut previous: HashMap<i64, Timestamp> = HashMap::new();
     for entry in &sink.revlog {
-        let Some((slot, id)) = sink
+        let Some(kartu) = sink
             .card_position(entry.card_id)
-            .and_then(|position| kartu_card[position].as_ref())
+            .and_then(|position| kartu_card[position])
         else {
             continue;
         };
-        let deck = &deck_of_slot[*slot];
         let rating = match entry.ease {
             1 => Rating::Again,
             2 => Rating::Hard,
@@ -534,9 +551,10 @@ fn history(
         let elapsed_secs = previous
             .insert(entry.card_id, at)
             .map_or(0, |before| at.unix_secs() - before.unix_secs());
+        let (deck, card) = kartu.ids(slots);
         reviews.push(ReviewEntry {
-            deck: deck.clone(),
-            card: id.clone(),
+            deck,
+            card,
             at,
             rating,
             state_before,

@@ -61,12 +61,19 @@ pub struct DeckChanges {
     pub installed_version: Option<u32>,
     /// The version it would have.
     pub version: u32,
-    /// Notes not installed yet.
+    /// Notes not installed yet (the first few, from [`plan_listing`]).
     pub added: Vec<NoteSummary>,
-    /// Notes whose text, kind or tags change.
+    /// Notes whose text, kind or tags change (the first few, from [`plan_listing`]).
     pub changed: Vec<NoteChange>,
-    /// Installed notes the file does not have: retired, their progress kept.
+    /// Installed notes the file does not have: retired, their progress kept (the first few,
+    /// from [`plan_listing`]).
     pub removed: Vec<NoteSummary>,
+    /// How many notes are added, listed or not.
+    pub added_count: usize,
+    /// How many notes change, listed or not.
+    pub changed_count: usize,
+    /// How many notes are removed, listed or not.
+    pub removed_count: usize,
     /// Notes the same in both.
     pub unchanged: usize,
     /// Cards the deck would have.
@@ -183,9 +190,16 @@ pub fn check_against(
     Ok(())
 }
 
-/// What installing `incoming` would change in `collection`.
+/// What installing `incoming` would change in `collection`, every note listed.
 #[must_use]
 pub fn plan(collection: &Collection, incoming: &Incoming) -> Plan {
+    plan_listing(collection, incoming, usize::MAX)
+}
+
+/// [`plan`] listing at most `listed` notes of each kind per deck (the counts are whole): a
+/// printed summary of a 100,000-note import copies twenty notes' text, not all of it.
+#[must_use]
+pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize) -> Plan {
     let mut plan = Plan {
         notes_as_basic: incoming.notes_as_basic,
         warnings: incoming.warnings.clone(),
@@ -206,38 +220,57 @@ pub fn plan(collection: &Collection, incoming: &Incoming) -> Plan {
             added: Vec::new(),
             changed: Vec::new(),
             removed: Vec::new(),
+            added_count: 0,
+            changed_count: 0,
+            removed_count: 0,
             unchanged: 0,
             cards: deck.card_count(),
             media: new.media.len(),
         };
         match installed {
-            None => changes.added = deck.notes.iter().map(NoteSummary::of).collect(),
+            None => {
+                changes.added_count = deck.notes.len();
+                changes.added = deck
+                    .notes
+                    .iter()
+                    .take(listed)
+                    .map(NoteSummary::of)
+                    .collect();
+            }
             Some(installed) => {
                 let old: std::collections::HashMap<&str, NoteRef<'_>> =
                     installed.deck.notes().map(|n| (n.id(), n)).collect();
                 let mut kept = std::collections::HashSet::new();
                 for note in &deck.notes {
                     match old.get(note.id.0.as_str()) {
-                        None => changes.added.push(NoteSummary::of(note)),
+                        None => {
+                            changes.added_count += 1;
+                            if changes.added.len() < listed {
+                                changes.added.push(NoteSummary::of(note));
+                            }
+                        }
                         Some(before) => {
                             kept.insert(note.id.0.as_str());
                             if same(before, note) {
                                 changes.unchanged += 1;
                             } else {
-                                changes.changed.push(NoteChange {
-                                    old: NoteSummary::of(&before.to_note()),
-                                    new: NoteSummary::of(note),
-                                });
+                                changes.changed_count += 1;
+                                if changes.changed.len() < listed {
+                                    changes.changed.push(NoteChange {
+                                        old: NoteSummary::of(&before.to_note()),
+                                        new: NoteSummary::of(note),
+                                    });
+                                }
                             }
                         }
                     }
                 }
-                changes.removed = installed
-                    .deck
-                    .notes()
-                    .filter(|n| !kept.contains(n.id()))
-                    .map(|n| NoteSummary::of(&n.to_note()))
-                    .collect();
+                for gone in installed.deck.notes().filter(|n| !kept.contains(n.id())) {
+                    changes.removed_count += 1;
+                    if changes.removed.len() < listed {
+                        changes.removed.push(NoteSummary::of(&gone.to_note()));
+                    }
+                }
             }
         }
         plan.decks.push(changes);

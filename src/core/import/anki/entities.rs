@@ -134,8 +134,12 @@ pub(crate) fn looks_like_ref(s: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// Decodes all references in `s`.
-pub(crate) fn decode(s: &str) -> String {
+/// Decodes all references in `s` (borrowed back when it has none, as most text between
+/// tags has not).
+pub(crate) fn decode(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(amp) = rest.find('&') {
@@ -150,7 +154,7 @@ pub(crate) fn decode(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -193,7 +193,7 @@ fn scan_tag(s: &str, name_at: usize) -> Scanned {
             _ => continue,
         };
         if slot.is_none() {
-            *slot = Some(entities::decode(value));
+            *slot = Some(entities::decode(value).into_owned());
         }
     }
 }

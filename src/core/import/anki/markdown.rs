@@ -575,6 +575,14 @@ fn escape_into(out: &mut String, text: &str, line_start: bool) {
             out.push('\\');
         }
     }
+    // Most words hold nothing to escape.
+    let rest = text
+        .get(chars.peek().map_or(text.len(), |&(i, _)| i)..)
+        .unwrap_or_default();
+    if !rest.contains(['\\', '`', '*', '[', ']', '<', '~', '_', '&']) {
+        out.push_str(rest);
+        return;
+    }
     while let Some((i, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         let escape = match c {

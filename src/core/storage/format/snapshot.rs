@@ -86,15 +86,15 @@ impl Progress {
         }
         text.push_str("    cards: {\n");
         for (deck, cards) in &self.cards {
-            writeln!(text, "        {}: {{", compact_ron(&deck.0)?).ok();
+            text.push_str("        ");
+            push_key(text, &deck.0)?;
+            text.push_str(": {\n");
             for (card, progress) in cards {
-                writeln!(
-                    text,
-                    "            {}: {},",
-                    compact_ron(&card.0)?,
-                    compact_ron(progress)?
-                )
-                .ok();
+                text.push_str("            ");
+                push_key(text, &card.0)?;
+                text.push_str(": ");
+                push_card_progress(text, progress);
+                text.push_str(",\n");
             }
             text.push_str("        },\n");
         }
@@ -179,6 +179,67 @@ impl Progress {
     pub fn save(&self, path: &Path) -> Result<()> {
         atomic::atomic_write(path, self.to_ron()?.as_bytes())
     }
+}
+
+/// A deck or card id as [`compact_ron`] writes it: quoted as it is when it holds only the
+/// characters ids are made of (always, for ids Kartu checked), else through `ron`.
+fn push_key(text: &mut String, id: &str) -> Result<()> {
+    if id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+    {
+        text.push('"');
+        text.push_str(id);
+        text.push('"');
+    } else {
+        text.push_str(&compact_ron(id)?);
+    }
+    Ok(())
+}
+
+/// A card's state exactly as [`compact_ron`] writes it (the tests compare the two on
+/// arbitrary states), written by hand: a snapshot of 100,000 cards is written in a few ms
+/// rather than a hundred and fifty.
+fn push_card_progress(text: &mut String, progress: &CardProgress) {
+    let state = match progress.state {
+        CardState::New => "new",
+        CardState::Learning => "learning",
+        CardState::Review => "review",
+        CardState::Relearning => "relearning",
+    };
+    // `ron` writes a float as its `Debug` form, with a sign before a negative NaN.
+    let float = |value: f32| {
+        let sign = if value.is_nan() && value.is_sign_negative() {
+            "-"
+        } else {
+            ""
+        };
+        format!("{sign}{value:?}")
+    };
+    write!(
+        text,
+        "(state: {state}, remaining_steps: {}, due: {}, interval_secs: {}, stability: {}, \
+         difficulty: {}, reps: {}, lapses: {}, last_review: ",
+        progress.remaining_steps,
+        progress.due.0,
+        progress.interval_secs,
+        float(progress.stability),
+        float(progress.difficulty),
+        progress.reps,
+        progress.lapses,
+    )
+    .ok();
+    match progress.last_review {
+        Some(at) => write!(text, "{}", at.0).ok(),
+        None => text.write_str("None").ok(),
+    };
+    if progress.suspended {
+        text.push_str(", suspended: true");
+    }
+    if let Some(until) = progress.buried_until {
+        write!(text, ", buried_until: {}", until.0).ok();
+    }
+    text.push(')');
 }
 
 /// One review as a document line (`        (deck: …),`).
@@ -455,6 +516,75 @@ pub(crate) fn review_value(c: &mut Cursor<'_>) -> Option<ReviewEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn any_state() -> impl proptest::strategy::Strategy<Value = CardProgress> {
+        use proptest::prelude::*;
+        let float = prop_oneof![
+            any::<f32>(),
+            Just(f32::NAN),
+            Just(-f32::NAN),
+            Just(f32::INFINITY),
+            Just(-0.0_f32),
+            Just(1e-30_f32),
+            Just(3.0e20_f32),
+        ];
+        (
+            prop::sample::select(vec![
+                CardState::New,
+                CardState::Learning,
+                CardState::Review,
+                CardState::Relearning,
+            ]),
+            any::<u32>(),
+            any::<i64>(),
+            any::<u64>(),
+            (float.clone(), float),
+            (any::<u32>(), any::<u32>()),
+            proptest::option::of(any::<i64>()),
+            any::<bool>(),
+            proptest::option::of(any::<i64>()),
+        )
+            .prop_map(
+                |(
+                    state,
+                    remaining_steps,
+                    due,
+                    interval_secs,
+                    (stability, difficulty),
+                    (reps, lapses),
+                    last_review,
+                    suspended,
+                    buried_until,
+                )| CardProgress {
+                    state,
+                    remaining_steps,
+                    due: Timestamp(due),
+                    interval_secs,
+                    stability,
+                    difficulty,
+                    reps,
+                    lapses,
+                    last_review: last_review.map(Timestamp),
+                    suspended,
+                    buried_until: buried_until.map(Timestamp),
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn card_lines_are_written_by_hand_exactly_as_ron_writes_them(
+            state in any_state(),
+            id in "[a-z0-9:._-]{1,12}|\\PC{0,8}",
+        ) {
+            let mut by_hand = String::new();
+            push_card_progress(&mut by_hand, &state);
+            proptest::prop_assert_eq!(&by_hand, &compact_ron(&state).unwrap());
+            let mut key = String::new();
+            push_key(&mut key, &id).unwrap();
+            proptest::prop_assert_eq!(&key, &compact_ron(&id).unwrap());
+        }
+    }
 
     fn sample() -> Progress {
         let mut progress = Progress::default();
