@@ -10,7 +10,15 @@ use kartu::core::time::Timestamp;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Frees what mimalloc holds freed: [`kartu::memory::release`].
+#[allow(unsafe_code)]
+fn collect() {
+    // SAFETY: `mi_collect` has no preconditions; it only returns memory that is free.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn main() -> ExitCode {
+    kartu::memory::set_release(collect);
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(kartu::cli::Command::Open(args)) => match args.as_slice() {

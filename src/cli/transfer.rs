@@ -115,6 +115,8 @@ pub(super) fn import(
     let read = import::read(file, &options, monitor);
     meter.end();
     let mut incoming = read?;
+    // The rows read are freed; the install allocates as much again.
+    crate::memory::release();
     import::adopt_installed(collection, &mut incoming);
     import::check(collection, &incoming, file)?;
     // Printed, the plan lists a few notes of each kind; as JSON, every one.

@@ -109,6 +109,8 @@ impl KartuApp {
                 // Every note checked here, off the window's thread (the rest, against what
                 // is installed, when the preview is made).
                 let result = import::read(&job_path, &options, monitor).and_then(|incoming| {
+                    // The rows read are freed; the install allocates as much again.
+                    crate::memory::release();
                     import::check_notes(&incoming, &job_path)?;
                     Ok(incoming)
                 });
