@@ -331,7 +331,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     for (id, (name, notes)) in decks {
         let mut media = Vec::new();
         let mut used: HashSet<&str> = HashSet::new();
-        for note in &notes {
+        // (A package without media files has no image to look for.)
+        for note in notes.iter().filter(|_| !media_by_name.is_empty()) {
             for field in [&note.front, &note.back, &note.text, &note.extra] {
                 for image in image_refs(field) {
                     let Some((&name, bytes)) = media_by_name.get_key_value(image.target) else {
