@@ -69,29 +69,44 @@ fn media_dir_name(deck: &DeckId) -> String {
     format!("{}.media", deck.0)
 }
 
-/// Writes each deck's file and media files beside their places, synced to disk: the writers
-/// to finish, and how many media files there are.
-fn write_beside(paths: &DataPaths, decks: &[NewDeck]) -> Result<(Vec<AtomicWriter>, usize)> {
-    let mut pending: Vec<AtomicWriter> = Vec::new();
-    let mut media = 0;
-    for new in decks {
-        if !new.media.is_empty() {
-            let dir = paths.decks_dir().join(media_dir_name(&new.deck.id));
-            fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
-            for file in &new.media {
-                let mut writer = AtomicWriter::create(&dir.join(&file.name))?;
-                writer.write(&file.bytes)?;
-                pending.push(writer);
-                media += 1;
-            }
+/// Every deck valid (the checks a dry run made already, made again: `install` is also
+/// called on its own).
+fn check_decks(decks: &[NewDeck]) -> Result<()> {
+    decks.iter().try_for_each(|new| {
+        new.deck.check().map_err(|problem| {
+            Error::Invalid(format!("deck {:?}: {}", new.deck.id.0, problem.message))
+        })
+    })
+}
+
+/// Writes each deck's file beside its place, synced to disk: the writers to finish.
+fn write_deck_files(paths: &DataPaths, decks: &[NewDeck]) -> Result<Vec<AtomicWriter>> {
+    decks
+        .iter()
+        .map(|new| {
+            let target = paths.decks_dir().join(format!("{}.ron", new.deck.id.0));
+            let mut writer = AtomicWriter::create(&target)?;
+            crate::core::storage::format::deck_file::write_deck_into(&new.deck, &mut writer)?;
+            writer.sync()?;
+            Ok(writer)
+        })
+        .collect()
+}
+
+/// Writes each deck's media files beside their places (`decks/ID.media/`): the writers to
+/// finish.
+fn write_media(paths: &DataPaths, decks: &[NewDeck]) -> Result<Vec<AtomicWriter>> {
+    let mut pending = Vec::new();
+    for new in decks.iter().filter(|new| !new.media.is_empty()) {
+        let dir = paths.decks_dir().join(media_dir_name(&new.deck.id));
+        fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
+        for file in &new.media {
+            let mut writer = AtomicWriter::create(&dir.join(&file.name))?;
+            writer.write(&file.bytes)?;
+            pending.push(writer);
         }
-        let target = paths.decks_dir().join(format!("{}.ron", new.deck.id.0));
-        let mut writer = AtomicWriter::create(&target)?;
-        crate::core::storage::format::deck_file::write_deck_into(&new.deck, &mut writer)?;
-        writer.sync()?;
-        pending.push(writer);
     }
-    Ok((pending, media))
+    Ok(pending)
 }
 
 impl Collection {
@@ -135,9 +150,6 @@ impl Collection {
                     installed: installed.deck.version,
                 });
             }
-            new.deck.check().map_err(|problem| {
-                Error::Invalid(format!("deck {:?}: {}", new.deck.id.0, problem.message))
-            })?;
         }
         self.paths.create_dirs()?;
         // Installed decks are written in the current format, and every note says when it
@@ -155,27 +167,36 @@ impl Collection {
                 note.added = before.or(stamp);
             }
         }
-        // 1. Every file, written beside its place, on a second thread while the decks are
-        // packed for memory here (for a deck of 100,000 notes each takes tens of ms).
+        // 1. Every file, written beside its place: the deck files on a second thread, while
+        // the decks are checked here, then their media written and the decks packed for
+        // memory (for a deck of 100,000 notes each step takes ms to tens of ms). A deck that
+        // fails its check leaves nothing behind: the temp files go with their writers.
         if cancelled() {
             return Err(stopped());
         }
         let paths = &self.paths;
-        let (written, packed) = std::thread::scope(|scope| {
-            let writing = scope.spawn(|| write_beside(paths, &decks));
-            let packed: Vec<PackedDeck> = decks
-                .iter()
-                .map(|new| PackedDeck::from_deck(&new.deck))
-                .collect();
+        let (written, here) = std::thread::scope(|scope| {
+            let writing = scope.spawn(|| write_deck_files(paths, &decks));
+            let here = check_decks(&decks).and_then(|()| {
+                let media = write_media(paths, &decks)?;
+                let packed: Vec<PackedDeck> = decks
+                    .iter()
+                    .map(|new| PackedDeck::from_deck(&new.deck))
+                    .collect();
+                Ok((media, packed))
+            });
             let written = writing
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (written, packed)
+            (written, here)
         });
         // Written and packed, the decks as read are done with: their memory goes back before
         // the history is merged.
         drop(decks);
-        let (pending, media) = written?;
+        let (mut pending, packed) = here?;
+        let media = pending.len();
+        // Media first: a deck in place never names an image that is not.
+        pending.extend(written?);
         if cancelled() {
             return Err(stopped());
         }

@@ -422,6 +422,41 @@ fn a_bad_deck_file_imports_nothing() {
 }
 
 #[test]
+fn an_invalid_deck_installs_nothing_not_even_its_media() {
+    let mut f = fixture(1, &Settings::default());
+    let mut deck = test_deck("fresh", 3, 1);
+    // Checked beside the writing of its file: found invalid, nothing may stay behind.
+    deck.notes[2].id = deck.notes[0].id.clone();
+    let decks_dir = f.collection.paths().decks_dir();
+    let listing = || {
+        let mut names: Vec<String> = fs::read_dir(&decks_dir)
+            .map(|entries| {
+                entries
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let before = listing();
+    let new = NewDeck {
+        deck,
+        media: vec![MediaFile {
+            name: "dot.png".into(),
+            bytes: vec![1, 2, 3],
+        }],
+    };
+    let err = f
+        .collection
+        .install(vec![new], None, Timestamp(1_000), &|| false)
+        .unwrap_err();
+    assert!(err.to_string().contains("duplicate id"), "{err}");
+    assert_eq!(listing(), before);
+    assert!(f.collection.deck(&DeckId("fresh".into())).is_err());
+}
+
+#[test]
 fn export_writes_a_deck_file_that_imports_back() {
     let f = fixture(3, &Settings::default());
     let dir = tempfile::tempdir().unwrap();

@@ -118,9 +118,23 @@ impl RowSink for Sink {
 }
 
 impl Sink {
-    /// Where the note with Anki id `id` is in `notes` (read in id order).
-    fn note_position(&self, id: i64) -> Option<usize> {
-        self.note_ids.binary_search(&id).ok()
+    /// Where each card's note is in `notes` (read in id order), by the card's place in
+    /// `cards`. Anki gives a note and its cards ids from the same clock, so a card's note is
+    /// nearly always the previous card's or the next: looked at first, before a binary
+    /// search.
+    fn card_notes(&self) -> Vec<Option<u32>> {
+        let mut near = 0;
+        self.cards
+            .iter()
+            .map(|card| {
+                let found = [near, near + 1]
+                    .into_iter()
+                    .find(|&at| self.note_ids.get(at) == Some(&card.note_id))
+                    .or_else(|| self.note_ids.binary_search(&card.note_id).ok())?;
+                near = found;
+                Some(found as u32)
+            })
+            .collect()
     }
 
     /// Where the card with Anki id `id` is in `cards` (read in id order).
@@ -186,11 +200,12 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
         .clone()
         .unwrap_or_else(|| DayClock::utc(collection.rollover_hour));
     // Each note's deck: its first card's home deck. Notes and cards come in id order, so a
-    // note or card is found by binary search, with no map of a hundred thousand entries.
+    // note or card is found by search, with no map of a hundred thousand entries.
+    let card_notes = sink.card_notes();
     let mut first_card: Vec<Option<(u32, i64)>> = vec![None; sink.notes.len()];
-    for card in &sink.cards {
-        if let Some(position) = sink.note_position(card.note_id) {
-            let slot = &mut first_card[position];
+    for (card, note) in sink.cards.iter().zip(&card_notes) {
+        if let Some(position) = *note {
+            let slot = &mut first_card[position as usize];
             if slot.is_none_or(|(ord, _)| card.ord < ord) {
                 *slot = Some((card.ord, home_deck(card)));
             }
@@ -201,9 +216,9 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     let scattered = sink
         .cards
         .iter()
-        .filter(|c| {
-            sink.note_position(c.note_id)
-                .and_then(|position| first_card[position])
+        .zip(&card_notes)
+        .filter(|(c, note)| {
+            note.and_then(|position| first_card[position as usize])
                 .is_some_and(|(_, deck)| deck != home_deck(c))
         })
         .count();
@@ -266,11 +281,8 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     // id is made only for a card with progress or reviews.
     let mut kartu_card: Vec<Option<KartuCard>> = Vec::with_capacity(sink.cards.len());
     let mut dropped_cards = 0;
-    for card in &sink.cards {
-        let Some((slot, index)) = sink
-            .note_position(card.note_id)
-            .and_then(|position| placed[position])
-        else {
+    for (card, note) in sink.cards.iter().zip(&card_notes) {
+        let Some((slot, index)) = note.and_then(|position| placed[position as usize]) else {
             kartu_card.push(None);
             continue;
         };
@@ -295,7 +307,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             note.added = Some(made);
         }
     }
-    drop(placed);
+    drop((placed, card_notes));
     if dropped_cards > 0 {
         warnings.push(format!(
             "{dropped_cards} cards of note types Kartu has no kind for were left out (each note keeps its first card)"
