@@ -49,9 +49,15 @@ impl Collection {
 
     /// Installs (or replaces) a deck, queued from the progress in memory.
     pub(crate) fn install_deck(&mut self, deck: PackedDeck, source: DeckSource) {
-        self.decks.retain(|d| d.deck.id != deck.id);
         let mut installed = InstalledDeck::new(deck, source);
         installed.rebuild_queues(self.progress.cards.get(&installed.deck.id));
+        self.install_built(installed);
+    }
+
+    /// Installs (or replaces) a deck already indexed and queued from the progress in memory
+    /// (built off this thread by an import).
+    pub(crate) fn install_built(&mut self, installed: InstalledDeck) {
+        self.decks.retain(|d| d.deck.id != installed.deck.id);
         self.decks.push(installed);
         sort_decks(&mut self.decks);
     }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use super::Collection;
-use super::installed::DeckSource;
+use super::installed::{DeckSource, InstalledDeck};
 use crate::core::error::{Error, Result};
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardProgress;
@@ -168,22 +168,32 @@ impl Collection {
             }
         }
         // 1. Every file, written beside its place: the deck files on a second thread, while
-        // the decks are checked here, then their media written and the decks packed for
-        // memory (for a deck of 100,000 notes each step takes ms to tens of ms). A deck that
-        // fails its check leaves nothing behind: the temp files go with their writers.
+        // the decks are checked here, then their media written and the decks packed and
+        // indexed for memory (for a deck of 100,000 notes each step takes ms to tens of ms).
+        // A deck that fails its check leaves nothing behind: the temp files go with their
+        // writers.
         if cancelled() {
             return Err(stopped());
         }
         let paths = &self.paths;
+        let progress = &self.progress;
         let (written, here) = std::thread::scope(|scope| {
             let writing = scope.spawn(|| write_deck_files(paths, &decks));
             let here = check_decks(&decks).and_then(|()| {
                 let media = write_media(paths, &decks)?;
-                let packed: Vec<PackedDeck> = decks
+                let built: Vec<InstalledDeck> = decks
                     .iter()
-                    .map(|new| PackedDeck::from_deck(&new.deck))
+                    .map(|new| {
+                        let target = paths.decks_dir().join(format!("{}.ron", new.deck.id.0));
+                        let mut installed = InstalledDeck::new(
+                            PackedDeck::from_deck(&new.deck),
+                            DeckSource::File(target),
+                        );
+                        installed.rebuild_queues(progress.cards.get(&new.deck.id));
+                        installed
+                    })
                     .collect();
-                Ok((media, packed))
+                Ok((media, built))
             });
             let written = writing
                 .join()
@@ -193,7 +203,7 @@ impl Collection {
         // Written and packed, the decks as read are done with: their memory goes back before
         // the history is merged.
         drop(decks);
-        let (mut pending, packed) = here?;
+        let (mut pending, built) = here?;
         let media = pending.len();
         // Media first: a deck in place never names an image that is not.
         pending.extend(written?);
@@ -208,9 +218,8 @@ impl Collection {
             media,
             ..Installed::default()
         };
-        for deck in packed {
-            let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
-            self.install_deck(deck, DeckSource::File(target));
+        for installed in built {
+            self.install_built(installed);
             outcome.decks += 1;
         }
         // 3. The history, merged and switched in one step.

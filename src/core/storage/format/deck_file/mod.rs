@@ -324,7 +324,10 @@ fn write_v2(deck: &Deck, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
             const IN: &str = "            ";
             out.write_str("        (\n")?;
             field(out, IN, "id", &note.id.0)?;
-            writeln!(out, "{IN}kind: {},", note.kind.as_str())?;
+            out.write_str(IN)?;
+            out.write_str("kind: ")?;
+            out.write_str(note.kind.as_str())?;
+            out.write_str(",\n")?;
             for (name, text) in [
                 ("front", &note.front),
                 ("back", &note.back),
@@ -377,7 +380,7 @@ fn field(out: &mut dyn std::fmt::Write, indent: &str, name: &str, text: &str) ->
 /// A string as `ron` writes it unescaped: in quotes, or as a raw string `r#"…"#` (with one
 /// more `#` than the longest run in the text) when it holds a quote or a backslash.
 fn string(out: &mut dyn std::fmt::Write, text: &str) -> std::fmt::Result {
-    if text.contains(['"', '\\']) {
+    if memchr::memchr2(b'"', b'\\', text.as_bytes()).is_some() {
         let mut longest = 0;
         let mut run = 0;
         for byte in text.bytes() {
