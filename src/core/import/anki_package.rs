@@ -232,6 +232,9 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
     let mut deck_ids = DeckIds::default();
     let mut slots: Vec<Slot> = Vec::new();
     let mut slot_of_deck: HashMap<i64, usize> = HashMap::new();
+    // (Two Anki decks can give one id: the same name, or `--deck`. Up to 50,000 decks: a
+    // map, not a search.)
+    let mut slot_of_id: HashMap<DeckId, usize> = HashMap::new();
     let targets: Vec<Option<usize>> = first_card
         .iter()
         .map(|first| {
@@ -239,7 +242,7 @@ pub(super) fn read(path: &Path, options: &Options, monitor: Monitor<'_>) -> Resu
             let slot = *slot_of_deck.entry(deck).or_insert_with(|| {
                 let name = names.get(&deck).copied().unwrap_or("Imported");
                 let id = options.deck.clone().unwrap_or_else(|| deck_ids.id(name));
-                slots.iter().position(|s| s.id == id).unwrap_or_else(|| {
+                *slot_of_id.entry(id.clone()).or_insert_with(|| {
                     slots.push(Slot {
                         id,
                         name: name.to_owned(),
