@@ -102,7 +102,7 @@ impl Collection {
             });
         }
         self.paths.create_dirs()?;
-        let target = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+        let target = self.paths.deck_file(&deck.id);
         deck_file::save_deck_file(&deck, &target)?;
         let outcome = ImportOutcome {
             deck: deck.id.clone(),

@@ -86,7 +86,7 @@ impl Collection {
         }
         for edit in list {
             let id = edit.deck().clone();
-            let path = self.paths.decks_dir().join(format!("{}.ron", id.0));
+            let path = self.paths.deck_file(&id);
             let Some(installed) = self.decks.iter_mut().find(|d| d.deck.id == id) else {
                 continue;
             };
@@ -211,7 +211,7 @@ impl Collection {
             self.edits.edited.insert(id.clone());
             if let Some(deck) = deck {
                 self.edits.removed.remove(&id);
-                let path = self.paths.decks_dir().join(format!("{}.ron", id.0));
+                let path = self.paths.deck_file(&id);
                 self.install_deck(PackedDeck::from_deck(&deck), DeckSource::File(path));
             } else {
                 self.edits.removed.insert(id.clone());
@@ -455,7 +455,7 @@ impl Collection {
             return Err(problem("not a plain file name".to_owned()));
         }
         crate::core::model::media::check_image(bytes).map_err(problem)?;
-        let dir = self.paths.decks_dir().join(format!("{}.media", deck.0));
+        let dir = self.paths.deck_media_dir(deck);
         std::fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let mut chosen = name.to_owned();
@@ -498,7 +498,7 @@ impl Collection {
             .map(|installed| {
                 let mut deck = installed.deck.to_deck();
                 deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
-                let path = self.paths.decks_dir().join(format!("{}.ron", deck.id.0));
+                let path = self.paths.deck_file(&deck.id);
                 (deck, path)
             })
             .collect();
@@ -506,7 +506,7 @@ impl Collection {
             .edits
             .removed
             .iter()
-            .map(|id| self.paths.decks_dir().join(format!("{}.ron", id.0)))
+            .map(|id| self.paths.deck_file(id))
             .collect();
         Some(EditFoldJob {
             decks,

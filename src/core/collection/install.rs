@@ -64,11 +64,6 @@ pub struct Installed {
     pub backup: Option<BackupInfo>,
 }
 
-/// The file name of an installed deck's media folder, beside its deck file.
-fn media_dir_name(deck: &DeckId) -> String {
-    format!("{}.media", deck.0)
-}
-
 /// Every deck valid (the checks a dry run made already, made again: `install` is also
 /// called on its own).
 fn check_decks(decks: &[NewDeck]) -> Result<()> {
@@ -84,7 +79,7 @@ fn write_deck_files(paths: &DataPaths, decks: &[NewDeck]) -> Result<Vec<AtomicWr
     decks
         .iter()
         .map(|new| {
-            let target = paths.decks_dir().join(format!("{}.ron", new.deck.id.0));
+            let target = paths.deck_file(&new.deck.id);
             let mut writer = AtomicWriter::create(&target)?;
             crate::core::storage::format::deck_file::write_deck_into(&new.deck, &mut writer)?;
             writer.sync()?;
@@ -98,7 +93,7 @@ fn write_deck_files(paths: &DataPaths, decks: &[NewDeck]) -> Result<Vec<AtomicWr
 fn write_media(paths: &DataPaths, decks: &[NewDeck]) -> Result<Vec<AtomicWriter>> {
     let mut pending = Vec::new();
     for new in decks.iter().filter(|new| !new.media.is_empty()) {
-        let dir = paths.decks_dir().join(media_dir_name(&new.deck.id));
+        let dir = paths.deck_media_dir(&new.deck.id);
         fs::create_dir_all(&dir).map_err(|err| Error::io(&dir, err))?;
         for file in &new.media {
             let mut writer = AtomicWriter::create(&dir.join(&file.name))?;
@@ -115,7 +110,7 @@ impl Collection {
     pub fn media_dir(&self, deck: &DeckId) -> Option<PathBuf> {
         let installed = self.deck(deck).ok()?;
         match &installed.source {
-            DeckSource::File(_) => Some(self.paths.decks_dir().join(media_dir_name(deck))),
+            DeckSource::File(_) => Some(self.paths.deck_media_dir(deck)),
             DeckSource::Bundled => None,
         }
     }
@@ -184,7 +179,7 @@ impl Collection {
                 let built: Vec<InstalledDeck> = decks
                     .iter()
                     .map(|new| {
-                        let target = paths.decks_dir().join(format!("{}.ron", new.deck.id.0));
+                        let target = paths.deck_file(&new.deck.id);
                         let mut installed = InstalledDeck::new(
                             PackedDeck::from_deck(&new.deck),
                             DeckSource::File(target),

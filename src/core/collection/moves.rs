@@ -90,7 +90,7 @@ impl Collection {
     /// Copies the images `note` shows from deck `from`'s media into deck `to`'s, renaming
     /// the references of any that had to take another name. A missing image stays missing.
     fn copy_images(&mut self, from: &DeckId, to: &DeckId, note: &mut Note) -> Result<()> {
-        let media = self.paths.decks_dir().join(format!("{}.media", from.0));
+        let media = self.paths.deck_media_dir(from);
         let mut renamed = BTreeMap::new();
         let texts = [&note.front, &note.back, &note.text, &note.extra]
             .into_iter()

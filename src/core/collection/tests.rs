@@ -539,7 +539,7 @@ fn with_decks(decks: &[Deck], settings: &Settings) -> (tempfile::TempDir, Collec
     paths.create_dirs().unwrap();
     settings.save(&paths.settings_file()).unwrap();
     for deck in decks {
-        let file = paths.decks_dir().join(format!("{}.ron", deck.id.0));
+        let file = paths.deck_file(&deck.id);
         deck_file::save_deck_file(deck, &file).unwrap();
     }
     let mut collection = Collection::open(paths, TimeZone::UTC, Access::ReadWrite).unwrap();

@@ -5,6 +5,7 @@ use std::fs::{self, File, OpenOptions};
 use std::path::PathBuf;
 
 use crate::core::error::{Error, Result};
+use crate::core::ids::DeckId;
 
 /// Prefix of the temporary files [`super::atomic::atomic_write`] creates beside its target.
 pub const TEMP_PREFIX: &str = ".kartu-tmp-";
@@ -46,6 +47,18 @@ impl DataPaths {
     #[must_use]
     pub fn decks_dir(&self) -> PathBuf {
         self.root.join("decks")
+    }
+
+    /// An imported deck's file, `decks/ID.ron`.
+    #[must_use]
+    pub fn deck_file(&self, deck: &DeckId) -> PathBuf {
+        self.decks_dir().join(format!("{}.ron", deck.0))
+    }
+
+    /// An imported deck's media folder, beside its file: `decks/ID.media/`.
+    #[must_use]
+    pub fn deck_media_dir(&self, deck: &DeckId) -> PathBuf {
+        self.decks_dir().join(format!("{}.media", deck.0))
     }
 
     /// The learner's progress: scheduling state and review log.
