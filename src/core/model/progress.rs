@@ -2,7 +2,7 @@
 //! changes that move it on (an answer, an undo).
 //!
 //! The data only. Its files are in `storage/`: the snapshot and whole-document format in
-//! `storage/format/snapshot.rs`, the append-only review log in `storage/review_log/`, the
+//! `storage/format/snapshot/`, the append-only review log in `storage/review_log/`, the
 //! journal of changes in `storage/journal.rs`.
 
 use std::collections::BTreeMap;
