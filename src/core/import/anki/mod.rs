@@ -40,6 +40,7 @@ mod card_data;
 mod collection;
 mod entities;
 mod error;
+mod escape;
 mod html;
 mod limits;
 mod markdown;
