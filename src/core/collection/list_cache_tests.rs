@@ -2,22 +2,14 @@
 //! on later days, and no list at all once anything it depends on changed.
 
 use super::*;
-use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
+use crate::core::model::deck::Deck;
 use crate::core::storage::format::deck_file;
 use crate::core::time::DAY_SECS;
 
 fn deck(id: &str, parent: Option<&str>, n: usize) -> Deck {
     Deck {
-        format: DECK_FORMAT_VERSION,
-        id: DeckId(id.into()),
-        title: format!("Deck {id}"),
-        description: String::new(),
-        language: "en".into(),
-        version: 1,
         parent: parent.map(|p| DeckId(p.into())),
-        notes: (0..n)
-            .map(|i| Note::basic(&format!("c{i}"), &format!("front {i}"), "back"))
-            .collect(),
+        ..super::tests::test_deck(id, n, 1)
     }
 }
 

@@ -14,7 +14,8 @@ struct Fixture {
     deck: DeckId,
 }
 
-fn test_deck(id: &str, n: usize, version: u32) -> Deck {
+/// A deck `id` of `n` basic notes `c0`, `c1`, … (front `front N`, back `back N`).
+pub(super) fn test_deck(id: &str, n: usize, version: u32) -> Deck {
     Deck {
         format: DECK_FORMAT_VERSION,
         id: DeckId(id.into()),
