@@ -13,7 +13,7 @@ use crate::core::model::card::CardProgress;
 use crate::core::model::packed::{CardRef, PackedDeck};
 use crate::core::storage::format::deck_file;
 use crate::core::study::limits::Slot;
-use crate::core::study::queues::Queues;
+use crate::core::study::queues::{Queue, Queues};
 use crate::core::time::Timestamp;
 
 /// Where an installed deck came from.
@@ -112,8 +112,6 @@ impl InstalledDeck {
         };
     }
 
-    /// Fills the queues from `studied` (this deck's card states, sorted by card id like
-    /// `by_id`, so one merge pass pairs them up).
     /// Each card's position and progress (`None`: never answered), walking the cards in id
     /// order beside `studied` (also in id order): no lookup per card. Progress of cards the
     /// deck no longer has is passed over.
@@ -132,27 +130,45 @@ impl InstalledDeck {
         })
     }
 
+    /// Fills the queues from `studied` (this deck's card states, sorted by card id like
+    /// `by_id`, so one merge pass pairs them up).
     pub(crate) fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
         let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
-        self.queues = Queues::unseen(len);
-        self.buried.clear();
         let Some(studied) = studied else {
+            self.queues = Queues::unseen(len);
+            self.buried.clear();
             return;
         };
-        let mut states = studied.iter().peekable();
-        for (rank, &position) in self.by_id.iter().enumerate() {
-            let id = self.deck.card_at(position as usize).id();
-            // Progress of cards the teacher removed is kept but not queued.
-            while states.next_if(|(card, _)| card.0.as_str() < id).is_some() {}
-            if let Some((_, state)) = states.next_if(|(card, _)| card.0 == id) {
-                let rank = u32::try_from(rank).unwrap_or(u32::MAX);
-                self.queues.remove(rank, position, None);
-                self.queues.insert(rank, position, Some(state));
-                if let Some(until) = state.buried_until {
-                    self.buried.insert(position, until);
-                }
+        // Each queue's cards gathered, then built in one go: sets built that way have full
+        // nodes (inserted one at a time in card order, a third of their room stays empty).
+        let mut unseen = vec![true; len as usize];
+        let mut learning = Vec::new();
+        let mut review = Vec::new();
+        let mut buried = HashMap::new();
+        for (rank, (position, state)) in self.progress_by_position(Some(studied)).enumerate() {
+            let Some(state) = state else {
+                continue;
+            };
+            let rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            let queue = Queues::queue_of(state);
+            match queue {
+                Queue::Learning => learning.push((state.due, rank)),
+                Queue::Review => review.push((state.due, rank)),
+                Queue::Unseen | Queue::None => {}
+            }
+            unseen[position as usize] = queue == Queue::Unseen;
+            if let Some(until) = state.buried_until {
+                buried.insert(position, until);
             }
         }
+        learning.sort_unstable();
+        review.sort_unstable();
+        self.buried = buried;
+        self.queues = Queues {
+            learning: learning.into_iter().collect(),
+            review: review.into_iter().collect(),
+            unseen: (0..len).filter(|&p| unseen[p as usize]).collect(),
+        };
     }
 
     /// A card's state changed from `before` to `after` (`None`: never answered).

@@ -5,6 +5,7 @@ pub mod card;
 pub mod cloze;
 pub mod deck;
 pub mod edit;
+pub(crate) mod full_map;
 pub mod media;
 pub mod packed;
 pub mod progress;

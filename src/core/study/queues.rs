@@ -6,6 +6,19 @@ use std::collections::BTreeSet;
 use crate::core::model::card::{CardProgress, CardState};
 use crate::core::time::Timestamp;
 
+/// Which queue a card is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Queue {
+    /// Learning or relearning, by due time.
+    Learning,
+    /// Review, by due time.
+    Review,
+    /// Never answered, or reset: in deck order.
+    Unseen,
+    /// Suspended: in none.
+    None,
+}
+
 /// A deck's cards by what they need next. Cards are named by *rank* (their place in the deck
 /// sorted by card id) in the due-time sets, so equal due times go in card id order, and by
 /// *position* (their place in the deck) among the unseen, which come in deck order.
@@ -29,11 +42,16 @@ impl Queues {
         }
     }
 
-    fn set_for(&mut self, state: CardState) -> Option<&mut BTreeSet<(Timestamp, u32)>> {
-        match state {
-            CardState::Learning | CardState::Relearning => Some(&mut self.learning),
-            CardState::Review => Some(&mut self.review),
-            CardState::New => None,
+    /// The queue a card in `state` goes in.
+    pub(crate) fn queue_of(state: &CardProgress) -> Queue {
+        if state.suspended {
+            Queue::None
+        } else {
+            match state.state {
+                CardState::Learning | CardState::Relearning => Queue::Learning,
+                CardState::Review => Queue::Review,
+                CardState::New => Queue::Unseen,
+            }
         }
     }
 
@@ -41,31 +59,37 @@ impl Queues {
     /// suspended card is in no queue; a card whose progress was reset (state `new`) is
     /// unseen again.
     pub fn insert(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
-        match state {
-            Some(state) if state.suspended => {}
-            Some(state) if state.state != CardState::New => {
-                if let Some(set) = self.set_for(state.state) {
-                    set.insert((state.due, rank));
-                }
+        // Only learning and review cards are queued by due time, and those have progress.
+        let due = state.map(|s| s.due).unwrap_or_default();
+        match state.map_or(Queue::Unseen, Self::queue_of) {
+            Queue::Learning => {
+                self.learning.insert((due, rank));
             }
-            Some(_) | None => {
+            Queue::Review => {
+                self.review.insert((due, rank));
+            }
+            Queue::Unseen => {
                 self.unseen.insert(position);
             }
+            Queue::None => {}
         }
     }
 
     /// Takes the card at `rank` and `position`, queued in `state`, out of its queue.
     pub fn remove(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
-        match state {
-            Some(state) if state.suspended => {}
-            Some(state) if state.state != CardState::New => {
-                if let Some(set) = self.set_for(state.state) {
-                    set.remove(&(state.due, rank));
-                }
+        // Only learning and review cards are queued by due time, and those have progress.
+        let due = state.map(|s| s.due).unwrap_or_default();
+        match state.map_or(Queue::Unseen, Self::queue_of) {
+            Queue::Learning => {
+                self.learning.remove(&(due, rank));
             }
-            Some(_) | None => {
+            Queue::Review => {
+                self.review.remove(&(due, rank));
+            }
+            Queue::Unseen => {
                 self.unseen.remove(&position);
             }
+            Queue::None => {}
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{PackedCard, PackedDeck, PackedNote, Span};
+use super::{NO_EXTRAS, PackedCard, PackedDeck, PackedNote, Span};
 use crate::core::ids::DeckId;
 use crate::core::model::deck::{NoteKind, card_id, card_numbers};
 
@@ -50,6 +50,7 @@ impl PackBuilder {
                 parent: None,
                 text: String::new(),
                 notes: Vec::new(),
+                extras: Vec::new(),
                 cards: Vec::new(),
                 tag_refs: Vec::new(),
                 tag_names: Vec::new(),
@@ -140,14 +141,16 @@ impl PackBuilder {
                 number,
             });
         }
+        let extras = self
+            .deck
+            .extras_index(NO_EXTRAS, fields.notes, fields.example);
         self.deck.notes.push(PackedNote {
             id: fields.id,
             kind: fields.kind,
             add_reverse: fields.add_reverse,
             first: fields.first,
             second: fields.second,
-            notes: fields.notes,
-            example: fields.example,
+            extras,
             tags,
             added_ms: fields.added_ms,
         });
@@ -156,6 +159,7 @@ impl PackBuilder {
     pub(crate) fn finish(mut self) -> PackedDeck {
         self.deck.text.shrink_to_fit();
         self.deck.notes.shrink_to_fit();
+        self.deck.extras.shrink_to_fit();
         self.deck.cards.shrink_to_fit();
         self.deck.tag_refs.shrink_to_fit();
         self.deck

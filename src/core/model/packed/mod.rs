@@ -47,13 +47,17 @@ struct PackedNote {
     first: Span,
     /// `back` or `extra`.
     second: Span,
-    notes: Span,
-    example: Span,
+    /// Its `notes` and `example`, as an index into [`PackedDeck`]'s `extras` ([`NO_EXTRAS`]:
+    /// neither): most notes have neither, so they take no room there.
+    extras: u32,
     /// A range of `tag_refs`.
     tags: Span,
     /// When the note was added, in milliseconds since the epoch ([`NO_TIME`]: not known).
     added_ms: i64,
 }
+
+/// [`PackedNote::extras`] of a note with neither `notes` nor `example`.
+const NO_EXTRAS: u32 = u32::MAX;
 
 /// [`PackedNote::added_ms`] of a note with no `added` time.
 pub(crate) const NO_TIME: i64 = i64::MIN;
@@ -89,6 +93,8 @@ pub struct PackedDeck {
     pub parent: Option<DeckId>,
     text: String,
     notes: Vec<PackedNote>,
+    /// The `notes` and `example` of the notes that have either.
+    extras: Vec<[Span; 2]>,
     cards: Vec<PackedCard>,
     /// Each note's tags, as indices into `tag_names`.
     tag_refs: Vec<u32>,
@@ -172,13 +178,18 @@ impl<'a> NoteRef<'a> {
     /// Extra explanation shown with the answer.
     #[must_use]
     pub fn notes(&self) -> Option<&'a str> {
-        self.note.notes.get(&self.deck.text)
+        self.extra_field(0)
+    }
+
+    fn extra_field(&self, index: usize) -> Option<&'a str> {
+        let extras = self.deck.extras.get(self.note.extras as usize)?;
+        extras[index].get(&self.deck.text)
     }
 
     /// A concrete example shown with the answer.
     #[must_use]
     pub fn example(&self) -> Option<&'a str> {
-        self.note.example.get(&self.deck.text)
+        self.extra_field(1)
     }
 
     /// Topic tags.
@@ -433,18 +444,32 @@ impl PackedDeck {
             start: u32::try_from(tags_start).unwrap_or(u32::MAX),
             len: u32::try_from(note.tags.len()).unwrap_or(0),
         };
+        let extras = self.extras_index(old.extras, notes, example);
         self.notes[position] = PackedNote {
             id: old.id,
             kind: note.kind,
             add_reverse: note.add_reverse,
             first,
             second,
-            notes,
-            example,
+            extras,
             tags,
             added_ms: added_ms(note.added),
         };
         true
+    }
+
+    /// Where a note's `notes` and `example` go: in its slot of `extras` (`slot`, if it had
+    /// one), or a new one; none when it has neither.
+    fn extras_index(&mut self, slot: u32, notes: Span, example: Span) -> u32 {
+        if notes == Span::NONE && example == Span::NONE {
+            return NO_EXTRAS;
+        }
+        if let Some(extras) = self.extras.get_mut(slot as usize) {
+            *extras = [notes, example];
+            return slot;
+        }
+        self.extras.push([notes, example]);
+        u32::try_from(self.extras.len() - 1).unwrap_or(NO_EXTRAS)
     }
 
     /// Packs a deck.

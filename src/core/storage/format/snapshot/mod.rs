@@ -7,7 +7,6 @@
 //! file) is a whole document, with every review inline. Changes since the snapshot live in
 //! the journal (`storage/journal.rs`).
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read as _};
 use std::path::Path;
@@ -15,6 +14,7 @@ use std::path::Path;
 use crate::core::error::{Error, Result, check_format, probe_format, ron_options, ron_parse_error};
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::{CardProgress, CardState, Rating};
+use crate::core::model::full_map::FullMapBuilder;
 use crate::core::model::progress::{Folded, PROGRESS_FORMAT_VERSION, Progress, ReviewEntry};
 use crate::core::storage::atomic;
 use crate::core::storage::format::lines::{Cursor, Next, compact_ron, next_line};
@@ -327,7 +327,8 @@ pub(crate) fn read_fast(
             return Ok(None);
         };
         let deck = DeckId(deck.to_owned());
-        let mut cards = BTreeMap::new();
+        // A snapshot lists cards in id order: built with full nodes, 8 MB less at 100,000.
+        let mut cards = FullMapBuilder::new();
         loop {
             expect_line!();
             if line == "        }," {
@@ -337,9 +338,9 @@ pub(crate) fn read_fast(
                 return Ok(None);
             };
             // Of repeated keys, `ron` keeps the last; so does this.
-            cards.insert(CardId(card.to_owned()), state);
+            cards.push(CardId(card.to_owned()), state);
         }
-        progress.cards.insert(deck, cards);
+        progress.cards.insert(deck, cards.finish());
     }
     expect_line!();
     if line == "    reviews: [" {
