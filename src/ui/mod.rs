@@ -37,6 +37,10 @@ use crate::core::storage::paths::DataPaths;
 /// to it instead (and this returns at once).
 pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // Until the collection is in: the window's start and the loader's two threads free and
+    // allocate side by side, and what is held freed would add to the peak (given back at
+    // once, 20 MB less at 100,000 cards; see ARCHITECTURE.md).
+    crate::memory::give_back_at_once(true);
     let paths = DataPaths::resolve(data_dir)?;
     let root = paths.root.clone();
     let time_zone = jiff::tz::TimeZone::system();
@@ -129,6 +133,7 @@ pub fn run(data_dir: Option<PathBuf>, no_fuzz: bool, open: Option<PathBuf>) -> a
                 let collection = loading
                     .join()
                     .map_err(|_| anyhow::anyhow!("the loader thread stopped"))??;
+                crate::memory::give_back_at_once(false);
                 app::KartuApp::new(cc, collection, dialogs, clock)
             };
             app.trace_startup(started);

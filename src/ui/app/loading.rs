@@ -101,6 +101,8 @@ impl KartuApp {
             );
         }
         self.loading = None;
+        // The loader is done: freed memory may wait again (see `ui::run`).
+        crate::memory::give_back_at_once(false);
         self.collection = collection;
         self.adopt_collection();
         false
