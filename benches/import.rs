@@ -66,8 +66,10 @@ fn options(collection: &Collection) -> Options {
 fn whole_import(dir: &Path, file: &Path) {
     let mut collection = open(dir);
     let mut incoming = import::read(file, &options(&collection), Monitor::silent()).expect("read");
-    import::adopt_installed(&collection, &mut incoming);
-    let plan = import::plan(&collection, &incoming);
+    let installed = import::InstalledDecks::of(&collection);
+    import::adopt_installed(&installed, &mut incoming);
+    let plan = import::plan(&installed, &incoming);
+    drop(installed);
     assert_eq!(plan.decks.len(), 1);
     import::install(&mut collection, incoming, NOW, &|| false).expect("install");
 }

@@ -117,14 +117,16 @@ pub(super) fn import(
     let mut incoming = read?;
     // The rows read are freed; the install allocates as much again.
     crate::memory::release();
-    import::adopt_installed(collection, &mut incoming);
+    let installed = import::InstalledDecks::of(collection);
+    import::adopt_installed(&installed, &mut incoming);
     import::check(collection, &incoming, file)?;
     // Printed, the plan lists a few notes of each kind; as JSON, every one.
     let plan = if as_json {
-        import::plan(collection, &incoming)
+        import::plan(&installed, &incoming)
     } else {
-        import::plan_listing(collection, &incoming, LISTED)
+        import::plan_listing(&installed, &incoming, LISTED)
     };
+    drop(installed);
     let installed = if dry_run {
         None
     } else {

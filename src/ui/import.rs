@@ -10,7 +10,9 @@ use super::theme;
 use crate::core::import::{Column, CsvLayout, DeckChanges, NoteSummary, Plan};
 
 /// Rows listed per section; the rest are counted.
-const LISTED: usize = 50;
+/// Notes listed of each kind per deck; the plan is made with only these
+/// ([`crate::core::import::plan_listing`]), the counts whole.
+pub const LISTED: usize = 50;
 
 /// What the import screen shows.
 pub struct ImportView<'a> {
@@ -136,9 +138,16 @@ fn plan_ui(ui: &mut egui::Ui, plan: &Plan, tr: &Texts) {
     for deck in &plan.decks {
         ui.add_space(theme::SECTION_GAP / 2.0);
         ui.label(RichText::new(deck_line(deck, tr)).strong());
-        notes_ui(ui, ("added", &deck.deck), t.added, &deck.added, tr);
-        if !deck.changed.is_empty() {
-            egui::CollapsingHeader::new(format!("{} ({})", t.changed, deck.changed.len()))
+        notes_ui(
+            ui,
+            ("added", &deck.deck),
+            t.added,
+            &deck.added,
+            deck.added_count,
+            tr,
+        );
+        if deck.changed_count > 0 {
+            egui::CollapsingHeader::new(format!("{} ({})", t.changed, deck.changed_count))
                 .id_salt(("changed", &deck.deck))
                 .default_open(true)
                 .show(ui, |ui| {
@@ -155,10 +164,17 @@ fn plan_ui(ui: &mut egui::Ui, plan: &Plan, tr: &Texts) {
                                 ui.end_row();
                             }
                         });
-                    more_ui(ui, deck.changed.len(), tr);
+                    more_ui(ui, deck.changed_count, tr);
                 });
         }
-        notes_ui(ui, ("removed", &deck.deck), t.removed, &deck.removed, tr);
+        notes_ui(
+            ui,
+            ("removed", &deck.deck),
+            t.removed,
+            &deck.removed,
+            deck.removed_count,
+            tr,
+        );
     }
     ui.add_space(theme::SECTION_GAP / 2.0);
     if plan.cards_with_progress > 0 || plan.reviews > 0 {
@@ -186,11 +202,11 @@ fn deck_line(deck: &DeckChanges, tr: &Texts) -> String {
             t.new_deck,
             &[
                 ("title", &deck.title),
-                ("notes", &deck.added.len().to_string()),
+                ("notes", &deck.added_count.to_string()),
                 ("cards", &deck.cards.to_string()),
             ],
         ),
-        Some(_) if deck.added.is_empty() && deck.changed.is_empty() && deck.removed.is_empty() => {
+        Some(_) if deck.added_count == 0 && deck.changed_count == 0 && deck.removed_count == 0 => {
             fill(t.same, &[("title", &deck.title)])
         }
         Some(old) => fill(
@@ -199,9 +215,9 @@ fn deck_line(deck: &DeckChanges, tr: &Texts) -> String {
                 ("title", &deck.title),
                 ("old", &old.to_string()),
                 ("new", &deck.version.to_string()),
-                ("added", &deck.added.len().to_string()),
-                ("changed", &deck.changed.len().to_string()),
-                ("removed", &deck.removed.len().to_string()),
+                ("added", &deck.added_count.to_string()),
+                ("changed", &deck.changed_count.to_string()),
+                ("removed", &deck.removed_count.to_string()),
                 ("unchanged", &deck.unchanged.to_string()),
             ],
         ),
@@ -221,18 +237,26 @@ fn sides(note: &NoteSummary) -> String {
     format!("{}\n{}", short(&note.front), short(&note.back))
 }
 
-fn notes_ui(ui: &mut egui::Ui, id: (&str, &str), heading: &str, notes: &[NoteSummary], tr: &Texts) {
-    if notes.is_empty() {
+/// The first notes of a kind (`notes`) and how many there are in all (`count`).
+fn notes_ui(
+    ui: &mut egui::Ui,
+    id: (&str, &str),
+    heading: &str,
+    notes: &[NoteSummary],
+    count: usize,
+    tr: &Texts,
+) {
+    if count == 0 {
         return;
     }
-    egui::CollapsingHeader::new(format!("{heading} ({})", notes.len()))
+    egui::CollapsingHeader::new(format!("{heading} ({count})"))
         .id_salt(id)
         .default_open(false)
         .show(ui, |ui| {
             for note in notes.iter().take(LISTED) {
                 ui.label(sides(note));
             }
-            more_ui(ui, notes.len(), tr);
+            more_ui(ui, count, tr);
         });
 }
 

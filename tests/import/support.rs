@@ -50,8 +50,10 @@ pub fn import_into(
         ..options
     };
     let mut incoming = import::read(file, &options, Monitor::silent())?;
-    import::adopt_installed(collection, &mut incoming);
-    let plan = import::plan(collection, &incoming);
+    let installed = import::InstalledDecks::of(collection);
+    import::adopt_installed(&installed, &mut incoming);
+    let plan = import::plan(&installed, &incoming);
+    drop(installed);
     let installed = import::install(collection, incoming, NOW, &|| false)?;
     Ok((plan, installed))
 }

@@ -64,8 +64,9 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
         kartu::core::import::Monitor::silent(),
     )
     .unwrap();
-    kartu::core::import::adopt_installed(&collection, &mut incoming);
-    let plan = kartu::core::import::plan(&collection, &incoming);
+    let installed = kartu::core::import::InstalledDecks::of(&collection);
+    kartu::core::import::adopt_installed(&installed, &mut incoming);
+    let plan = kartu::core::import::plan(&installed, &incoming);
     let changes = &plan.decks[0];
     assert_eq!(changes.installed_version, Some(1));
     assert_eq!(changes.version, 2);
@@ -87,7 +88,7 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
         (1, 1, 1)
     );
     // Listing none, the plan still counts every note.
-    let counted = kartu::core::import::plan_listing(&collection, &incoming, 0);
+    let counted = kartu::core::import::plan_listing(&installed, &incoming, 0);
     let counted = &counted.decks[0];
     assert!(counted.added.is_empty() && counted.changed.is_empty() && counted.removed.is_empty());
     assert_eq!(
@@ -99,7 +100,12 @@ fn a_spreadsheet_update_keeps_progress_and_retired_cards_come_back_with_theirs()
         ),
         (1, 1, 1, 1)
     );
+    // The window makes the plan on its worker against the decks as they were, and makes it
+    // again if they changed meanwhile (an update changes them).
+    assert!(installed.same_as(&kartu::core::import::InstalledDecks::of(&collection)));
     kartu::core::import::install(&mut collection, incoming, later, &|| false).unwrap();
+    assert!(!installed.same_as(&kartu::core::import::InstalledDecks::of(&collection)));
+    drop(installed);
 
     let rumah = collection.card_progress(&deck, &CardId("rumah".into()));
     assert_eq!(rumah.reps, 1, "the changed card keeps its progress");

@@ -35,7 +35,7 @@ fn imported(dir: &Path) -> Collection {
         ..Options::default()
     };
     let mut incoming = import::read(&package(), &options, Monitor::silent()).unwrap();
-    import::adopt_installed(&collection, &mut incoming);
+    import::adopt_installed(&import::InstalledDecks::of(&collection), &mut incoming);
     import::install(&mut collection, incoming, NOW, &|| false).unwrap();
     collection
 }

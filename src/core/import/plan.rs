@@ -5,12 +5,51 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use super::Incoming;
 use crate::core::collection::{Collection, Installed};
 use crate::core::error::Result;
+use crate::core::ids::DeckId;
 use crate::core::model::deck::{Note, NoteKind};
-use crate::core::model::packed::NoteRef;
+use crate::core::model::packed::{NoteRef, PackedDeck};
 use crate::core::time::Timestamp;
+
+/// The installed decks an import is planned against: a collection's, taken as shared copies
+/// (each deck an `Arc`, so taking them costs nothing), so the window's worker can make the
+/// plan while the window goes on with the collection.
+#[derive(Clone, Debug, Default)]
+pub struct InstalledDecks(BTreeMap<DeckId, Arc<PackedDeck>>);
+
+impl InstalledDecks {
+    /// The decks `collection` has installed.
+    #[must_use]
+    pub fn of(collection: &Collection) -> Self {
+        Self(
+            collection
+                .decks()
+                .iter()
+                .map(|installed| (installed.deck.id.clone(), Arc::clone(&installed.deck)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, id: &DeckId) -> Option<&PackedDeck> {
+        self.0.get(id).map(|deck| &**deck)
+    }
+
+    /// Whether both are the same decks, unchanged since either was taken.
+    #[must_use]
+    pub fn same_as(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a_id, a), (b_id, b))| a_id == b_id && Arc::ptr_eq(a, b))
+    }
+}
 
 /// A note in a summary: its id, kind and two sides (the cloze text and extra for a cloze
 /// note).
@@ -113,15 +152,14 @@ fn same(old: &NoteRef<'_>, new: &Note) -> bool {
 /// installed already keeps its title, description, language and place in the tree (where
 /// the file gives none), and gets a version above its own when its notes change, so the
 /// update replaces it; the same notes again keep the version.
-pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
+pub fn adopt_installed(installed: &InstalledDecks, incoming: &mut Incoming) {
     if !incoming.headerless {
         return;
     }
     for new in &mut incoming.decks {
-        let Ok(installed) = collection.deck(&new.deck.id) else {
+        let Some(old) = installed.get(&new.deck.id) else {
             continue;
         };
-        let old = &installed.deck;
         new.deck.title.clone_from(&old.title);
         new.deck.language.clone_from(&old.language);
         new.deck.description.clone_from(&old.description);
@@ -147,7 +185,7 @@ pub fn adopt_installed(collection: &Collection, incoming: &mut Incoming) {
 /// [`Collection::install`] makes, so a dry run fails where the import would.
 pub fn check(collection: &Collection, incoming: &Incoming, path: &std::path::Path) -> Result<()> {
     check_notes(incoming, path)?;
-    check_against(collection, incoming, path)
+    check_against(&InstalledDecks::of(collection), incoming, path)
 }
 
 /// The notes' part of [`check`], which needs no collection (the window runs it on its
@@ -168,19 +206,19 @@ fn invalid(path: &std::path::Path, deck: &str, message: &str) -> crate::core::er
 /// The rest of [`check`], against what is installed: no deck older than the installed one,
 /// every header valid (after [`adopt_installed`]).
 pub fn check_against(
-    collection: &Collection,
+    installed: &InstalledDecks,
     incoming: &Incoming,
     path: &std::path::Path,
 ) -> Result<()> {
     for new in &incoming.decks {
-        if let Ok(installed) = collection.deck(&new.deck.id)
-            && installed.deck.version > new.deck.version
+        if let Some(old) = installed.get(&new.deck.id)
+            && old.version > new.deck.version
         {
             return Err(crate::core::error::Error::OlderVersion {
                 path: path.to_path_buf(),
                 deck: new.deck.id.0.clone(),
                 version: new.deck.version,
-                installed: installed.deck.version,
+                installed: old.version,
             });
         }
         new.deck
@@ -192,14 +230,14 @@ pub fn check_against(
 
 /// What installing `incoming` would change in `collection`, every note listed.
 #[must_use]
-pub fn plan(collection: &Collection, incoming: &Incoming) -> Plan {
-    plan_listing(collection, incoming, usize::MAX)
+pub fn plan(installed: &InstalledDecks, incoming: &Incoming) -> Plan {
+    plan_listing(installed, incoming, usize::MAX)
 }
 
 /// [`plan`] listing at most `listed` notes of each kind per deck (the counts are whole): a
 /// printed summary of a 100,000-note import copies twenty notes' text, not all of it.
 #[must_use]
-pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize) -> Plan {
+pub fn plan_listing(installed: &InstalledDecks, incoming: &Incoming, listed: usize) -> Plan {
     let mut plan = Plan {
         notes_as_basic: incoming.notes_as_basic,
         warnings: incoming.warnings.clone(),
@@ -211,11 +249,11 @@ pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize)
     }
     for new in &incoming.decks {
         let deck = &new.deck;
-        let installed = collection.deck(&deck.id).ok();
+        let old_deck = installed.get(&deck.id);
         let mut changes = DeckChanges {
             deck: deck.id.0.clone(),
             title: deck.title.clone(),
-            installed_version: installed.map(|d| d.deck.version),
+            installed_version: old_deck.map(|d| d.version),
             version: deck.version,
             added: Vec::new(),
             changed: Vec::new(),
@@ -227,7 +265,7 @@ pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize)
             cards: deck.card_count(),
             media: new.media.len(),
         };
-        match installed {
+        match old_deck {
             None => {
                 changes.added_count = deck.notes.len();
                 changes.added = deck
@@ -237,9 +275,9 @@ pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize)
                     .map(NoteSummary::of)
                     .collect();
             }
-            Some(installed) => {
+            Some(old_deck) => {
                 let old: std::collections::HashMap<&str, NoteRef<'_>> =
-                    installed.deck.notes().map(|n| (n.id(), n)).collect();
+                    old_deck.notes().map(|n| (n.id(), n)).collect();
                 let mut kept = std::collections::HashSet::new();
                 for note in &deck.notes {
                     match old.get(note.id.0.as_str()) {
@@ -265,7 +303,7 @@ pub fn plan_listing(collection: &Collection, incoming: &Incoming, listed: usize)
                         }
                     }
                 }
-                for gone in installed.deck.notes().filter(|n| !kept.contains(n.id())) {
+                for gone in old_deck.notes().filter(|n| !kept.contains(n.id())) {
                     changes.removed_count += 1;
                     if changes.removed.len() < listed {
                         changes.removed.push(NoteSummary::of(&gone.to_note()));

@@ -20,8 +20,11 @@ const PREVIEW_ROWS: usize = 8;
 
 /// A file read for import on the worker.
 pub(crate) struct ImportRead {
-    /// What it holds, or why it could not be read.
-    pub(crate) result: crate::core::Result<Incoming>,
+    /// What it holds and what installing it would change (against `against`), or why it
+    /// cannot be installed.
+    pub(crate) result: crate::core::Result<(Incoming, Plan)>,
+    /// The installed decks the plan was made against.
+    pub(crate) against: import::InstalledDecks,
     /// A CSV file's first rows and detected layout.
     pub(crate) csv: Option<CsvPreview>,
 }
@@ -61,6 +64,20 @@ impl Installing {
     }
 }
 
+/// What the import screen shows for `incoming`, checked against the decks `installed`: a
+/// plan listing the first notes of each kind ([`crate::ui::import::LISTED`]), the counts
+/// whole (a plan of every note is 100,000 copies of text).
+fn preview_plan(
+    installed: &import::InstalledDecks,
+    mut incoming: Incoming,
+    path: &Path,
+) -> crate::core::Result<(Incoming, Plan)> {
+    import::adopt_installed(installed, &mut incoming);
+    import::check_against(installed, &incoming, path)?;
+    let plan = import::plan_listing(installed, &incoming, crate::ui::import::LISTED);
+    Ok((incoming, plan))
+}
+
 impl ImportState {
     /// The file's name, for headings.
     pub(crate) fn file_name(&self) -> String {
@@ -97,6 +114,8 @@ impl KartuApp {
         let label = fill(self.texts().transfer.reading, &[("file", &name)]);
         let job_path = path.clone();
         let preview = is_csv && layout.is_none();
+        // The plan is made on the worker too, against the decks installed now (shared).
+        let against = import::InstalledDecks::of(&self.collection);
         self.worker
             .spawn(ctx, JobKind::Import, label, true, move |control| {
                 let csv = preview
@@ -106,15 +125,22 @@ impl KartuApp {
                     progress: &|done, total| control.set_progress(done, total),
                     cancelled: &|| control.is_cancelled(),
                 };
-                // Every note checked here, off the window's thread (the rest, against what
-                // is installed, when the preview is made).
+                // Every note checked and the plan made here, off the window's thread: at
+                // 100,000 notes either takes longer than a frame.
                 let result = import::read(&job_path, &options, monitor).and_then(|incoming| {
                     // The rows read are freed; the install allocates as much again.
                     crate::memory::release();
                     import::check_notes(&incoming, &job_path)?;
-                    Ok(incoming)
+                    preview_plan(&against, incoming, &job_path)
                 });
-                JobDone::ImportRead(job_path, Box::new(ImportRead { result, csv }))
+                JobDone::ImportRead(
+                    job_path,
+                    Box::new(ImportRead {
+                        result,
+                        against,
+                        csv,
+                    }),
+                )
             });
         // Rereading keeps the mapping and rows on screen.
         let (csv_rows, kept_layout) = match std::mem::replace(&mut self.screen, Screen::Decks) {
@@ -144,22 +170,35 @@ impl KartuApp {
             return;
         }
         state.reading = false;
-        let ImportRead { result, csv } = read;
+        let ImportRead {
+            result,
+            against,
+            csv,
+        } = read;
         if let Some(preview) = csv {
             state.csv_rows = Some(preview.rows);
             state.layout = Some(preview.layout);
         }
         match result {
-            Ok(mut incoming) => {
-                import::adopt_installed(&self.collection, &mut incoming);
-                if let Err(err) = import::check_against(&self.collection, &incoming, path) {
-                    self.screen = Screen::Decks;
-                    self.set_error(tr.import_failed, &err);
-                    return;
+            Ok((incoming, plan)) => {
+                let installed = import::InstalledDecks::of(&self.collection);
+                let made = if against.same_as(&installed) {
+                    Ok((incoming, plan))
+                } else {
+                    // A deck changed while the file was read: the plan is made again.
+                    preview_plan(&installed, incoming, path)
+                };
+                match made {
+                    Ok((incoming, plan)) => {
+                        state.plan = Some(plan);
+                        state.incoming = Some(incoming);
+                        state.error = None;
+                    }
+                    Err(err) => {
+                        self.screen = Screen::Decks;
+                        self.set_error(tr.import_failed, &err);
+                    }
                 }
-                state.plan = Some(import::plan(&self.collection, &incoming));
-                state.incoming = Some(incoming);
-                state.error = None;
             }
             Err(crate::core::Error::Cancelled) => {
                 self.screen = Screen::Decks;
@@ -233,7 +272,7 @@ impl KartuApp {
                     .plan
                     .decks
                     .iter()
-                    .map(|d| d.added.len() + d.changed.len() + d.unchanged)
+                    .map(|d| d.added_count + d.changed_count + d.unchanged)
                     .sum();
                 self.set_info(fill(
                     tr.transfer.imported,
