@@ -263,6 +263,7 @@ pub(crate) fn load_decks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::card::CardState;
     use crate::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
 
     proptest::proptest! {
@@ -300,5 +301,45 @@ mod tests {
                 proptest::prop_assert_eq!(card.map(|c| c.id().to_owned()), Some(id.clone()));
             }
         }
+    }
+
+    /// Built in one go, the queues and buried cards are what queueing each card in turn
+    /// gives: every state, equal due times, and progress of a card the deck no longer has.
+    #[test]
+    fn queues_built_at_once_are_those_built_card_by_card() {
+        let packed = PackedDeck::from_deck(&super::super::tests::test_deck("d", 40, 1));
+        let mut studied: BTreeMap<CardId, CardProgress> = BTreeMap::new();
+        for (i, card) in packed.cards().enumerate().filter(|(i, _)| i % 9 != 0) {
+            let state = match i % 5 {
+                0 => CardState::New,
+                1 => CardState::Learning,
+                2 => CardState::Relearning,
+                _ => CardState::Review,
+            };
+            let progress = CardProgress {
+                state,
+                // Every third card due at the same time as another.
+                due: Timestamp(1_000 + i64::try_from(i % 3 * 60 + i % 2).unwrap()),
+                suspended: i % 7 == 3,
+                buried_until: (i % 6 == 1).then_some(Timestamp(5_000)),
+                ..CardProgress::default()
+            };
+            studied.insert(CardId(card.id().to_owned()), progress);
+        }
+        studied.insert(CardId("retired".into()), CardProgress::default());
+
+        let mut at_once = InstalledDeck::new(packed.clone(), DeckSource::Bundled);
+        at_once.rebuild_queues(Some(&studied));
+        let mut in_turn = InstalledDeck::new(packed, DeckSource::Bundled);
+        for (card, progress) in &studied {
+            in_turn.requeue(card, None, Some(progress));
+        }
+        assert_eq!(at_once.queues.learning, in_turn.queues.learning);
+        assert_eq!(at_once.queues.review, in_turn.queues.review);
+        assert_eq!(at_once.queues.unseen, in_turn.queues.unseen);
+        assert_eq!(at_once.buried, in_turn.buried);
+        // Each kind is there, so the comparison covers it.
+        assert!(!at_once.queues.learning.is_empty() && !at_once.queues.review.is_empty());
+        assert!(at_once.queues.unseen.len() > 4 && !at_once.buried.is_empty());
     }
 }

@@ -55,41 +55,52 @@ impl Queues {
         }
     }
 
+    /// The due-time set of `queue`, if it is one.
+    fn timed(&mut self, queue: Queue) -> Option<&mut BTreeSet<(Timestamp, u32)>> {
+        match queue {
+            Queue::Learning => Some(&mut self.learning),
+            Queue::Review => Some(&mut self.review),
+            Queue::Unseen | Queue::None => None,
+        }
+    }
+
     /// Queues the card at `rank` and `position` in `state` (`None`: never answered). A
     /// suspended card is in no queue; a card whose progress was reset (state `new`) is
     /// unseen again.
     pub fn insert(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
-        // Only learning and review cards are queued by due time, and those have progress.
-        let due = state.map(|s| s.due).unwrap_or_default();
-        match state.map_or(Queue::Unseen, Self::queue_of) {
-            Queue::Learning => {
-                self.learning.insert((due, rank));
-            }
-            Queue::Review => {
-                self.review.insert((due, rank));
-            }
-            Queue::Unseen => {
+        match state {
+            None => {
                 self.unseen.insert(position);
             }
-            Queue::None => {}
+            Some(state) => match Self::queue_of(state) {
+                Queue::Unseen => {
+                    self.unseen.insert(position);
+                }
+                queue => {
+                    if let Some(set) = self.timed(queue) {
+                        set.insert((state.due, rank));
+                    }
+                }
+            },
         }
     }
 
     /// Takes the card at `rank` and `position`, queued in `state`, out of its queue.
     pub fn remove(&mut self, rank: u32, position: u32, state: Option<&CardProgress>) {
-        // Only learning and review cards are queued by due time, and those have progress.
-        let due = state.map(|s| s.due).unwrap_or_default();
-        match state.map_or(Queue::Unseen, Self::queue_of) {
-            Queue::Learning => {
-                self.learning.remove(&(due, rank));
-            }
-            Queue::Review => {
-                self.review.remove(&(due, rank));
-            }
-            Queue::Unseen => {
+        match state {
+            None => {
                 self.unseen.remove(&position);
             }
-            Queue::None => {}
+            Some(state) => match Self::queue_of(state) {
+                Queue::Unseen => {
+                    self.unseen.remove(&position);
+                }
+                queue => {
+                    if let Some(set) = self.timed(queue) {
+                        set.remove(&(state.due, rank));
+                    }
+                }
+            },
         }
     }
 }
