@@ -4,9 +4,9 @@
 //! a little over half full: 100,000 card states loaded that way take 19 MB, against 11 MB in
 //! full nodes (measured in ARCHITECTURE.md). `BTreeMap`'s bulk build fills its nodes, but
 //! only from a whole `Vec`, which would hold every entry twice while the map is built;
-//! [`FullMapBuilder`] bulk-builds batches of an eighth of the map at most and appends each
-//! (`append` builds the merged map node by node while it frees the old one), so the map is
-//! full and the batch is all that is held beside it.
+//! [`FullMapBuilder`] bulk-builds batches (16,384 entries, or a quarter of the map once that
+//! is more) and appends each (`append` builds the merged map node by node while it frees the
+//! old one), so the map is full and the batch is all that is held beside it.
 
 use std::collections::BTreeMap;
 
@@ -33,8 +33,8 @@ impl<K: Ord, V> FullMapBuilder<K, V> {
     /// Adds an entry; entries in ascending key order cost the least.
     pub(crate) fn push(&mut self, key: K, value: V) {
         self.batch.push((key, value));
-        // An eighth of the map: each `append` copies the map, so batches grow with it and
-        // the whole build stays within ten copies of each entry at any size.
+        // A quarter of the map: each `append` moves the whole map, so batches grow with it
+        // and the whole build moves each entry about five times at any size.
         if self.batch.len() >= MIN_BATCH.max(self.map.len() / 4) {
             self.flush();
         }
