@@ -117,16 +117,15 @@ pub(super) fn import(
     let mut incoming = read?;
     // The rows read are freed; the install allocates as much again.
     crate::memory::release();
-    let installed = import::InstalledDecks::of(collection);
-    import::adopt_installed(&installed, &mut incoming);
-    import::check(collection, &incoming, file)?;
+    import::check_notes(&incoming, file)?;
     // Printed, the plan lists a few notes of each kind; as JSON, every one.
-    let plan = if as_json {
-        import::plan(&installed, &incoming)
-    } else {
-        import::plan_listing(&installed, &incoming, LISTED)
-    };
-    drop(installed);
+    let listed = if as_json { usize::MAX } else { LISTED };
+    let plan = import::prepare(
+        &import::InstalledDecks::of(collection),
+        &mut incoming,
+        file,
+        listed,
+    )?;
     let installed = if dry_run {
         None
     } else {

@@ -20,8 +20,8 @@ use std::path::Path;
 
 pub use self::csv::{Column, CsvLayout, CsvPreview, preview_csv};
 pub use plan::{
-    DeckChanges, InstalledDecks, NoteChange, NoteSummary, Plan, adopt_installed, check,
-    check_against, check_notes, install, plan, plan_listing,
+    DeckChanges, InstalledDecks, NoteChange, NoteSummary, Plan, adopt_installed, check_against,
+    check_notes, install, plan, plan_listing, prepare,
 };
 
 use crate::core::collection::{NewDeck, NewHistory};

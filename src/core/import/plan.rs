@@ -180,16 +180,24 @@ pub fn adopt_installed(installed: &InstalledDecks, incoming: &mut Incoming) {
     }
 }
 
-/// Whether `incoming` can be installed in `collection` (from `path`): no deck older than
-/// the installed one, every deck's content valid. The same checks
-/// [`Collection::install`] makes, so a dry run fails where the import would.
-pub fn check(collection: &Collection, incoming: &Incoming, path: &std::path::Path) -> Result<()> {
-    check_notes(incoming, path)?;
-    check_against(&InstalledDecks::of(collection), incoming, path)
+/// Readies `incoming` (read from `path`, its notes checked: [`check_notes`]) for installing
+/// over the decks `installed`: takes their headers where the file has none
+/// ([`adopt_installed`]), refuses what [`Collection::install`] would ([`check_against`]),
+/// so a dry run fails where the import would, and says what it would change, listing
+/// `listed` notes of each kind ([`plan_listing`]). The window runs it on its worker.
+pub fn prepare(
+    installed: &InstalledDecks,
+    incoming: &mut Incoming,
+    path: &std::path::Path,
+    listed: usize,
+) -> Result<Plan> {
+    adopt_installed(installed, incoming);
+    check_against(installed, incoming, path)?;
+    Ok(plan_listing(installed, incoming, listed))
 }
 
-/// The notes' part of [`check`], which needs no collection (the window runs it on its
-/// worker, after reading the file): every note of every deck valid.
+/// The notes' part of what [`Collection::install`] checks, which needs no collection (the
+/// window runs it on its worker, after reading the file): every note of every deck valid.
 pub fn check_notes(incoming: &Incoming, path: &std::path::Path) -> Result<()> {
     for new in &incoming.decks {
         new.deck
@@ -203,7 +211,7 @@ fn invalid(path: &std::path::Path, deck: &str, message: &str) -> crate::core::er
     crate::core::error::Error::Invalid(format!("{}: deck {deck:?}: {message}", path.display()))
 }
 
-/// The rest of [`check`], against what is installed: no deck older than the installed one,
+/// The rest of what [`Collection::install`] checks, against what is installed: no deck older than the installed one,
 /// every header valid (after [`adopt_installed`]).
 pub fn check_against(
     installed: &InstalledDecks,

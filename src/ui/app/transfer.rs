@@ -13,6 +13,7 @@ use crate::core::storage::atomic;
 use crate::core::time::Timestamp;
 use crate::ui::export::ExportDraft;
 use crate::ui::i18n::fill;
+use crate::ui::import::LISTED;
 use crate::ui::worker::JobKind;
 
 /// Rows of a CSV file the mapping shows.
@@ -64,20 +65,6 @@ impl Installing {
     }
 }
 
-/// What the import screen shows for `incoming`, checked against the decks `installed`: a
-/// plan listing the first notes of each kind ([`crate::ui::import::LISTED`]), the counts
-/// whole (a plan of every note is 100,000 copies of text).
-fn preview_plan(
-    installed: &import::InstalledDecks,
-    mut incoming: Incoming,
-    path: &Path,
-) -> crate::core::Result<(Incoming, Plan)> {
-    import::adopt_installed(installed, &mut incoming);
-    import::check_against(installed, &incoming, path)?;
-    let plan = import::plan_listing(installed, &incoming, crate::ui::import::LISTED);
-    Ok((incoming, plan))
-}
-
 impl ImportState {
     /// The file's name, for headings.
     pub(crate) fn file_name(&self) -> String {
@@ -127,11 +114,14 @@ impl KartuApp {
                 };
                 // Every note checked and the plan made here, off the window's thread: at
                 // 100,000 notes either takes longer than a frame.
-                let result = import::read(&job_path, &options, monitor).and_then(|incoming| {
+                let result = import::read(&job_path, &options, monitor).and_then(|mut incoming| {
                     // The rows read are freed; the install allocates as much again.
                     crate::memory::release();
                     import::check_notes(&incoming, &job_path)?;
-                    preview_plan(&against, incoming, &job_path)
+                    // The preview lists the first notes of each kind (a plan of every note is
+                    // 100,000 copies of text), the counts whole.
+                    let plan = import::prepare(&against, &mut incoming, &job_path, LISTED)?;
+                    Ok((incoming, plan))
                 });
                 JobDone::ImportRead(
                     job_path,
@@ -180,16 +170,16 @@ impl KartuApp {
             state.layout = Some(preview.layout);
         }
         match result {
-            Ok((incoming, plan)) => {
+            Ok((mut incoming, plan)) => {
                 let installed = import::InstalledDecks::of(&self.collection);
                 let made = if against.same_as(&installed) {
-                    Ok((incoming, plan))
+                    Ok(plan)
                 } else {
                     // A deck changed while the file was read: the plan is made again.
-                    preview_plan(&installed, incoming, path)
+                    import::prepare(&installed, &mut incoming, path, LISTED)
                 };
                 match made {
-                    Ok((incoming, plan)) => {
+                    Ok(plan) => {
                         state.plan = Some(plan);
                         state.incoming = Some(incoming);
                         state.error = None;
