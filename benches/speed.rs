@@ -62,6 +62,16 @@ fn parse(c: &mut Criterion) {
                 .expect("parse")
         });
     });
+    // Its card text, left in the file by the parse above, read back whole (what the first
+    // search or export pays).
+    group.bench_function(format!("deck_{name}_and_text"), |b| {
+        b.iter(|| {
+            let deck = kartu::core::storage::format::deck_file::load_packed_deck_file(&deck_file)
+                .expect("parse");
+            deck.load_text().expect("text");
+            deck
+        });
+    });
     group.bench_function(format!("deck_{name}_ron"), |b| {
         b.iter(|| {
             kartu::core::storage::format::deck_file::parse_deck(&deck_text, &deck_file)

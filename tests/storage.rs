@@ -434,3 +434,116 @@ fn each_deck_follows_its_preset() {
         "the Default limit again"
     );
 }
+
+/// A deck of `notes` notes (every tenth a cloze note, every seventh with notes and an
+/// example), written where a learner's installed decks are.
+fn installed_deck(paths: &DataPaths, notes: usize) -> kartu::core::model::deck::Deck {
+    use kartu::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
+    let deck = Deck {
+        format: DECK_FORMAT_VERSION,
+        id: DeckId("cold".into()),
+        title: "Cold".into(),
+        description: String::new(),
+        language: "en".into(),
+        version: 1,
+        parent: None,
+        notes: (0..notes)
+            .map(|i| {
+                let note = if i % 10 == 0 {
+                    Note::cloze(
+                        &format!("n{i}"),
+                        &format!("{{{{c1::{i}}}}} and {{{{c2::more}}}}"),
+                        "",
+                    )
+                } else {
+                    Note::basic(
+                        &format!("n{i}"),
+                        &format!("front {i}"),
+                        &format!("back {i}\nsecond line"),
+                    )
+                };
+                Note {
+                    notes: (i % 7 == 0).then(|| format!("why {i}")),
+                    example: (i % 7 == 0).then(|| format!("like {i}")),
+                    tags: vec![format!("t{}", i % 3)],
+                    ..note
+                }
+            })
+            .collect(),
+    };
+    paths.create_dirs().unwrap();
+    kartu::core::storage::format::deck_file::save_deck_file(&deck, &paths.deck_file(&deck.id))
+        .unwrap();
+    deck
+}
+
+/// An installed deck's card text stays in its file until a card is shown (then only that
+/// card's block is read), comes back exactly, and survives the file being replaced; a file
+/// changed in place is an error when the deck is written out, never a deck with text missing.
+#[test]
+fn card_text_stays_in_the_deck_file_until_a_card_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    let deck = installed_deck(&paths, 300);
+    let id = deck.id.clone();
+    let mut collection = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    let cold = |collection: &Collection| collection.deck(&id).unwrap().deck.cold_blocks();
+    // 300 notes: blocks of 128, 128 and 44; what the deck list needs reads none.
+    assert_eq!(cold(&collection), (3, 3));
+    let counts = collection.deck_counts(&id, now()).unwrap();
+    assert!(counts.new > 0, "{counts:?}");
+    let _ = collection.deck_tree();
+    let _ = collection.deck_list_cache(now());
+    let card = collection.next_card(&id, now()).unwrap().unwrap();
+    assert_eq!(cold(&collection), (3, 3));
+    // Showing a card reads its block alone.
+    let question = collection.card(&id, &card).unwrap().question().into_owned();
+    assert!(
+        question.contains("[...]") || question.starts_with("front"),
+        "{question}"
+    );
+    assert_eq!(cold(&collection), (2, 3));
+    collection
+        .answer(&id, &card, Rating::Good, now(), 100)
+        .unwrap();
+    let last = collection
+        .deck(&id)
+        .unwrap()
+        .deck
+        .card_at(collection.deck(&id).unwrap().deck.len() - 1);
+    assert_eq!(last.note().back(), "back 299\nsecond line");
+    assert_eq!(last.note().notes(), None);
+    assert_eq!(cold(&collection), (1, 3));
+
+    // The file replaced under its name (as every writer does): the open deck reads what it
+    // loaded.
+    let other = dir.path().join("other.ron");
+    fs::write(&other, "not a deck").unwrap();
+    fs::rename(&other, paths.deck_file(&id)).unwrap();
+    assert_eq!(collection.deck(&id).unwrap().deck.to_deck().unwrap(), deck);
+    assert_eq!(cold(&collection), (0, 3));
+
+    // The file changed in place: text not yet read cannot be read back, and nothing is
+    // written without it.
+    drop(collection);
+    installed_deck(&paths, 300);
+    let reopened = Collection::open(paths.clone(), TimeZone::UTC, Access::ReadWrite).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(paths.deck_file(&id))
+        .unwrap();
+    let first = reopened.deck(&id).unwrap().deck.card_at(0);
+    assert_eq!(first.question(), "");
+    let err = reopened
+        .deck(&id)
+        .unwrap()
+        .deck
+        .to_deck()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("changed while Kartu had it open"), "{err}");
+    let exported = dir.path().join("out.ron");
+    assert!(reopened.export_deck(&id, &exported).is_err());
+    assert!(!exported.exists());
+}

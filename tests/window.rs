@@ -1604,3 +1604,87 @@ fn the_window_counts_the_history_for_the_statistics_a_while_after_it_opens() {
         .sum();
     assert_eq!(answers, 2);
 }
+
+/// A learner's deck of 300 basic notes, installed in `paths` (its file in `decks/`).
+fn install_big_deck(paths: &DataPaths) -> DeckId {
+    use kartu::core::model::deck::{DECK_FORMAT_VERSION, Deck, Note};
+    let deck = Deck {
+        format: DECK_FORMAT_VERSION,
+        id: DeckId("big".into()),
+        title: "Big deck".into(),
+        description: String::new(),
+        language: "en".into(),
+        version: 1,
+        parent: None,
+        notes: (0..300)
+            .map(|i| {
+                Note::basic(
+                    &format!("n{i}"),
+                    &format!("Question {i}"),
+                    &format!("Answer {i}"),
+                )
+            })
+            .collect(),
+    };
+    kartu::core::storage::format::deck_file::save_deck_file(&deck, &paths.deck_file(&deck.id))
+        .unwrap();
+    deck.id
+}
+
+/// The deck list leaves a deck's card text in its file; studying reads back the shown card's
+/// block alone; a file changed in place since the start shows as an error on the card, not as
+/// a blank card.
+#[test]
+fn card_text_is_read_from_the_deck_file_only_when_a_card_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = DataPaths::new(dir.path());
+    paths.create_dirs().unwrap();
+    let id = install_big_deck(&paths);
+    let mut harness = window_on(&paths);
+    harness.get_by_label("Big deck");
+    let cold = |harness: &Harness<'static, KartuApp>| {
+        harness
+            .state()
+            .collection()
+            .deck(&id)
+            .unwrap()
+            .deck
+            .cold_blocks()
+    };
+    assert_eq!(cold(&harness), (3, 3));
+    let study = harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .collect::<Vec<_>>();
+    // Decks in title order: "Apa itu…", "Big deck", "What is…".
+    assert_eq!(study.len(), 3);
+    study[1].click();
+    settle(&mut harness);
+    harness.get_by_label("Question 0");
+    assert_eq!(cold(&harness), (2, 3));
+    drop(harness);
+
+    // The file truncated in place while the window is open.
+    let collection =
+        Collection::open(paths.clone(), jiff::tz::TimeZone::UTC, Access::ReadWrite).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(paths.deck_file(&id))
+        .unwrap();
+    let dialogs: Arc<dyn FileDialogs> = Arc::new(FakeDialogs::default());
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 800.0])
+        .build_eframe(move |cc| KartuApp::new(cc, collection, dialogs, Box::new(now)));
+    settle(&mut harness);
+    let study = harness
+        .get_all_by_role_and_label(Role::Button, "Study")
+        .collect::<Vec<_>>();
+    study[1].click();
+    settle(&mut harness);
+    assert!(
+        harness
+            .query_all_by_label_contains("This card's text could not be read")
+            .next()
+            .is_some()
+    );
+}

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let deck = match (general, packed) {
         (Ok(deck), Ok(packed)) => {
             assert_eq!(
-                packed.to_deck(),
+                packed.to_deck().expect("a deck parsed from text holds its text"),
                 deck,
                 "parse_packed_deck and parse_deck disagree"
             );
@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert_eq!(
-        PackedDeck::from_deck(&deck).to_deck(),
+        PackedDeck::from_deck(&deck).to_deck().expect("a packed deck holds its text"),
         deck,
         "packing changed the deck"
     );
@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match parse_packed_deck(&written, path) {
         Ok(again) => assert_eq!(
-            again.to_deck(),
+            again.to_deck().expect("a deck parsed from text holds its text"),
             deck,
             "round trip through parse_packed_deck changed the deck:\n{written}"
         ),

@@ -116,6 +116,6 @@ impl Collection {
 
     /// Writes an installed deck to `path` as a deck file.
     pub fn export_deck(&self, deck: &DeckId, path: &Path) -> Result<()> {
-        deck_file::save_deck_file(&self.deck(deck)?.deck.to_deck(), path)
+        deck_file::save_deck_file(&self.deck(deck)?.deck.to_deck()?, path)
     }
 }

@@ -6,6 +6,7 @@
 //! keyed by card id.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::Collection;
 use super::installed::DeckSource;
@@ -190,7 +191,7 @@ impl Collection {
             let slot = match touched.entry(id.clone()) {
                 std::collections::btree_map::Entry::Occupied(slot) => slot.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(self.deck(&id).ok().map(|d| d.deck.to_deck()))
+                    slot.insert(self.whole_deck(&id)?)
                 }
             };
             match edit {
@@ -230,7 +231,8 @@ impl Collection {
             let id = edit.deck().clone();
             let deck = decks
                 .entry(id.clone())
-                .or_insert_with(|| self.deck(&id).ok().map(|d| d.deck.to_deck()));
+                // `check_whole` read these decks' text just before, so it is all held now.
+                .or_insert_with(|| self.whole_deck(&id).ok().flatten());
             match edit {
                 // A note edit to a deck that does not exist is refused before this.
                 Edit::PutNote { .. } | Edit::RemoveNote { .. } if deck.is_none() => {}
@@ -326,7 +328,7 @@ impl Collection {
                 && !self.edits.edited.contains(id)
                 && bumped.insert(id.clone())
             {
-                let mut header = DeckHeader::of(&installed.deck.to_deck());
+                let mut header = DeckHeader::of_packed(&installed.deck);
                 header.version = header.version.saturating_add(1);
                 all.push(Edit::PutDeck(header));
             }
@@ -368,14 +370,28 @@ impl Collection {
         })
     }
 
+    /// Installed deck `id` whole (`None`: not installed).
+    ///
+    /// # Errors
+    /// When its text can no longer be read back from its file.
+    fn whole_deck(&self, id: &DeckId) -> Result<Option<Deck>> {
+        self.deck(id)
+            .ok()
+            .map(|installed| installed.deck.to_deck())
+            .transpose()
+    }
+
     /// Checks the decks `list` leaves, each whole.
     fn check_whole(&self, list: &[Edit]) -> Result<()> {
         let mut trial: BTreeMap<DeckId, Option<Deck>> = BTreeMap::new();
         for edit in list {
             let id = edit.deck().clone();
-            let deck = trial
-                .entry(id.clone())
-                .or_insert_with(|| self.deck(&id).ok().map(|d| d.deck.to_deck()));
+            let deck = match trial.entry(id.clone()) {
+                std::collections::btree_map::Entry::Occupied(slot) => slot.into_mut(),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(self.whole_deck(&id)?)
+                }
+            };
             match edit {
                 Edit::RemoveDeck(_) => *deck = None,
                 Edit::PutDeck(header) if deck.is_none() => *deck = Some(header.to_deck()),
@@ -496,10 +512,8 @@ impl Collection {
             .filter(|id| !self.edits.removed.contains(*id))
             .filter_map(|id| self.deck(id).ok())
             .map(|installed| {
-                let mut deck = installed.deck.to_deck();
-                deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
-                let path = self.paths.deck_file(&deck.id);
-                (deck, path)
+                let path = self.paths.deck_file(&installed.deck.id);
+                (Arc::clone(&installed.deck), path)
             })
             .collect();
         let removed = self

@@ -200,9 +200,13 @@ fn every_file_kartu_writes_is_read_by_the_fast_path() {
     collection.export_deck(&id, &exported).unwrap();
     for file in [paths.decks_dir().join("full.ron"), exported] {
         let reader = BufReader::new(fs::File::open(&file).unwrap());
-        let packed = fast::read(reader, &file).unwrap();
+        let packed = fast::read(reader, &file, fast::Text::Held).unwrap();
         let text = fs::read_to_string(&file).unwrap();
         assert!(packed.is_some(), "deck read by ron:\n{text}");
-        assert_eq!(packed.unwrap().to_deck(), deck);
+        assert_eq!(packed.unwrap().to_deck().unwrap(), deck);
+        // Loaded from its file, its text is left there, and read back the same.
+        let loaded = deck_file::load_packed_deck_file(&file).unwrap();
+        assert_eq!(loaded.cold_blocks(), (1, 1));
+        assert_eq!(loaded.to_deck().unwrap(), deck);
     }
 }

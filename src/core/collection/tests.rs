@@ -464,7 +464,10 @@ fn export_writes_a_deck_file_that_imports_back() {
     let out = dir.path().join("out.ron");
     f.collection.export_deck(&f.deck, &out).unwrap();
     let deck = deck_file::load_deck_file(&out).unwrap();
-    assert_eq!(deck, f.collection.deck(&f.deck).unwrap().deck.to_deck());
+    assert_eq!(
+        deck,
+        f.collection.deck(&f.deck).unwrap().deck.to_deck().unwrap()
+    );
 }
 
 #[test]

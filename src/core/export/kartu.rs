@@ -23,7 +23,7 @@ pub(super) fn write(
 ) -> Result<()> {
     let failed = |err: zip::result::ZipError| Error::Invalid(format!("{}: {err}", path.display()));
     let io_failed = |err: std::io::Error| Error::io(path, err);
-    let deck = deck.to_deck();
+    let deck = deck.to_deck()?;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let deflated = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

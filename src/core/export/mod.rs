@@ -205,7 +205,7 @@ impl ExportJob {
         };
         match self.format {
             ExportFormat::Ron => {
-                deck_file::save_deck_file(&first.to_deck(), path)?;
+                deck_file::save_deck_file(&first.to_deck()?, path)?;
                 exported.media = copy_media(self.media.as_deref(), &path.with_extension("media"))?;
             }
             ExportFormat::Kartu => kartu::write(self, first, path, &mut exported)?,

@@ -399,6 +399,43 @@ pub fn check_header(
     Ok(())
 }
 
+/// What is wrong with one note's content, on its own (the fields its kind needs and none it
+/// does not use), for a message; `None` when nothing is. The rest of [`check_notes`] is about
+/// ids, which [`ids_are_valid`] checks alone.
+#[must_use]
+pub fn content_problem(note: &NoteView<'_>) -> Option<String> {
+    let id = note.id;
+    match note.kind {
+        NoteKind::Cloze if !note.front.is_empty() || !note.back.is_empty() => Some(format!(
+            "cloze note {id:?} uses `text` and `extra`, not `front` and `back`"
+        )),
+        NoteKind::Cloze if cloze::numbers(note.text).is_empty() => Some(format!(
+            "cloze note {id:?} has no cloze deletion such as {{{{c1::answer}}}} in its text"
+        )),
+        NoteKind::Cloze => None,
+        _ if !note.text.is_empty() || !note.extra.is_empty() => Some(format!(
+            "{} note {id:?} uses `front` and `back`, not `text` and `extra`",
+            note.kind.as_str()
+        )),
+        _ if note.front.trim().is_empty() || note.back.trim().is_empty() => {
+            Some(format!("note {id:?} needs both a front and a back"))
+        }
+        _ => None,
+    }
+}
+
+/// Whether every id is valid and none repeats: [`check_notes`] without the content, for a
+/// reader that checked each note's content as it went (and no longer holds the text).
+pub fn ids_are_valid<'a>(ids: impl Iterator<Item = &'a str>) -> bool {
+    let mut seen = HashSet::with_capacity(ids.size_hint().0);
+    for id in ids {
+        if !is_valid_id(id) || !seen.insert(id) {
+            return false;
+        }
+    }
+    true
+}
+
 /// The notes half of the one validator, for decks read whole and decks read packed alike:
 /// valid and unique ids, and for each kind the fields it needs (both sides of a basic or
 /// reversed note, at least one deletion in a cloze note) and none it does not use.
@@ -423,23 +460,7 @@ pub fn check_notes<'a>(notes: impl Iterator<Item = NoteView<'a>>) -> Result<(), 
                 format!("duplicate id {id:?}"),
             ));
         }
-        let problem = match note.kind {
-            NoteKind::Cloze if !note.front.is_empty() || !note.back.is_empty() => Some(format!(
-                "cloze note {id:?} uses `text` and `extra`, not `front` and `back`"
-            )),
-            NoteKind::Cloze if cloze::numbers(note.text).is_empty() => Some(format!(
-                "cloze note {id:?} has no cloze deletion such as {{{{c1::answer}}}} in its text"
-            )),
-            NoteKind::Cloze => None,
-            _ if !note.text.is_empty() || !note.extra.is_empty() => Some(format!(
-                "{} note {id:?} uses `front` and `back`, not `text` and `extra`",
-                note.kind.as_str()
-            )),
-            _ if note.front.trim().is_empty() || note.back.trim().is_empty() => {
-                Some(format!("note {id:?} needs both a front and a back"))
-            }
-            _ => None,
-        };
+        let problem = content_problem(&note);
         if let Some(message) = problem {
             return Err(DeckProblem::new(quoted(), 0, message));
         }

@@ -39,6 +39,19 @@ impl DeckHeader {
         }
     }
 
+    /// The header of a packed `deck` (its text is not needed, so none is read back).
+    #[must_use]
+    pub fn of_packed(deck: &crate::core::model::packed::PackedDeck) -> Self {
+        Self {
+            id: deck.id.clone(),
+            title: deck.title.clone(),
+            description: deck.description.clone(),
+            language: deck.language.clone(),
+            version: deck.version,
+            parent: deck.parent.clone(),
+        }
+    }
+
     /// An empty deck with this header.
     #[must_use]
     pub fn to_deck(&self) -> Deck {

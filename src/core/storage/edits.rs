@@ -11,6 +11,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +19,8 @@ use super::atomic;
 use super::format::lines::{self, compact_ron};
 use super::paths::DataPaths;
 use crate::core::error::{Error, Result, TextPosition, ron_options};
-use crate::core::model::deck::Deck;
 use crate::core::model::edit::Edit;
+use crate::core::model::packed::PackedDeck;
 use crate::core::storage::format::deck_file;
 
 /// The edits journal format this build reads and writes.
@@ -196,12 +197,12 @@ fn read_path(path: &Path) -> Result<ReadEdits> {
     read(&DataPaths::new(root))
 }
 
-/// Writing edited decks into their files: built on the UI thread (a copy of each deck), run
-/// anywhere; then [`EditsJournal::trim_through`] with the edit number it returns.
+/// Writing edited decks into their files: built on the UI thread (a shared copy of each
+/// deck, so building it costs nothing), run anywhere; then [`EditsJournal::trim_through`] with the edit number it returns.
 #[derive(Debug)]
 pub struct EditFoldJob {
     /// Each deck to write, and its file.
-    pub decks: Vec<(Deck, PathBuf)>,
+    pub decks: Vec<(Arc<PackedDeck>, PathBuf)>,
     /// Files of removed decks, to move aside.
     pub removed: Vec<PathBuf>,
     /// The last edit the decks hold.
@@ -216,7 +217,9 @@ impl EditFoldJob {
     /// edit written.
     pub fn run(self) -> Result<u64> {
         for (deck, path) in &self.decks {
-            deck_file::save_deck_file(deck, path)?;
+            let mut deck = deck.to_deck()?;
+            deck.format = crate::core::model::deck::DECK_FORMAT_VERSION;
+            deck_file::save_deck_file(&deck, path)?;
         }
         for path in &self.removed {
             if path.exists() {

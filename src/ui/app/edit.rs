@@ -411,7 +411,7 @@ impl KartuApp {
     pub(super) fn open_deck_screen(&mut self, deck: Option<DeckId>, parent: Option<DeckId>) {
         let draft = match deck.and_then(|id| self.collection.deck(&id).ok()) {
             Some(installed) => DeckDraft {
-                header: DeckHeader::of(&installed.deck.to_deck()),
+                header: DeckHeader::of_packed(&installed.deck),
                 is_new: false,
                 confirm_delete: false,
             },

@@ -313,8 +313,13 @@ impl KartuApp {
             let preview = self.collection.preview(card_deck, card_id, now).ok()?;
             let media = self.collection.media_dir(card_deck);
             let show = |text: &str| self.with_images(text, media.as_deref());
+            // Text left in a deck file changed since: say so, rather than show a blank card.
+            let front = match card.note().read_text() {
+                Ok(()) => show(&card.question()),
+                Err(err) => fill(tr.card_text_unreadable, &[("error", &err.to_string())]),
+            };
             Some(CardView {
-                front: show(&card.question()),
+                front,
                 back: show(&card.answer()),
                 notes: card.notes().map(show),
                 example: card.example().map(show),

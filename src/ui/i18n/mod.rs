@@ -203,6 +203,9 @@ pub struct Texts {
     pub save_failed: &'static str,
     /// Status: something else failed (`{error}`).
     pub failed: &'static str,
+    /// Study: in place of a card whose text could not be read back from its deck file
+    /// (`{error}`).
+    pub card_text_unreadable: &'static str,
     /// Banner: progress is read-only (`{reason}`).
     pub read_only: &'static str,
     /// Banner: files that could not be read at start.
@@ -314,6 +317,7 @@ pub static EN: Texts = Texts {
     export_failed: "Could not export: {error}",
     save_failed: "Your answer could not be saved, so it was not recorded: {error}. Answer again to retry.",
     failed: "Something went wrong: {error}",
+    card_text_unreadable: "This card's text could not be read: {error}",
     read_only: "Progress is read-only: {reason}",
     open_problems: "Some files could not be read:",
     dismiss: "Dismiss",
@@ -398,6 +402,7 @@ pub static ID: Texts = Texts {
     export_failed: "Gagal mengekspor: {error}",
     save_failed: "Jawaban Anda tidak dapat disimpan sehingga tidak dicatat: {error}. Jawab lagi untuk mencoba ulang.",
     failed: "Terjadi kesalahan: {error}",
+    card_text_unreadable: "Teks kartu ini tidak dapat dibaca: {error}",
     read_only: "Kemajuan hanya bisa dibaca: {reason}",
     open_problems: "Beberapa berkas tidak dapat dibaca:",
     dismiss: "Tutup",

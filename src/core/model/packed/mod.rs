@@ -6,9 +6,14 @@
 //! less than half the memory (measured in ARCHITECTURE.md), and built without copying when
 //! the deck file is in Kartu's own form. [`Deck`] stays the type of deck files (parsing,
 //! writing, import).
+//!
+//! A deck read from its file in Kartu's own form goes further: its notes' text stays in the
+//! file until asked for ([`cold`]); only ids, tags and cards are held.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
+use crate::core::error::Result;
 use crate::core::ids::DeckId;
 use crate::core::model::cloze;
 use crate::core::model::deck::{Deck, Note, NoteId, NoteKind, NoteView};
@@ -26,6 +31,15 @@ impl Span {
         len: u32::MAX,
     };
 
+    /// `len` bytes from `start` (lengths past `u32` are cut to an empty read, never a wrong
+    /// one: decks are capped far below).
+    fn of(start: usize, len: usize) -> Self {
+        Self {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            len: u32::try_from(len).unwrap_or(u32::MAX - 1),
+        }
+    }
+
     fn get(self, text: &str) -> Option<&str> {
         if self.len == u32::MAX {
             return None;
@@ -41,23 +55,19 @@ pub(crate) const NO_SPAN: Span = Span::NONE;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct PackedNote {
     id: Span,
-    kind: NoteKind,
-    add_reverse: bool,
-    /// `front` (basic and reversed notes) or `text` (cloze notes).
-    first: Span,
-    /// `back` or `extra`.
-    second: Span,
-    /// Its `notes` and `example`, as an index into [`PackedDeck`]'s `extras` ([`NO_EXTRAS`]:
-    /// neither): most notes have neither, so they take no room there.
-    extras: u32,
     /// A range of `tag_refs`.
     tags: Span,
     /// When the note was added, in milliseconds since the epoch ([`NO_TIME`]: not known).
     added_ms: i64,
+    /// Where its text is: an index into [`PackedDeck`]'s `hot`, or with [`COLD`] set, its
+    /// place among the notes whose text stays in the file.
+    text: u32,
+    kind: NoteKind,
+    add_reverse: bool,
 }
 
-/// [`PackedNote::extras`] of a note with neither `notes` nor `example`.
-const NO_EXTRAS: u32 = u32::MAX;
+/// The bit of [`PackedNote::text`] that says its text is cold.
+const COLD: u32 = 1 << 31;
 
 /// [`PackedNote::added_ms`] of a note with no `added` time.
 pub(crate) const NO_TIME: i64 = i64::MIN;
@@ -75,7 +85,7 @@ struct PackedCard {
 }
 
 /// A deck as held in memory (see the module docs). The header fields are [`Deck`]'s.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PackedDeck {
     /// The file format version.
     pub format: u32,
@@ -91,10 +101,14 @@ pub struct PackedDeck {
     pub version: u32,
     /// The deck this one sits under, if any.
     pub parent: Option<DeckId>,
+    /// Ids, and the text of the notes whose text is held.
     text: String,
     notes: Vec<PackedNote>,
-    /// The `notes` and `example` of the notes that have either.
-    extras: Vec<[Span; 2]>,
+    /// The fields of the notes whose text is held: first (`front` or `text`), second
+    /// (`back` or `extra`), `notes`, `example`.
+    hot: Vec<[Span; 4]>,
+    /// Where the other notes' text is (shared by clones, so each block is read once).
+    cold: Option<Arc<cold::ColdText>>,
     cards: Vec<PackedCard>,
     /// Each note's tags, as indices into `tag_names`.
     tag_refs: Vec<u32>,
@@ -109,14 +123,41 @@ pub struct NoteRef<'a> {
 }
 
 impl<'a> NoteRef<'a> {
-    fn text(&self, span: Span) -> &'a str {
-        span.get(&self.deck.text).unwrap_or_default()
+    /// First, second, notes and example (all `None` when cold text cannot be read back:
+    /// [`PackedDeck::load_text`] says why, and writers call it first).
+    fn raw_fields(&self) -> [Option<&'a str>; 4] {
+        self.deck.fields_of(self.note).unwrap_or([None; 4])
+    }
+
+    fn field(&self, index: usize) -> &'a str {
+        self.raw_fields()[index].unwrap_or_default()
+    }
+
+    /// Reads its text if it is still in the deck's file; `Err` says why it cannot be (the
+    /// text accessors then give empty text).
+    ///
+    /// # Errors
+    /// When the deck's file can no longer be read, or no longer holds this note.
+    pub fn read_text(&self) -> Result<()> {
+        self.deck.fields_of(self.note).map(|_| ())
+    }
+
+    /// Its text fields at once (one look-up, for a reader of every field of every note).
+    #[must_use]
+    pub fn fields(&self) -> Fields<'a> {
+        let [first, second, notes, example] = self.raw_fields();
+        Fields {
+            first: first.unwrap_or_default(),
+            second: second.unwrap_or_default(),
+            notes,
+            example,
+        }
     }
 
     /// Stable id.
     #[must_use]
     pub fn id(&self) -> &'a str {
-        self.text(self.note.id)
+        self.note.id.get(&self.deck.text).unwrap_or_default()
     }
 
     /// What cards it makes.
@@ -132,41 +173,25 @@ impl<'a> NoteRef<'a> {
     /// The front (empty for a cloze note).
     #[must_use]
     pub fn front(&self) -> &'a str {
-        if self.is_cloze() {
-            ""
-        } else {
-            self.text(self.note.first)
-        }
+        if self.is_cloze() { "" } else { self.field(0) }
     }
 
     /// The back (empty for a cloze note).
     #[must_use]
     pub fn back(&self) -> &'a str {
-        if self.is_cloze() {
-            ""
-        } else {
-            self.text(self.note.second)
-        }
+        if self.is_cloze() { "" } else { self.field(1) }
     }
 
     /// The cloze text (empty for other notes).
     #[must_use]
     pub fn cloze_text(&self) -> &'a str {
-        if self.is_cloze() {
-            self.text(self.note.first)
-        } else {
-            ""
-        }
+        if self.is_cloze() { self.field(0) } else { "" }
     }
 
     /// The cloze extra (empty for other notes).
     #[must_use]
     pub fn extra(&self) -> &'a str {
-        if self.is_cloze() {
-            self.text(self.note.second)
-        } else {
-            ""
-        }
+        if self.is_cloze() { self.field(1) } else { "" }
     }
 
     /// Whether an optional-reversed note makes its reverse card.
@@ -178,18 +203,13 @@ impl<'a> NoteRef<'a> {
     /// Extra explanation shown with the answer.
     #[must_use]
     pub fn notes(&self) -> Option<&'a str> {
-        self.extra_field(0)
-    }
-
-    fn extra_field(&self, index: usize) -> Option<&'a str> {
-        let extras = self.deck.extras.get(self.note.extras as usize)?;
-        extras[index].get(&self.deck.text)
+        self.raw_fields()[2]
     }
 
     /// A concrete example shown with the answer.
     #[must_use]
     pub fn example(&self) -> Option<&'a str> {
-        self.extra_field(1)
+        self.raw_fields()[3]
     }
 
     /// Topic tags.
@@ -254,6 +274,19 @@ impl<'a> NoteRef<'a> {
     pub fn added_ms(&self) -> Option<i64> {
         (self.note.added_ms != NO_TIME).then_some(self.note.added_ms)
     }
+}
+
+/// A note's text fields, borrowed ([`NoteRef::fields`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'a> {
+    /// The front, or a cloze note's text.
+    pub first: &'a str,
+    /// The back, or a cloze note's extra.
+    pub second: &'a str,
+    /// Extra explanation shown with the answer.
+    pub notes: Option<&'a str>,
+    /// A concrete example shown with the answer.
+    pub example: Option<&'a str>,
 }
 
 /// One card of a [`PackedDeck`], borrowed.
@@ -371,9 +404,13 @@ impl PackedDeck {
     }
 
     /// The deck as a [`Deck`] of owned notes (for writing a deck file).
-    #[must_use]
-    pub fn to_deck(&self) -> Deck {
-        Deck {
+    ///
+    /// # Errors
+    /// When text left in the deck's file cannot be read back ([`Self::load_text`]): a deck
+    /// is never written with text missing.
+    pub fn to_deck(&self) -> Result<Deck> {
+        self.load_text()?;
+        Ok(Deck {
             format: self.format,
             id: self.id.clone(),
             title: self.title.clone(),
@@ -382,7 +419,95 @@ impl PackedDeck {
             version: self.version,
             parent: self.parent.clone(),
             notes: self.notes().map(|note| note.to_note()).collect(),
+        })
+    }
+
+    /// Reads back every note's text still in the deck's file (see [`cold`]); afterwards the
+    /// deck holds all its text.
+    ///
+    /// # Errors
+    /// When the file can no longer be read, or no longer holds the notes it held.
+    pub fn load_text(&self) -> Result<()> {
+        let Some(cold) = &self.cold else {
+            return Ok(());
+        };
+        let blocks = cold.block_count();
+        if cold.loaded_blocks() == blocks {
+            return Ok(());
         }
+        // Reading back is parsing, so it spreads over the cores: 100,000 notes in about
+        // half the time on two.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(4)
+            .min(blocks.div_ceil(32))
+            .max(1);
+        let read = |first: usize| -> Result<()> {
+            for block in (first..blocks).step_by(threads) {
+                self.cold_block(cold, block)?;
+            }
+            Ok(())
+        };
+        if threads == 1 {
+            return read(0);
+        }
+        std::thread::scope(|scope| {
+            let others: Vec<_> = (1..threads)
+                .map(|first| scope.spawn(move || read(first)))
+                .collect();
+            let mine = read(0);
+            others
+                .into_iter()
+                .map(|other| {
+                    other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .chain([mine])
+                .collect()
+        })
+    }
+
+    /// How many blocks of text are still in the deck's file, of how many it has.
+    #[must_use]
+    pub fn cold_blocks(&self) -> (usize, usize) {
+        self.cold.as_ref().map_or((0, 0), |cold| {
+            (
+                cold.block_count() - cold.loaded_blocks(),
+                cold.block_count(),
+            )
+        })
+    }
+
+    fn cold_block<'a>(
+        &'a self,
+        cold: &'a cold::ColdText,
+        block: usize,
+    ) -> Result<&'a cold::BlockText> {
+        let first = block * cold::BLOCK_NOTES;
+        cold.block(block, |k| {
+            self.notes
+                .get(first + k)
+                .and_then(|note| note.id.get(&self.text))
+        })
+    }
+
+    /// A note's four fields, from the buffer or read back from the file.
+    fn fields_of(&self, note: &PackedNote) -> Result<[Option<&str>; 4]> {
+        if note.text & COLD == 0 {
+            let spans = self.hot.get(note.text as usize).copied();
+            return Ok(spans.map_or([None; 4], |spans| spans.map(|span| span.get(&self.text))));
+        }
+        let ordinal = (note.text & !COLD) as usize;
+        let cold = self.cold.as_deref().ok_or_else(|| self.lost())?;
+        let block = self.cold_block(cold, ordinal / cold::BLOCK_NOTES)?;
+        block
+            .fields(ordinal % cold::BLOCK_NOTES)
+            .ok_or_else(|| self.lost())
+    }
+
+    fn lost(&self) -> crate::core::error::Error {
+        crate::core::error::Error::Serialize(format!("the text of deck {:?} is missing", self.id.0))
     }
 
     /// The tags the deck's notes use (and have used since it was packed), each once.
@@ -417,10 +542,7 @@ impl PackedDeck {
         let mut push = |text: &str| {
             let start = self.text.len();
             self.text.push_str(text);
-            Span {
-                start: u32::try_from(start).unwrap_or(u32::MAX),
-                len: u32::try_from(text.len()).unwrap_or(u32::MAX - 1),
-            }
+            Span::of(start, text.len())
         };
         let (first, second) = match note.kind {
             NoteKind::Cloze => (push(&note.text), push(&note.extra)),
@@ -444,32 +566,24 @@ impl PackedDeck {
             start: u32::try_from(tags_start).unwrap_or(u32::MAX),
             len: u32::try_from(note.tags.len()).unwrap_or(0),
         };
-        let extras = self.extras_index(old.extras, notes, example);
+        let fields = [first, second, notes, example];
+        // A note whose text was held keeps its slot; a cold one gets one.
+        let text = if old.text & COLD == 0 {
+            self.hot[old.text as usize] = fields;
+            old.text
+        } else {
+            self.hot.push(fields);
+            u32::try_from(self.hot.len() - 1).unwrap_or(u32::MAX)
+        };
         self.notes[position] = PackedNote {
             id: old.id,
-            kind: note.kind,
-            add_reverse: note.add_reverse,
-            first,
-            second,
-            extras,
             tags,
             added_ms: added_ms(note.added),
+            text,
+            kind: note.kind,
+            add_reverse: note.add_reverse,
         };
         true
-    }
-
-    /// Where a note's `notes` and `example` go: in its slot of `extras` (`slot`, if it had
-    /// one), or a new one; none when it has neither.
-    fn extras_index(&mut self, slot: u32, notes: Span, example: Span) -> u32 {
-        if notes == Span::NONE && example == Span::NONE {
-            return NO_EXTRAS;
-        }
-        if let Some(extras) = self.extras.get_mut(slot as usize) {
-            *extras = [notes, example];
-            return slot;
-        }
-        self.extras.push([notes, example]);
-        u32::try_from(self.extras.len() - 1).unwrap_or(NO_EXTRAS)
     }
 
     /// Packs a deck.
@@ -529,11 +643,8 @@ impl PackedDeck {
                 id,
                 kind: note.kind,
                 add_reverse: note.add_reverse,
-                first,
-                second,
-                notes,
-                example,
                 added_ms: added_ms(note.added),
+                text: NoteText::Held([first, second, notes, example]),
             });
         }
         builder.finish()
@@ -541,8 +652,9 @@ impl PackedDeck {
 }
 
 mod build;
+pub mod cold;
 
-pub(crate) use build::{NoteFields, PackBuilder};
+pub(crate) use build::{NoteFields, NoteText, PackBuilder};
 
 #[cfg(test)]
 mod tests {
@@ -575,7 +687,7 @@ mod tests {
             ],
         };
         let mut packed = PackedDeck::from_deck(&deck);
-        assert_eq!(packed.to_deck(), deck);
+        assert_eq!(packed.to_deck().unwrap(), deck);
 
         let mut edited = deck.clone();
         edited.notes[0] = with_extras("a", Some("why a"), None);
@@ -584,11 +696,11 @@ mod tests {
         for (position, note) in edited.notes.iter().enumerate() {
             assert!(packed.replace_note(position, note));
         }
-        assert_eq!(packed.to_deck(), edited);
+        assert_eq!(packed.to_deck().unwrap(), edited);
         // A note that lost both, given them again.
         let again = with_extras("b", Some("why b now"), Some("b now"));
         assert!(packed.replace_note(1, &again));
         edited.notes[1] = again;
-        assert_eq!(packed.to_deck(), edited);
+        assert_eq!(packed.to_deck().unwrap(), edited);
     }
 }

@@ -224,6 +224,10 @@ impl SearchIndex {
             .map(|(d, _)| (&d.id, (d.title.as_str(), d.parent.as_ref())))
             .collect();
         for (deck, states) in &source.decks {
+            // Text still in the deck's file, read back at once (on every core) rather than
+            // block by block below. Text that cannot be read back is searched as empty; the
+            // error is the writers' to report (they refuse to write without it).
+            let _ = deck.load_text();
             // The titles from the top of the tree down (loops were broken when the tree was
             // built; the depth cap keeps this finite whatever the files say).
             let mut levels = Vec::new();
@@ -247,11 +251,8 @@ impl SearchIndex {
             let first_note = index.notes.len();
             for note in deck.notes() {
                 let start = index.text.len();
-                let (first, second) = if note.kind() == NoteKind::Cloze {
-                    (note.cloze_text(), note.extra())
-                } else {
-                    (note.front(), note.back())
-                };
+                let text = note.fields();
+                let (first, second) = (text.first, text.second);
                 index.text.push_str(first);
                 let sort_field = (as_u32(start), as_u32(index.text.len()));
                 index.text.push('\x1f');
@@ -262,7 +263,7 @@ impl SearchIndex {
                         index.text.push('y');
                     }
                 }
-                for extra in [note.notes(), note.example()].into_iter().flatten() {
+                for extra in [text.notes, text.example].into_iter().flatten() {
                     index.text.push('\x1f');
                     index.text.push_str(extra);
                 }
@@ -278,11 +279,7 @@ impl SearchIndex {
                     fields,
                     tags: (as_u32(tags_start), as_u32(index.text.len())),
                     sort_field,
-                    note_type: note_type(
-                        note.kind(),
-                        note.notes().is_some(),
-                        note.example().is_some(),
-                    ),
+                    note_type: note_type(note.kind(), text.notes.is_some(), text.example.is_some()),
                     added_ms: note.added_ms().unwrap_or(i64::MIN),
                 });
             }

@@ -1,34 +1,53 @@
 //! The fast path for deck files in the exact form [`Deck::to_ron`](crate::core::model::deck::Deck) writes, read line
 //! by line into a [`PackedDeck`].
 
-use std::io::BufRead;
-use std::path::Path;
+use std::io::{BufRead, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use super::DECK_FORMAT_VERSION;
-use crate::core::error::{Result, check_format};
+use crate::core::error::{Error, Result, check_format};
 use crate::core::ids::DeckId;
-use crate::core::model::deck::NoteKind;
-use crate::core::model::packed::{NO_SPAN, NO_TIME, NoteFields, PackBuilder, PackedDeck, Span};
+use crate::core::model::deck::{NoteKind, NoteView, content_problem};
+use crate::core::model::packed::cold::{
+    BLOCK_NOTES, BlockPlace, BlockSource, BlockText, text_changed,
+};
+use crate::core::model::packed::{NO_SPAN, NO_TIME, NoteFields, NoteText, PackBuilder, PackedDeck};
 use crate::core::storage::format::lines::{Cursor, Next, next_line};
 
 struct Lines<R> {
     reader: R,
     line: String,
+    /// Bytes read so far (where a cold block starts and ends).
+    consumed: u64,
 }
 
 impl<R: BufRead> Lines<R> {
+    fn new(reader: R) -> Self {
+        Self {
+            reader,
+            line: String::new(),
+            consumed: 0,
+        }
+    }
+
     /// The next whole line, or `None` (end of file or anything odd).
     fn next(&mut self, path: &Path) -> Result<Option<&str>> {
-        Ok(
-            (next_line(&mut self.reader, &mut self.line, path)? == Next::Line)
-                .then_some(self.line.as_str()),
-        )
+        let mut line = std::mem::take(&mut self.line);
+        let whole = self.next_into(path, &mut line)?;
+        self.line = line;
+        Ok(whole.then_some(self.line.as_str()))
     }
 
     /// Reads the next whole line into `out` (a buffer of the caller's, reused: no
     /// allocation per line); `false` at the end of the file or on anything odd.
     fn next_into(&mut self, path: &Path, out: &mut String) -> Result<bool> {
-        Ok(next_line(&mut self.reader, out, path)? == Next::Line)
+        let whole = next_line(&mut self.reader, out, path)? == Next::Line;
+        if whole {
+            // The line and its `\n`.
+            self.consumed += out.len() as u64 + 1;
+        }
+        Ok(whole)
     }
 }
 
@@ -41,12 +60,23 @@ macro_rules! some_or_none {
     };
 }
 
-/// `Ok(None)`: not in Kartu's own form; the caller parses with `ron`.
-pub(crate) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDeck>> {
-    let mut lines = Lines {
-        reader,
-        line: String::new(),
-    };
+/// Where a deck read from its file leaves its notes' text (see [`read`]).
+pub(crate) enum Text {
+    /// In memory, all of it.
+    Held,
+    /// In the file, read back from `file` when asked for.
+    Cold {
+        /// The file being read, opened again (its own handle: replacing the file's name
+        /// later does not change what this reads).
+        file: std::fs::File,
+    },
+}
+
+/// `Ok(None)`: not in Kartu's own form (or a note that fails validation); the caller parses
+/// with `ron`. Each note's content is checked here, as it is read, so cold text is checked
+/// without being held; the caller checks the header and the ids.
+pub(crate) fn read(reader: impl BufRead, path: &Path, text: Text) -> Result<Option<PackedDeck>> {
+    let mut lines = Lines::new(reader);
     for expected in ["#![enable(implicit_some)]", "("] {
         if some_or_none!(lines.next(path)?) != expected {
             return Ok(None);
@@ -91,18 +121,61 @@ pub(crate) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDec
     } else {
         ("    notes: [],", "    notes: [")
     };
+    let cold = matches!(text, Text::Cold { .. });
+    let mut places = Vec::new();
     if line == open {
-        // One line buffer for every note: no allocation per line.
+        // One line buffer and one note for every note: no allocation per line.
         let mut buffer = String::new();
+        let mut parsed = ParsedNote::default();
+        let mut block = BlockPlace {
+            offset: 0,
+            len: 0,
+            notes: 0,
+        };
         loop {
+            let start = lines.consumed;
             match some_or_none!(lines.next(path)?) {
                 "    ]," => break,
                 "        (" => {}
                 _ => return Ok(None),
             }
-            if note(&mut lines, path, &mut builder, format, &mut buffer)?.is_none() {
+            if note(&mut lines, path, format, &mut buffer, &mut parsed)?.is_none()
+                || content_problem(&parsed.view()).is_some()
+            {
                 return Ok(None);
             }
+            let id = builder.push_text(parsed.get(parsed.id));
+            for &tag in &parsed.tags {
+                builder.push_tag(parsed.get(Some(tag)));
+            }
+            let note_text = if cold {
+                if block.notes == 0 {
+                    block.offset = start;
+                }
+                block.notes += 1;
+                if block.notes as usize == BLOCK_NOTES {
+                    places.push(block.ending_at(lines.consumed));
+                    block.notes = 0;
+                }
+                NoteText::Cold {
+                    cloze: parsed.view().text,
+                }
+            } else {
+                let [first, second] = parsed.sides().map(|side| builder.push_text(side));
+                let [notes, example] = [parsed.notes, parsed.example]
+                    .map(|field| field.map_or(NO_SPAN, |_| builder.push_text(parsed.get(field))));
+                NoteText::Held([first, second, notes, example])
+            };
+            builder.finish_note(&NoteFields {
+                id,
+                kind: parsed.kind,
+                add_reverse: parsed.add_reverse,
+                added_ms: parsed.added_ms,
+                text: note_text,
+            });
+        }
+        if block.notes > 0 {
+            places.push(block.ending_at(lines.consumed));
         }
     } else if line != empty {
         return Ok(None);
@@ -118,99 +191,247 @@ pub(crate) fn read(reader: impl BufRead, path: &Path) -> Result<Option<PackedDec
             Next::Line | Next::Odd => return Ok(None),
         }
     }
-    Ok(Some(builder.finish()))
+    Ok(Some(match text {
+        Text::Held => builder.finish(),
+        Text::Cold { file } => {
+            let source = DeckFileSource::new(file, path, format)?;
+            builder.finish_cold(Box::new(source), places)
+        }
+    }))
+}
+
+trait EndingAt {
+    fn ending_at(self, end: u64) -> Self;
+}
+
+impl EndingAt for BlockPlace {
+    /// This block, ending at byte `end`.
+    fn ending_at(mut self, end: u64) -> Self {
+        self.len = u32::try_from(end - self.offset).unwrap_or(u32::MAX);
+        self
+    }
+}
+
+/// A deck file read back block by block: the handle the deck was read through, and what
+/// the file was then (a file changed in place since is refused, not misread).
+#[derive(Debug)]
+struct DeckFileSource {
+    path: PathBuf,
+    file: Mutex<std::fs::File>,
+    format: u32,
+    stamp: (u64, Option<std::time::SystemTime>),
+}
+
+impl DeckFileSource {
+    fn new(file: std::fs::File, path: &Path, format: u32) -> Result<Self> {
+        let stamp = Self::stamp(&file, path)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+            format,
+            stamp,
+        })
+    }
+
+    fn stamp(file: &std::fs::File, path: &Path) -> Result<(u64, Option<std::time::SystemTime>)> {
+        let meta = file.metadata().map_err(|err| Error::io(path, err))?;
+        Ok((meta.len(), meta.modified().ok()))
+    }
+}
+
+impl BlockSource for DeckFileSource {
+    fn load(&self, place: BlockPlace, into: &mut BlockText) -> Result<()> {
+        let mut bytes = vec![0; place.len as usize];
+        {
+            let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+            if Self::stamp(&file, &self.path)? != self.stamp {
+                return Err(text_changed(&self.path));
+            }
+            file.seek(SeekFrom::Start(place.offset))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|err| Error::io(&self.path, err))?;
+        }
+        let mut lines = Lines::new(bytes.as_slice());
+        let mut buffer = String::new();
+        let mut parsed = ParsedNote::default();
+        for _ in 0..place.notes {
+            if lines.next(&self.path)? != Some("        (")
+                || note(
+                    &mut lines,
+                    &self.path,
+                    self.format,
+                    &mut buffer,
+                    &mut parsed,
+                )?
+                .is_none()
+            {
+                return Err(text_changed(&self.path));
+            }
+            let [first, second] = parsed.sides();
+            into.push_note(
+                parsed.get(parsed.id),
+                first,
+                second,
+                parsed.notes.map(|_| parsed.get(parsed.notes)),
+                parsed.example.map(|_| parsed.get(parsed.example)),
+            );
+        }
+        Ok(())
+    }
+
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// One note as read, its text in one buffer reused for every note.
+#[derive(Default)]
+struct ParsedNote {
+    text: String,
+    /// Ranges of `text`; `None`: the field is absent.
+    id: Field,
+    front: Field,
+    back: Field,
+    cloze: Field,
+    extra: Field,
+    notes: Field,
+    example: Field,
+    tags: Vec<(usize, usize)>,
+    kind: NoteKind,
+    add_reverse: bool,
+    added_ms: i64,
+}
+
+type Field = Option<(usize, usize)>;
+
+impl ParsedNote {
+    fn get(&self, field: Field) -> &str {
+        field.map_or("", |(start, end)| &self.text[start..end])
+    }
+
+    fn view(&self) -> NoteView<'_> {
+        NoteView {
+            id: self.get(self.id),
+            kind: self.kind,
+            front: self.get(self.front),
+            back: self.get(self.back),
+            text: self.get(self.cloze),
+            extra: self.get(self.extra),
+        }
+    }
+
+    /// The fields its kind uses: front and back, or cloze text and extra.
+    fn sides(&self) -> [&str; 2] {
+        match self.kind {
+            NoteKind::Cloze => [self.get(self.cloze), self.get(self.extra)],
+            _ => [self.get(self.front), self.get(self.back)],
+        }
+    }
 }
 
 /// One note (a format 1 card), after its `        (` line, up to and with its
-/// `        ),` line. Fields come in the order the writer writes them; the optional ones
-/// may be missing.
+/// `        ),` line, into `out`. Fields come in the order the writer writes them; the
+/// optional ones may be missing.
 fn note(
     lines: &mut Lines<impl BufRead>,
     path: &Path,
-    builder: &mut PackBuilder,
     format: u32,
     line: &mut String,
+    out: &mut ParsedNote,
 ) -> Result<Option<()>> {
-    let mut field = |lines: &mut Lines<_>, first: &str, prefix: &str| -> Result<Option<Span>> {
-        let start = builder.text_len();
-        let ok = string_into(lines, path, first, prefix, builder.text_mut())?;
-        Ok(ok.then(|| builder.span_since(start)))
-    };
+    out.text.clear();
+    out.tags.clear();
+    let field =
+        |lines: &mut Lines<_>, first: &str, prefix: &str, text: &mut String| -> Result<Field> {
+            let start = text.len();
+            let ok = string_into(lines, path, first, prefix, text)?;
+            Ok(ok.then_some((start, text.len())))
+        };
     if !lines.next_into(path, line)? {
         return Ok(None);
     }
-    let id = some_or_none!(field(lines, line, "            id: ")?);
+    out.id = Some(some_or_none!(field(
+        lines,
+        line,
+        "            id: ",
+        &mut out.text
+    )?));
     if !lines.next_into(path, line)? {
         return Ok(None);
     }
-    let mut kind = NoteKind::Basic;
+    out.kind = NoteKind::Basic;
     if format >= 2 {
         let word = some_or_none!(
             line.strip_prefix("            kind: ")
                 .and_then(|rest| rest.strip_suffix(','))
         );
-        kind = some_or_none!(NoteKind::from_word(word));
+        out.kind = some_or_none!(NoteKind::from_word(word));
         if !lines.next_into(path, line)? {
             return Ok(None);
         }
     }
-    // Optional fields, in written order; a missing text field is empty.
-    let mut optional =
-        |lines: &mut Lines<_>, line: &mut String, prefix: &str| -> Result<Option<Span>> {
-            if !line.starts_with(prefix) {
-                return Ok(Some(NO_SPAN));
-            }
-            let Some(span) = field(lines, line, prefix)? else {
-                return Ok(None);
-            };
+    // Optional fields, in written order; `Some(None)`: absent.
+    let optional = |lines: &mut Lines<_>,
+                    line: &mut String,
+                    prefix: &str,
+                    text: &mut String|
+     -> Result<Option<Field>> {
+        if !line.starts_with(prefix) {
+            return Ok(Some(None));
+        }
+        let Some(span) = field(lines, line, prefix, text)? else {
+            return Ok(None);
+        };
+        if !lines.next_into(path, line)? {
+            return Ok(None);
+        }
+        Ok(Some(Some(span)))
+    };
+    out.front = some_or_none!(optional(lines, line, "            front: ", &mut out.text)?);
+    out.back = some_or_none!(optional(lines, line, "            back: ", &mut out.text)?);
+    out.cloze = some_or_none!(optional(lines, line, "            text: ", &mut out.text)?);
+    out.extra = some_or_none!(optional(lines, line, "            extra: ", &mut out.text)?);
+    out.add_reverse = false;
+    if line == "            add_reverse: true," {
+        out.add_reverse = true;
+        if !lines.next_into(path, line)? {
+            return Ok(None);
+        }
+    }
+    out.notes = some_or_none!(optional(lines, line, "            notes: ", &mut out.text)?);
+    out.example = some_or_none!(optional(
+        lines,
+        line,
+        "            example: ",
+        &mut out.text
+    )?);
+    match line.as_str() {
+        "            tags: []," => {}
+        "            tags: [" => loop {
             if !lines.next_into(path, line)? {
                 return Ok(None);
             }
-            Ok(Some(span))
-        };
-    let front = some_or_none!(optional(lines, line, "            front: ")?);
-    let back = some_or_none!(optional(lines, line, "            back: ")?);
-    let text = some_or_none!(optional(lines, line, "            text: ")?);
-    let extra = some_or_none!(optional(lines, line, "            extra: ")?);
-    let mut add_reverse = false;
-    if line == "            add_reverse: true," {
-        add_reverse = true;
-        if !lines.next_into(path, line)? {
-            return Ok(None);
-        }
-    }
-    let notes = some_or_none!(optional(lines, line, "            notes: ")?);
-    let example = some_or_none!(optional(lines, line, "            example: ")?);
-    match line.as_str() {
-        "            tags: []," => {}
-        "            tags: [" => {
-            let mut tag = String::new();
-            loop {
-                if !lines.next_into(path, line)? {
-                    return Ok(None);
-                }
-                if line == "            ]," {
-                    break;
-                }
-                tag.clear();
-                if !string_into(lines, path, line, "                ", &mut tag)? {
-                    return Ok(None);
-                }
-                builder.push_tag(&tag);
+            if line == "            ]," {
+                break;
             }
-        }
+            let start = out.text.len();
+            if !string_into(lines, path, line, "                ", &mut out.text)? {
+                return Ok(None);
+            }
+            out.tags.push((start, out.text.len()));
+        },
         _ => return Ok(None),
     }
     if !lines.next_into(path, line)? {
         return Ok(None);
     }
-    let mut added_ms = NO_TIME;
+    out.added_ms = NO_TIME;
     if let Some(rest) = line.strip_prefix("            added: \"") {
         let at = rest.strip_suffix("\",").map(str::parse::<jiff::Timestamp>);
         let Some(Ok(at)) = at else {
             return Ok(None);
         };
-        added_ms = at.as_millisecond();
+        out.added_ms = at.as_millisecond();
         if !lines.next_into(path, line)? {
             return Ok(None);
         }
@@ -218,33 +439,14 @@ fn note(
     if line != "        )," {
         return Ok(None);
     }
-    // The fields a kind uses; an empty one is written out, so absent means empty.
-    let mut empty = |span: Span| {
-        if span == NO_SPAN {
-            builder.push_text("")
-        } else {
-            span
-        }
+    let unused = match out.kind {
+        NoteKind::Cloze => [out.front, out.back],
+        _ => [out.cloze, out.extra],
     };
-    let (first, second, unused) = match kind {
-        NoteKind::Cloze => (text, extra, [front, back]),
-        _ => (front, back, [text, extra]),
-    };
-    if unused.iter().any(|span| *span != NO_SPAN) {
+    if unused.iter().any(Option::is_some) {
         // Text the kind does not use: the validator names it, on the slow path.
         return Ok(None);
     }
-    let fields = NoteFields {
-        id,
-        kind,
-        add_reverse,
-        first: empty(first),
-        second: empty(second),
-        notes,
-        example,
-        added_ms,
-    };
-    builder.finish_note(&fields);
     Ok(Some(()))
 }
 

@@ -15,7 +15,7 @@ use crate::core::error::{
 };
 use crate::core::ids::DeckId;
 use crate::core::model::deck::{
-    DECK_FORMAT_VERSION, Deck, Note, NoteId, NoteKind, check_header, check_notes,
+    DECK_FORMAT_VERSION, Deck, Note, NoteId, NoteKind, check_header, ids_are_valid,
 };
 use crate::core::model::packed::PackedDeck;
 use crate::core::storage::atomic;
@@ -251,20 +251,25 @@ pub fn parse_deck_unchecked(source: &str, path: &Path) -> Result<Deck> {
 
 /// Reads, parses and validates a deck file.
 pub fn load_deck_file(path: &Path) -> Result<Deck> {
-    load_packed_deck_file(path).map(|deck| deck.to_deck())
+    load_packed_deck_file(path)?.to_deck()
 }
 
 /// Reads, parses and validates a deck file into the packed form decks are held in.
 ///
 /// A file in the exact form Kartu writes is read line by line, never whole (a 100,000-card
-/// deck in milliseconds and without a second copy in memory); anything else, or anything
-/// that fails validation, goes through `ron` and [`parse_deck`], which names the position.
+/// deck in milliseconds and without a second copy in memory), and its notes' text is left in
+/// the file until asked for (the deck keeps the file open: see
+/// [`crate::core::model::packed::cold`]); anything else, or anything that fails validation,
+/// goes through `ron` and [`parse_deck`], which names the position.
 pub fn load_packed_deck_file(path: &Path) -> Result<PackedDeck> {
     let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
     let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
     if len <= MAX_DECK_FILE_BYTES {
+        let text = fast::Text::Cold {
+            file: file.try_clone().map_err(|err| Error::io(path, err))?,
+        };
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
-        if let Some(deck) = fast::read(reader, path)?
+        if let Some(deck) = fast::read(reader, path, text)?
             && is_valid_packed(&deck)
         {
             return Ok(deck);
@@ -276,7 +281,7 @@ pub fn load_packed_deck_file(path: &Path) -> Result<PackedDeck> {
 
 /// Parses and validates deck file text into the packed form; `path` is only for messages.
 pub fn parse_packed_deck(source: &str, path: &Path) -> Result<PackedDeck> {
-    if let Some(deck) = fast::read(source.as_bytes(), path)?
+    if let Some(deck) = fast::read(source.as_bytes(), path, fast::Text::Held)?
         && is_valid_packed(&deck)
     {
         return Ok(deck);
@@ -284,8 +289,8 @@ pub fn parse_packed_deck(source: &str, path: &Path) -> Result<PackedDeck> {
     parse_deck(source, path).map(|deck| PackedDeck::from_deck(&deck))
 }
 
-/// The checks of [`validate`] on a packed deck, without positions (the slow path finds
-/// those).
+/// The checks of [`validate`] on a packed deck the fast reader made, without positions (the
+/// slow path finds those): its header and ids (the reader checked each note's content).
 fn is_valid_packed(deck: &PackedDeck) -> bool {
     check_header(
         deck.format,
@@ -295,7 +300,7 @@ fn is_valid_packed(deck: &PackedDeck) -> bool {
         deck.parent.as_ref().map(|p| p.0.as_str()),
     )
     .is_ok()
-        && check_notes(deck.notes().map(|note| note.view())).is_ok()
+        && ids_are_valid(deck.notes().map(|note| note.id()))
 }
 
 /// The fast path for deck files in the exact form [`Deck::to_ron`] writes, read line by line
