@@ -4,7 +4,6 @@
 // Test helpers may unwrap, like the tests themselves (clippy only exempts `#[test]` functions).
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::tz::TimeZone;
@@ -12,6 +11,7 @@ use kartu::core::collection::{Access, Collection};
 use kartu::core::error::ron_options;
 use kartu::core::ids::{CardId, DeckId};
 use kartu::core::model::card::{CardProgress, CardState, Rating};
+use kartu::core::model::card_states::CardStates;
 use kartu::core::model::deck::{Deck, Note, NoteKind};
 use kartu::core::model::progress::Change;
 use kartu::core::model::progress::{Progress, ReviewEntry};
@@ -211,7 +211,7 @@ fn progress() -> impl Strategy<Value = Progress> {
                         cards
                             .into_iter()
                             .map(|(card, p)| (CardId(card), p))
-                            .collect::<BTreeMap<_, _>>(),
+                            .collect::<CardStates>(),
                     )
                 })
                 .collect(),

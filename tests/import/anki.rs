@@ -175,7 +175,6 @@ fn kartu_counts(collection: &Collection) -> Counts {
             let progress = collection
                 .progress()
                 .card(&deck.id, &CardId(card.id().to_owned()))
-                .cloned()
                 .unwrap_or_default();
             row[1 + match progress.state {
                 CardState::New => 0,
@@ -225,7 +224,6 @@ fn agrees_with_anki(package: &Path) -> (usize, usize) {
         let progress = collection
             .progress()
             .card(&deck, &card.kartu_id)
-            .cloned()
             .unwrap_or_default();
         let at = format!("{}: {}/{}", package.display(), deck, card.kartu_id);
         assert_eq!(progress.reps, card.reps, "{at}: reps");

@@ -25,13 +25,7 @@ impl Collection {
         self.require_writer()?;
         let before: CardStates = after
             .iter()
-            .map(|(deck, card, _)| {
-                (
-                    deck.clone(),
-                    card.clone(),
-                    self.progress.card(deck, card).cloned(),
-                )
-            })
+            .map(|(deck, card, _)| (deck.clone(), card.clone(), self.progress.card(deck, card)))
             .collect();
         self.commit(&Change::SetCards {
             cards: after.clone(),
@@ -102,9 +96,7 @@ impl Collection {
         self.require_writer()?;
         match action {
             Action::Answer(record) => {
-                if self.progress.card(&record.entry.deck, &record.entry.card)
-                    != record.before.as_ref()
-                {
+                if self.progress.card(&record.entry.deck, &record.entry.card) != record.before {
                     return Err(Error::NothingToUndo);
                 }
                 self.commit(&Change::Answer {

@@ -259,16 +259,31 @@ impl Collection {
             .collect();
         imported.sort_by_key(|r| r.at);
         let added_reviews = imported.len();
-        let mut cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>> =
-            self.progress.cards.clone();
-        let mut added_cards = 0;
+        let mut cards = self.progress.cards.clone();
+        let mut incoming: BTreeMap<DeckId, Vec<(CardId, CardProgress)>> = BTreeMap::new();
         for (deck, card, state) in history.cards {
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                cards.entry(deck).or_default().entry(card)
+            // The learner's state wins over the import's.
+            if !cards
+                .get(&deck)
+                .is_some_and(|states| states.contains_key(&card.0))
             {
-                slot.insert(state);
-                added_cards += 1;
+                incoming.entry(deck).or_default().push((card, state));
             }
+        }
+        let mut added_cards = 0;
+        for (deck, mut new) in incoming {
+            // Of a card the import repeats, its first state wins (a stable sort keeps it
+            // first).
+            new.sort_by(|a, b| a.0.cmp(&b.0));
+            new.dedup_by(|later, first| later.0 == first.0);
+            added_cards += new.len();
+            let before = cards.remove(&deck).unwrap_or_default();
+            let merged = before
+                .iter()
+                .map(|(card, state)| (CardId(card.to_owned()), state))
+                .chain(new)
+                .collect();
+            cards.insert(deck, merged);
         }
         let mut stream = Some(ReviewStream::prepare(
             on_disk.inline,

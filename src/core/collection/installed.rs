@@ -1,7 +1,7 @@
 //! The decks a collection offers: bundled decks and the data directory's deck files, each
 //! with its cards sorted by id and its due-time queues.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use crate::core::bundled::BUNDLED_DECKS;
 use crate::core::error::Error;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::CardProgress;
+use crate::core::model::card_states::CardStates;
 use crate::core::model::packed::{CardRef, PackedDeck};
 use crate::core::storage::format::deck_file;
 use crate::core::study::limits::Slot;
@@ -117,14 +118,14 @@ impl InstalledDeck {
     /// deck no longer has is passed over.
     pub fn progress_by_position<'a>(
         &'a self,
-        studied: Option<&'a BTreeMap<CardId, CardProgress>>,
-    ) -> impl Iterator<Item = (u32, Option<&'a CardProgress>)> + 'a {
-        let mut states = studied.into_iter().flatten().peekable();
+        studied: Option<&'a CardStates>,
+    ) -> impl Iterator<Item = (u32, Option<CardProgress>)> + 'a {
+        let mut states = studied.into_iter().flat_map(CardStates::iter).peekable();
         self.by_id.iter().map(move |&position| {
             let id = self.deck.card_at(position as usize).id();
-            while states.next_if(|(card, _)| card.0.as_str() < id).is_some() {}
+            while states.next_if(|(card, _)| *card < id).is_some() {}
             let state = states
-                .next_if(|(card, _)| card.0 == id)
+                .next_if(|(card, _)| *card == id)
                 .map(|(_, state)| state);
             (position, state)
         })
@@ -132,7 +133,7 @@ impl InstalledDeck {
 
     /// Fills the queues from `studied` (this deck's card states, sorted by card id like
     /// `by_id`, so one merge pass pairs them up).
-    pub(crate) fn rebuild_queues(&mut self, studied: Option<&BTreeMap<CardId, CardProgress>>) {
+    pub(crate) fn rebuild_queues(&mut self, studied: Option<&CardStates>) {
         let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
         let Some(studied) = studied else {
             self.queues = Queues::unseen(len);
@@ -150,7 +151,7 @@ impl InstalledDeck {
                 continue;
             };
             let rank = u32::try_from(rank).unwrap_or(u32::MAX);
-            let queue = Queues::queue_of(state);
+            let queue = Queues::queue_of(&state);
             match queue {
                 Queue::Learning => learning.push((state.due, rank)),
                 Queue::Review => review.push((state.due, rank)),
@@ -308,7 +309,7 @@ mod tests {
     #[test]
     fn queues_built_at_once_are_those_built_card_by_card() {
         let packed = PackedDeck::from_deck(&super::super::tests::test_deck("d", 40, 1));
-        let mut studied: BTreeMap<CardId, CardProgress> = BTreeMap::new();
+        let mut studied = CardStates::new();
         for (i, card) in packed.cards().enumerate().filter(|(i, _)| i % 9 != 0) {
             let state = match i % 5 {
                 0 => CardState::New,
@@ -331,8 +332,8 @@ mod tests {
         let mut at_once = InstalledDeck::new(packed.clone(), DeckSource::Bundled);
         at_once.rebuild_queues(Some(&studied));
         let mut in_turn = InstalledDeck::new(packed, DeckSource::Bundled);
-        for (card, progress) in &studied {
-            in_turn.requeue(card, None, Some(progress));
+        for (card, progress) in studied.iter() {
+            in_turn.requeue(&CardId(card.to_owned()), None, Some(&progress));
         }
         assert_eq!(at_once.queues.learning, in_turn.queues.learning);
         assert_eq!(at_once.queues.review, in_turn.queues.review);

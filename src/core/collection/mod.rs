@@ -323,7 +323,7 @@ impl Collection {
     /// A card's scheduling state (a fresh `new` state when never answered).
     #[must_use]
     pub fn card_progress(&self, deck: &DeckId, card: &CardId) -> CardProgress {
-        self.progress.card(deck, card).cloned().unwrap_or_default()
+        self.progress.card(deck, card).unwrap_or_default()
     }
 
     /// What each rating would give the card at `now`.
@@ -352,7 +352,7 @@ impl Collection {
     ) -> Result<UndoRecord> {
         self.require_writer()?;
         let next = self.preview(deck, card, now)?.into_rating(rating);
-        let before = self.progress.card(deck, card).cloned();
+        let before = self.progress.card(deck, card);
         let entry = ReviewEntry {
             deck: deck.clone(),
             card: card.clone(),
@@ -404,19 +404,13 @@ impl Collection {
         let cards: Vec<(DeckId, CardId, Option<CardProgress>)> = change
             .cards()
             .into_iter()
-            .map(|(deck, card)| {
-                (
-                    deck.clone(),
-                    card.clone(),
-                    self.progress.card(deck, card).cloned(),
-                )
-            })
+            .map(|(deck, card)| (deck.clone(), card.clone(), self.progress.card(deck, card)))
             .collect();
         self.progress.apply(seq, change);
         for (deck, card, before) in cards {
             let after = self.progress.card(&deck, &card);
             if let Some(installed) = self.decks.iter_mut().find(|d| d.deck.id == deck) {
-                installed.requeue(&card, before.as_ref(), after);
+                installed.requeue(&card, before.as_ref(), after.as_ref());
             }
         }
         Ok(())

@@ -62,7 +62,7 @@ impl Collection {
             taken.insert(note.id.0.clone());
             for (number, old) in note.card_numbers().into_iter().zip(&old_cards) {
                 let new = card_id(&note.id.0, note.kind, number);
-                states.push((to.clone(), new, self.progress.card(&from, old).cloned()));
+                states.push((to.clone(), new, self.progress.card(&from, old)));
             }
             self.copy_images(&from, to, &mut note)?;
             edits.push(Edit::RemoveNote {

@@ -11,7 +11,7 @@ pub mod csv;
 pub mod html;
 mod kartu;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -19,8 +19,8 @@ use serde::Serialize;
 
 use crate::core::collection::{Collection, InstalledDeck};
 use crate::core::error::{Error, Result};
-use crate::core::ids::{CardId, DeckId};
-use crate::core::model::card::CardProgress;
+use crate::core::ids::DeckId;
+use crate::core::model::card_states::CardStates;
 use crate::core::model::packed::PackedDeck;
 use crate::core::storage::format::deck_file;
 use crate::core::storage::paths::DataPaths;
@@ -141,7 +141,7 @@ pub struct ExportJob {
     /// The first deck's media folder, if it has one.
     media: Option<PathBuf>,
     /// The first deck's card states, when the export carries progress.
-    progress: Option<BTreeMap<CardId, CardProgress>>,
+    progress: Option<CardStates>,
     paths: DataPaths,
 }
 

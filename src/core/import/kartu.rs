@@ -9,6 +9,7 @@ use std::path::Path;
 use super::{Incoming, Monitor};
 use crate::core::collection::{MediaFile, NewDeck, NewHistory};
 use crate::core::error::{Error, Result};
+use crate::core::ids::CardId;
 use crate::core::model::media::{check_image, is_plain_name};
 use crate::core::model::progress::Progress;
 use crate::core::storage::format::deck_file::{self, MAX_DECK_FILE_BYTES};
@@ -164,7 +165,7 @@ pub(super) fn read_package(path: &Path, monitor: Monitor<'_>) -> Result<Incoming
                 .map(|cards| {
                     cards
                         .iter()
-                        .map(|(card, state)| (deck.id.clone(), card.clone(), state.clone()))
+                        .map(|(card, state)| (deck.id.clone(), CardId(card.to_owned()), state))
                         .collect()
                 })
                 .unwrap_or_default();

@@ -2,10 +2,10 @@
 //! progress and the changes that move it on, settings.
 
 pub mod card;
+pub mod card_states;
 pub mod cloze;
 pub mod deck;
 pub mod edit;
-pub(crate) mod full_map;
 pub mod media;
 pub mod packed;
 pub mod progress;

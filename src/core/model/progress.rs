@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::{CardProgress, CardState, Rating};
+use crate::core::model::card_states::CardStates;
 use crate::core::time::Timestamp;
 
 /// The newest progress format this build reads and the one it writes.
@@ -65,7 +66,7 @@ pub struct Progress {
     pub folded: Option<Folded>,
     /// Scheduling state of every card answered at least once, by deck id then card id.
     /// Cards of decks that are no longer installed are kept, so reinstalling restores them.
-    pub cards: BTreeMap<DeckId, BTreeMap<CardId, CardProgress>>,
+    pub cards: BTreeMap<DeckId, CardStates>,
     /// Answers in the order they were recorded (time order, unless `--now` said otherwise).
     /// In a whole document, all of them; in a collection loaded from a snapshot, only the
     /// recent ones (at least today's): the rest stay in the review log on disk.
@@ -99,14 +100,14 @@ impl Default for Progress {
 impl Progress {
     /// The state of a card; `None` when it was never answered.
     #[must_use]
-    pub fn card(&self, deck: &DeckId, card: &CardId) -> Option<&CardProgress> {
-        self.cards.get(deck)?.get(card)
+    pub fn card(&self, deck: &DeckId, card: &CardId) -> Option<CardProgress> {
+        self.cards.get(deck)?.get(&card.0)
     }
 
     /// Cards with progress, in all decks.
     #[must_use]
     pub fn card_count(&self) -> usize {
-        self.cards.values().map(BTreeMap::len).sum()
+        self.cards.values().map(CardStates::len).sum()
     }
 
     /// Sets (or, with `None`, forgets) a card's state.
@@ -124,7 +125,7 @@ impl Progress {
             }
             None => {
                 if let Some(deck_cards) = self.cards.get_mut(deck) {
-                    deck_cards.remove(card);
+                    deck_cards.remove(&card.0);
                     if deck_cards.is_empty() {
                         self.cards.remove(deck);
                     }

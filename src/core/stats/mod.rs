@@ -255,10 +255,9 @@ pub fn compute(
     now: Timestamp,
 ) -> Result<Stats> {
     let (mut job, cards) = StatsJob::prepare(collection, deck, days, future_days, now)?;
-    // The cards' part straight from the collection: no copy of a hundred thousand states.
     card_pass(
         &mut job.stats,
-        cards.iter().copied(),
+        cards.iter(),
         job.unseen,
         &job.clock,
         job.today,
@@ -340,18 +339,18 @@ impl StatsJob {
     ) -> Result<Self> {
         let (mut job, cards) = StatsJob::prepare(collection, deck, days, future_days, now)?;
         // The cards' states, copied for the worker (the figures are made in `run`).
-        job.cards = cards.into_iter().cloned().collect();
+        job.cards = cards;
         Ok(job)
     }
 
     /// The job without its cards, and the states of the cards studied.
-    fn prepare<'c>(
-        collection: &'c Collection,
+    fn prepare(
+        collection: &Collection,
         deck: Option<&DeckId>,
         days: u32,
         future_days: u32,
         now: Timestamp,
-    ) -> Result<(Self, Vec<&'c CardProgress>)> {
+    ) -> Result<(Self, Vec<CardProgress>)> {
         let decks = deck_ids(collection, deck)?;
         let clock = collection.clock();
         let today = clock.day(now);

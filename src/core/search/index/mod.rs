@@ -191,7 +191,7 @@ impl IndexSource {
                 let studied = collection.progress().cards.get(&installed.deck.id);
                 for (position, state) in installed.progress_by_position(studied) {
                     if let Some(slot) = states.get_mut(position as usize) {
-                        *slot = state.cloned();
+                        *slot = state;
                     }
                 }
                 (installed.deck.clone(), states)
@@ -323,11 +323,7 @@ impl SearchIndex {
             if slot.card as usize != position || self.decks[slot.deck as usize].id != *deck {
                 return false;
             }
-            let progress = collection
-                .progress()
-                .card(deck, card)
-                .cloned()
-                .unwrap_or_default();
+            let progress = collection.progress().card(deck, card).unwrap_or_default();
             slot.due_day = clock.day(progress.due).0;
             slot.buried = progress.buried_until.is_some_and(|until| until > now);
             slot.progress = progress;
