@@ -135,6 +135,8 @@ impl InstalledDeck {
     /// `by_id`, so one merge pass pairs them up).
     pub(crate) fn rebuild_queues(&mut self, studied: Option<&CardStates>) {
         let len = u32::try_from(self.deck.len()).unwrap_or(u32::MAX);
+        // The old queues go before the new are built (at 100,000 cards, not both at once).
+        self.queues = Queues::default();
         let Some(studied) = studied else {
             self.queues = Queues::unseen(len);
             self.buried.clear();

@@ -81,6 +81,15 @@ impl PackBuilder {
         self.deck.text.reserve_exact(text);
     }
 
+    /// Room for about `notes` notes and their cards, their text left in the file.
+    pub(crate) fn reserve_notes(&mut self, notes: usize) {
+        self.deck.notes.reserve_exact(notes);
+        // Room for some reverse and cloze cards too: past it the list would double (room
+        // never written to is never resident).
+        self.deck.cards.reserve_exact(notes + notes / 4);
+        self.deck.tag_refs.reserve(notes);
+    }
+
     /// The deck this one sits under.
     pub(crate) fn set_parent(&mut self, parent: Option<DeckId>) {
         self.deck.parent = parent;

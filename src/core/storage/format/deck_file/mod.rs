@@ -265,8 +265,11 @@ pub fn load_packed_deck_file(path: &Path) -> Result<PackedDeck> {
     let file = std::fs::File::open(path).map_err(|err| Error::io(path, err))?;
     let len = file.metadata().map_err(|err| Error::io(path, err))?.len();
     if len <= MAX_DECK_FILE_BYTES {
+        let mut file = file;
+        let notes = fast::count_notes(&mut file).map_err(|err| Error::io(path, err))?;
         let text = fast::Text::Cold {
             file: file.try_clone().map_err(|err| Error::io(path, err))?,
+            notes,
         };
         let reader = std::io::BufReader::with_capacity(256 * 1024, file);
         if let Some(deck) = fast::read(reader, path, text)?

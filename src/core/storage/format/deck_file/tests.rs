@@ -363,3 +363,31 @@ fn the_sample_decks_are_written_by_hand_as_ron_writes_them() {
         assert_eq!(deck.to_ron().unwrap(), by_ron);
     }
 }
+
+/// The notes of a deck file are counted ahead of the parse, across the reader's pieces, and
+/// the file is left at its start.
+#[test]
+fn notes_are_counted_ahead_across_pieces() {
+    use std::io::Read;
+    let mut deck = every_kind();
+    let base = deck.notes.clone();
+    for copy in 0..600 {
+        deck.notes.extend(base.iter().map(|note| Note {
+            id: NoteId(format!("{}-{copy}", note.id.0)),
+            ..note.clone()
+        }));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.ron");
+    save_deck_file(&deck, &path).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 512 * 1024);
+    let mut file = std::fs::File::open(&path).unwrap();
+    assert_eq!(fast::count_notes(&mut file).unwrap(), deck.notes.len());
+    let mut start = [0_u8; 2];
+    file.read_exact(&mut start).unwrap();
+    assert_eq!(&start, b"#!");
+    assert_eq!(
+        load_packed_deck_file(&path).unwrap().to_deck().unwrap(),
+        deck
+    );
+}
