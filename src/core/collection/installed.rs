@@ -15,6 +15,7 @@ use crate::core::model::packed::{CardRef, PackedDeck};
 use crate::core::storage::format::deck_file;
 use crate::core::study::limits::Slot;
 use crate::core::study::queues::{Queue, Queues};
+use crate::core::study::sorted_set::SortedSet;
 use crate::core::time::Timestamp;
 
 /// Where an installed deck came from.
@@ -167,10 +168,11 @@ impl InstalledDeck {
         learning.sort_unstable();
         review.sort_unstable();
         self.buried = buried;
+        // Each sorted list is the queue itself: no second copy is made from it.
         self.queues = Queues {
-            learning: learning.into_iter().collect(),
-            review: review.into_iter().collect(),
-            unseen: (0..len).filter(|&p| unseen[p as usize]).collect(),
+            learning: SortedSet::from_sorted(learning),
+            review: SortedSet::from_sorted(review),
+            unseen: SortedSet::from_sorted((0..len).filter(|&p| unseen[p as usize]).collect()),
         };
     }
 

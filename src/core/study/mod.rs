@@ -4,3 +4,4 @@
 pub mod limits;
 pub mod queues;
 pub mod session;
+pub mod sorted_set;

@@ -1,8 +1,7 @@
 //! Due-time queues: a deck's cards by what they need next, so choosing the next card and
 //! counting what is due take time in proportion to the answer, not to the deck.
 
-use std::collections::BTreeSet;
-
+use super::sorted_set::SortedSet;
 use crate::core::model::card::{CardProgress, CardState};
 use crate::core::time::Timestamp;
 
@@ -25,11 +24,11 @@ pub(crate) enum Queue {
 #[derive(Clone, Debug, Default)]
 pub struct Queues {
     /// Learning and relearning cards by due time.
-    pub(crate) learning: BTreeSet<(Timestamp, u32)>,
+    pub(crate) learning: SortedSet<(Timestamp, u32)>,
     /// Review cards by due time.
-    pub(crate) review: BTreeSet<(Timestamp, u32)>,
+    pub(crate) review: SortedSet<(Timestamp, u32)>,
     /// Positions of cards never answered, in deck order (the order new cards come in).
-    pub(crate) unseen: BTreeSet<u32>,
+    pub(crate) unseen: SortedSet<u32>,
 }
 
 impl Queues {
@@ -37,7 +36,7 @@ impl Queues {
     #[must_use]
     pub fn unseen(len: u32) -> Self {
         Self {
-            unseen: (0..len).collect(),
+            unseen: SortedSet::from_sorted((0..len).collect()),
             ..Self::default()
         }
     }
@@ -56,7 +55,7 @@ impl Queues {
     }
 
     /// The due-time set of `queue`, if it is one.
-    fn timed(&mut self, queue: Queue) -> Option<&mut BTreeSet<(Timestamp, u32)>> {
+    fn timed(&mut self, queue: Queue) -> Option<&mut SortedSet<(Timestamp, u32)>> {
         match queue {
             Queue::Learning => Some(&mut self.learning),
             Queue::Review => Some(&mut self.review),
