@@ -8,6 +8,7 @@ use std::path::Path;
 
 use jiff::tz::TimeZone;
 use kartu::core::collection::{Access, Collection};
+use kartu::core::export::{ExportFormat, ExportJob};
 use kartu::core::ids::{CardId, DeckId};
 use kartu::core::model::card::Rating;
 use kartu::core::storage::paths::DataPaths;
@@ -546,4 +547,17 @@ fn card_text_stays_in_the_deck_file_until_a_card_is_shown() {
     let exported = dir.path().join("out.ron");
     assert!(reopened.export_deck(&id, &exported).is_err());
     assert!(!exported.exists());
+    // Every export format alike (a CSV reads the fields one by one, not through a whole
+    // deck).
+    for format in [
+        ExportFormat::Csv,
+        ExportFormat::AnkiText,
+        ExportFormat::Kartu,
+    ] {
+        let out = dir.path().join("out.export");
+        let job = ExportJob::new(&reopened, &id, format, false).unwrap();
+        let err = job.run(&out).unwrap_err().to_string();
+        assert!(err.contains("changed while Kartu had it open"), "{err}");
+        assert!(!out.exists());
+    }
 }

@@ -197,6 +197,8 @@ impl ExportJob {
             ..Exported::default()
         };
         for deck in &decks {
+            // Text still in a deck file, read back first: an export never has text missing.
+            deck.load_text()?;
             exported.notes += deck.notes().len();
             exported.cards += deck.cards().len();
         }

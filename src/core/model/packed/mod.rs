@@ -1,9 +1,9 @@
-//! Installed decks in memory: a [`Deck`]'s notes with all their text in one buffer, and the
-//! cards the notes make.
+//! Installed decks in memory: a [`Deck`]'s notes with their ids and text in one buffer, and
+//! the cards the notes make.
 //!
 //! A [`Deck`] of 100,000 notes is half a million small strings, each its own allocation with
-//! its own header; packed, it is one text buffer plus about 60 bytes per note and 16 per card,
-//! less than half the memory (measured in ARCHITECTURE.md), and built without copying when
+//! its own header; packed, it is one text buffer plus 32 bytes per note (64 with its text
+//! held) and 16 per card, less than half the memory (measured in ARCHITECTURE.md), and built without copying when
 //! the deck file is in Kartu's own form. [`Deck`] stays the type of deck files (parsing,
 //! writing, import).
 //!
