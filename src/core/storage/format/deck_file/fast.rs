@@ -529,7 +529,16 @@ fn string_into(
             && hashes.is_none_or(|n| n > 0)
             && !(hashes.is_none() && out[start..].contains('\\'))
     };
-    if let Some(end) = body.find(closing) {
+    // A lone quote is found by `memchr`; a `&str` pattern takes the general (much slower)
+    // substring search, even of one byte.
+    let find = |text: &str| {
+        if closing.len() == 1 {
+            text.find('"')
+        } else {
+            text.find(closing)
+        }
+    };
+    if let Some(end) = find(body) {
         out.push_str(&body[..end]);
         return Ok(ends_well(&body[end + closing.len()..], out));
     }
@@ -540,7 +549,7 @@ fn string_into(
         if !lines.next_into(path, &mut segment)? {
             return Ok(false);
         }
-        if let Some(end) = segment.find(closing) {
+        if let Some(end) = find(&segment) {
             out.push_str(&segment[..end]);
             return Ok(ends_well(&segment[end + closing.len()..], out));
         }
