@@ -121,15 +121,13 @@ impl InstalledDeck {
         &'a self,
         studied: Option<&'a CardStates>,
     ) -> impl Iterator<Item = (u32, Option<CardProgress>)> + 'a {
-        let mut states = studied.into_iter().flat_map(CardStates::iter).peekable();
-        self.by_id.iter().map(move |&position| {
-            let id = self.deck.card_at(position as usize).id();
-            while states.next_if(|(card, _)| *card < id).is_some() {}
-            let state = states
-                .next_if(|(card, _)| *card == id)
-                .map(|(_, state)| state);
-            (position, state)
-        })
+        progress_by_position(&self.deck, &self.by_id, studied)
+    }
+
+    /// The deck's card positions in card id order (a copy, for work on another thread).
+    #[must_use]
+    pub fn positions_by_id(&self) -> Vec<u32> {
+        self.by_id.clone()
     }
 
     /// Fills the queues from `studied` (this deck's card states, sorted by card id like
@@ -191,6 +189,24 @@ impl InstalledDeck {
         self.queues.insert(rank, position, after);
         self.hold(position, after);
     }
+}
+
+/// [`InstalledDeck::progress_by_position`] of `deck`, whose card positions in id order are
+/// `by_id`: usable away from the collection (the search index's worker).
+pub fn progress_by_position<'a>(
+    deck: &'a PackedDeck,
+    by_id: &'a [u32],
+    studied: Option<&'a CardStates>,
+) -> impl Iterator<Item = (u32, Option<CardProgress>)> + 'a {
+    let mut states = studied.into_iter().flat_map(CardStates::iter).peekable();
+    by_id.iter().map(move |&position| {
+        let id = deck.card_at(position as usize).id();
+        while states.next_if(|(card, _)| *card < id).is_some() {}
+        let state = states
+            .next_if(|(card, _)| *card == id)
+            .map(|(_, state)| state);
+        (position, state)
+    })
 }
 
 /// The first eight bytes of `id`, big-endian, zero-padded: ordered as the ids are, except

@@ -28,7 +28,7 @@ use jiff::tz::TimeZone;
 
 pub use history::for_each_review_in;
 pub use install::{Installed, MediaFile, NewDeck, NewHistory};
-pub use installed::{DeckSource, InstalledDeck};
+pub use installed::{DeckSource, InstalledDeck, progress_by_position};
 pub use list_cache::{CachedDeckList, cached_deck_list};
 pub use types::{
     Access, Action, CardStates, DeckSummary, ImportOutcome, Purpose, UndoRecord, Upkeep,

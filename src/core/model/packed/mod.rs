@@ -435,10 +435,12 @@ impl PackedDeck {
         if cold.loaded_blocks() == blocks {
             return Ok(());
         }
-        // Reading back is parsing, so it spreads over the cores: 100,000 notes in about
-        // half the time on two.
+        // Reading back is parsing, so it spreads over the cores, all but one: the window's
+        // own thread keeps a core to itself (on two cores, sharing both made its frames
+        // wait up to 19 ms while the browser's index was built).
         let threads = std::thread::available_parallelism()
             .map_or(1, std::num::NonZero::get)
+            .saturating_sub(1)
             .min(4)
             .min(blocks.div_ceil(32))
             .max(1);

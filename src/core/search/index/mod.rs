@@ -24,8 +24,10 @@ pub use text::plain_text;
 use text::sort_key;
 
 use crate::core::collection::Collection;
+use crate::core::collection::progress_by_position;
 use crate::core::ids::{CardId, DeckId};
 use crate::core::model::card::{CardProgress, CardState, Rating};
+use crate::core::model::card_states::CardStates;
 use crate::core::model::deck::NoteKind;
 use crate::core::model::packed::PackedDeck;
 use crate::core::time::Timestamp;
@@ -169,11 +171,12 @@ impl Default for SearchIndex {
 }
 
 /// What an index is built from, copied out of a collection so the build can run on another
-/// thread: each deck (packed: a few buffers, no per-note copies) with its cards' progress by
-/// position, the titles of the tree, and the time.
+/// thread: each deck (packed: a few buffers, no per-note copies) with its card positions in
+/// id order and its card states (a few buffers too), the titles of the tree, and the time.
+/// Pairing each card with its state is left to the build.
 #[derive(Clone, Debug)]
 pub struct IndexSource {
-    decks: Vec<(Arc<PackedDeck>, Vec<Option<CardProgress>>)>,
+    decks: Vec<(Arc<PackedDeck>, Vec<u32>, Option<CardStates>)>,
     clock: crate::core::time::DayClock,
     now: Timestamp,
 }
@@ -186,15 +189,12 @@ impl IndexSource {
             .decks()
             .iter()
             .map(|installed| {
-                // Each card's progress by position, from one walk in id order (no lookups).
-                let mut states = vec![None; installed.deck.len()];
                 let studied = collection.progress().cards.get(&installed.deck.id);
-                for (position, state) in installed.progress_by_position(studied) {
-                    if let Some(slot) = states.get_mut(position as usize) {
-                        *slot = state;
-                    }
-                }
-                (installed.deck.clone(), states)
+                (
+                    installed.deck.clone(),
+                    installed.positions_by_id(),
+                    studied.cloned(),
+                )
             })
             .collect();
         Self {
@@ -221,9 +221,16 @@ impl SearchIndex {
         let titles: HashMap<&DeckId, (&str, Option<&DeckId>)> = source
             .decks
             .iter()
-            .map(|(d, _)| (&d.id, (d.title.as_str(), d.parent.as_ref())))
+            .map(|(d, _, _)| (&d.id, (d.title.as_str(), d.parent.as_ref())))
             .collect();
-        for (deck, states) in &source.decks {
+        for (deck, by_id, studied) in &source.decks {
+            // Each card's progress by position, from one walk in id order (no lookups).
+            let mut states = vec![None; deck.len()];
+            for (position, state) in progress_by_position(deck, by_id, studied.as_ref()) {
+                if let Some(slot) = states.get_mut(position as usize) {
+                    *slot = state;
+                }
+            }
             // Text still in the deck's file, read back at once (on every core) rather than
             // block by block below. Text that cannot be read back is searched as empty; the
             // error is the writers' to report (they refuse to write without it).
