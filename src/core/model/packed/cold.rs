@@ -191,3 +191,54 @@ pub(crate) fn text_changed(path: &Path) -> Error {
             .into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source that hands back the notes it was made with, whatever it is asked.
+    #[derive(Debug)]
+    struct Fixed(Vec<&'static str>);
+
+    impl BlockSource for Fixed {
+        fn load(&self, _place: BlockPlace, into: &mut BlockText) -> Result<()> {
+            for id in &self.0 {
+                into.push_note(id, "front", "back", None, Some("example"));
+            }
+            Ok(())
+        }
+
+        fn path(&self) -> &Path {
+            Path::new("fixed.ron")
+        }
+    }
+
+    fn cold(ids: Vec<&'static str>) -> ColdText {
+        let place = BlockPlace {
+            offset: 0,
+            len: 10,
+            notes: 2,
+        };
+        ColdText::new(Box::new(Fixed(ids)), vec![place])
+    }
+
+    /// A block read back is kept once its notes are the ones the deck holds; other notes
+    /// (another id, one too few) are an error, and nothing is kept.
+    #[test]
+    fn a_block_is_kept_only_when_its_ids_are_the_decks() {
+        let expected = |k: usize| ["a", "b"].get(k).copied();
+        let text = cold(vec!["a", "b"]);
+        let block = text.block(0, expected).unwrap();
+        assert_eq!(
+            block.fields(1),
+            Some([Some("front"), Some("back"), None, Some("example")])
+        );
+        assert_eq!(text.loaded_blocks(), 1);
+        for wrong in [vec!["a", "c"], vec!["a"]] {
+            let text = cold(wrong);
+            let err = text.block(0, expected).unwrap_err().to_string();
+            assert!(err.contains("changed while Kartu had it open"), "{err}");
+            assert_eq!(text.loaded_blocks(), 0);
+        }
+    }
+}

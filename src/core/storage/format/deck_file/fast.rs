@@ -184,7 +184,7 @@ pub(crate) fn read(reader: impl BufRead, path: &Path, text: Text) -> Result<Opti
                 }
                 block.notes += 1;
                 if block.notes as usize == BLOCK_NOTES {
-                    places.push(block.ending_at(lines.consumed));
+                    places.push(ending_at(block, lines.consumed));
                     block.notes = 0;
                 }
                 NoteText::Cold {
@@ -205,7 +205,7 @@ pub(crate) fn read(reader: impl BufRead, path: &Path, text: Text) -> Result<Opti
             });
         }
         if block.notes > 0 {
-            places.push(block.ending_at(lines.consumed));
+            places.push(ending_at(block, lines.consumed));
         }
     } else if line != empty {
         return Ok(None);
@@ -230,16 +230,10 @@ pub(crate) fn read(reader: impl BufRead, path: &Path, text: Text) -> Result<Opti
     }))
 }
 
-trait EndingAt {
-    fn ending_at(self, end: u64) -> Self;
-}
-
-impl EndingAt for BlockPlace {
-    /// This block, ending at byte `end`.
-    fn ending_at(mut self, end: u64) -> Self {
-        self.len = u32::try_from(end - self.offset).unwrap_or(u32::MAX);
-        self
-    }
+/// `block`, ending at byte `end`.
+fn ending_at(mut block: BlockPlace, end: u64) -> BlockPlace {
+    block.len = u32::try_from(end - block.offset).unwrap_or(u32::MAX);
+    block
 }
 
 /// A deck file read back block by block: the handle the deck was read through, and what
