@@ -50,7 +50,12 @@ fn is_plain_line(text: &str) -> bool {
 
 /// Anki's `_` and `*` fold for sorting: lower-cased for every letter.
 pub(super) fn sort_key(text: &str) -> String {
-    text.to_lowercase()
+    // The same for ASCII, without the general case mapping.
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    }
 }
 
 #[cfg(test)]

@@ -38,9 +38,36 @@ impl<R: BufRead> Lines<R> {
         self.line = line;
         Ok(whole.then_some(self.line.as_str()))
     }
+}
 
+/// Where a note's lines come from: a file read as it goes ([`Lines`]), or a block of one
+/// already in memory ([`BlockLines`]).
+trait LineSource {
     /// Reads the next whole line into `out` (a buffer of the caller's, reused: no
-    /// allocation per line); `false` at the end of the file or on anything odd.
+    /// allocation per line); `false` at the end of the text or on anything odd.
+    fn next_into(&mut self, path: &Path, out: &mut String) -> Result<bool>;
+}
+
+/// The lines of a block read back, checked as UTF-8 once, found with `memchr`: reading
+/// back is most of what the browser's first search waits for.
+struct BlockLines<'a> {
+    rest: &'a str,
+}
+
+impl LineSource for BlockLines<'_> {
+    fn next_into(&mut self, _path: &Path, out: &mut String) -> Result<bool> {
+        // As `next_line`: only a line ending in `\n` is whole.
+        let Some(end) = memchr::memchr(b'\n', self.rest.as_bytes()) else {
+            return Ok(false);
+        };
+        out.clear();
+        out.push_str(&self.rest[..end]);
+        self.rest = &self.rest[end + 1..];
+        Ok(true)
+    }
+}
+
+impl<R: BufRead> LineSource for Lines<R> {
     fn next_into(&mut self, path: &Path, out: &mut String) -> Result<bool> {
         let whole = next_line(&mut self.reader, out, path)? == Next::Line;
         if whole {
@@ -275,11 +302,13 @@ impl BlockSource for DeckFileSource {
                 .and_then(|_| file.read_exact(&mut bytes))
                 .map_err(|err| Error::io(&self.path, err))?;
         }
-        let mut lines = Lines::new(bytes.as_slice());
+        let text = std::str::from_utf8(&bytes).map_err(|_| text_changed(&self.path))?;
+        let mut lines = BlockLines { rest: text };
         let mut buffer = String::new();
         let mut parsed = ParsedNote::default();
         for _ in 0..place.notes {
-            if lines.next(&self.path)? != Some("        (")
+            if !lines.next_into(&self.path, &mut buffer)?
+                || buffer != "        ("
                 || note(
                     &mut lines,
                     &self.path,
@@ -356,8 +385,8 @@ impl ParsedNote {
 /// One note (a format 1 card), after its `        (` line, up to and with its
 /// `        ),` line, into `out`. Fields come in the order the writer writes them; the
 /// optional ones may be missing.
-fn note(
-    lines: &mut Lines<impl BufRead>,
+fn note<L: LineSource>(
+    lines: &mut L,
     path: &Path,
     format: u32,
     line: &mut String,
@@ -365,12 +394,11 @@ fn note(
 ) -> Result<Option<()>> {
     out.text.clear();
     out.tags.clear();
-    let field =
-        |lines: &mut Lines<_>, first: &str, prefix: &str, text: &mut String| -> Result<Field> {
-            let start = text.len();
-            let ok = string_into(lines, path, first, prefix, text)?;
-            Ok(ok.then_some((start, text.len())))
-        };
+    let field = |lines: &mut L, first: &str, prefix: &str, text: &mut String| -> Result<Field> {
+        let start = text.len();
+        let ok = string_into(lines, path, first, prefix, text)?;
+        Ok(ok.then_some((start, text.len())))
+    };
     if !lines.next_into(path, line)? {
         return Ok(None);
     }
@@ -395,7 +423,7 @@ fn note(
         }
     }
     // Optional fields, in written order; `Some(None)`: absent.
-    let optional = |lines: &mut Lines<_>,
+    let optional = |lines: &mut L,
                     line: &mut String,
                     prefix: &str,
                     text: &mut String|
@@ -487,7 +515,7 @@ fn number(line: &str, prefix: &str) -> Option<u64> {
 /// `",` or `"#,` on this or a later line; `false` if it is not one. Plain strings may hold
 /// no `\` (escapes go to the slow path).
 fn string_into(
-    lines: &mut Lines<impl BufRead>,
+    lines: &mut impl LineSource,
     path: &Path,
     first: &str,
     prefix: &str,
