@@ -95,6 +95,9 @@ pub struct CardStates {
     prefixes: Vec<u64>,
     /// States set (`Some`) or removed (`None`) since the list was built; they win over it.
     changes: BTreeMap<CardId, Option<CardProgress>>,
+    /// Changes that were there when the list was last built (states that fit no entry):
+    /// folding again is for changes made since.
+    unfit: usize,
     len: usize,
 }
 
@@ -195,7 +198,7 @@ impl CardStates {
     /// suspending thousands of cards at once): a big map of changes would hold three times
     /// the memory of the list, and make every copy and walk of the states slow.
     fn fold_if_many(&mut self) {
-        if self.changes.len() <= FOLD_AT.max(self.listed / 4) {
+        if self.changes.len() <= self.unfit + FOLD_AT.max(self.listed / 4) {
             return;
         }
         let mut builder = CardStatesBuilder::new();
@@ -355,6 +358,7 @@ impl CardStatesBuilder {
         states.buried.shrink_to_fit();
         states.prefixes.shrink_to_fit();
         // Changes made while building hold states the list may also hold (a repeated id).
+        states.unfit = states.changes.len();
         states.len = states.listed
             + states
                 .changes
