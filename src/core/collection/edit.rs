@@ -151,15 +151,7 @@ impl Collection {
                         header.parent.as_ref().map(|p| p.0.as_str()),
                     )
                     .map_err(invalid)?;
-                    let deck = &installed.deck;
-                    before.push(Edit::PutDeck(DeckHeader {
-                        id: deck.id.clone(),
-                        title: deck.title.clone(),
-                        description: deck.description.clone(),
-                        language: deck.language.clone(),
-                        version: deck.version,
-                        parent: deck.parent.clone(),
-                    }));
+                    before.push(Edit::PutDeck(DeckHeader::of_packed(&installed.deck)));
                 }
                 Edit::PutNote { note, .. } => {
                     crate::core::model::deck::check_notes(std::iter::once(
